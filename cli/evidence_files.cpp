@@ -1,0 +1,66 @@
+#include "cli/evidence_files.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+std::optional<engine::Evidence> load_evidence_file(const std::string& path, const LoadedRuleset& ruleset,
+                                                   const EvidenceLimits& limits, FileOutcome& failure, bool color) {
+  std::string text;
+  try {
+    text = read_file(path, limits.yaml.max_bytes);
+  } catch (const std::length_error& e) {
+    failure.error = Diagnostic{Severity::error, "evidence_error",
+                               fmt::format("{} (limit max_bytes; raise it with --max-evidence-bytes)", e.what()), nullptr, {}, {}};
+    failure.error_text = fmt::format("{}: error[evidence_error]: {}\n", path, failure.error->message);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    failure.unreadable = true;
+    failure.error = Diagnostic{Severity::error, "io_error", fmt::format("cannot read {}", e.what()), nullptr, {}, {}};
+    failure.error_text = fmt::format("error[io_error]: cannot read {}\n", e.what());
+    return std::nullopt;
+  }
+  auto source = std::make_shared<Source>(path, std::move(text));
+  try {
+    engine::YamlNode root = engine::parse_yaml(source, limits.yaml);
+    // Evidence written for another schema is refused before typing it.
+    if (const auto* named = root.get("schema");
+        named && named->kind == engine::YamlNode::Kind::scalar && named->text != ruleset.schema->id() && !ruleset.schema->id().empty())
+      throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
+                                       fmt::format("this evidence is written for schema \"{}\", but ruleset {}@{} reads \"{}\"",
+                                                   named->text, ruleset.info.name, ruleset.info.version, ruleset.schema->id()),
+                                       source, named->span(), {}});
+    return engine::evidence_from_yaml(root, source, *ruleset.schema);
+  } catch (const DiagnosticError& e) {
+    failure.error = e.diagnostics().items().front();
+    auto sorted = e.diagnostics();
+    sorted.sort();
+    failure.error = sorted.items().front();
+    failure.error_text = render(e.diagnostics(), {color});
+    return std::nullopt;
+  }
+}
+
+FileOutcome evaluate_file(const std::string& path, const LoadedRuleset& ruleset, std::optional<engine::Date> as_of,
+                          const EvidenceLimits& limits, bool color) {
+  FileOutcome out;
+  out.evidence = path;
+  auto evidence = load_evidence_file(path, ruleset, limits, out, color);
+  if (!evidence) return out;
+  try {
+    engine::EvalOptions options;
+    options.as_of = as_of;
+    options.step_budget = limits.max_steps;
+    out.result = engine::evaluate(ruleset.program, *evidence, options);
+  } catch (const engine::EvalError& e) {
+    Diagnostic d{Severity::error, "eval_error", fmt::format("{} (while evaluating {})", e.what(), path),
+                 ruleset.program.text, e.span, {}};
+    out.error = d;
+    out.error_text = render(d, {color});
+  }
+  return out;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,98 @@
+#include <nlohmann/json.hpp>
+
+#include "cli/report.hpp"
+
+namespace verdict::cli {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+ojson number_json(const engine::Number& n) {
+  if (n.is_integer()) return n.num();
+  return n.to_double();
+}
+
+ojson value_json(const engine::Value& v) {
+  using K = engine::Value::Kind;
+  switch (v.kind()) {
+    case K::unknown: return nullptr;
+    case K::null: return nullptr;
+    case K::boolean: return v.as_bool();
+    case K::number: return number_json(v.as_number());
+    case K::list: return v.as_list().items.size();  // a collection is reported by its size
+    default: return engine::to_display(v);
+  }
+}
+
+ojson indicator_json(const engine::IndicatorResult& r) {
+  ojson j;
+  j["id"] = r.id;
+  j["title"] = r.title;
+  j["group"] = r.group;
+  j["minimum"] = r.minimum;
+  j["verdict"] = engine::to_string(r.verdict);
+  j["level"] = r.level ? ojson(*r.level) : ojson(nullptr);
+  j["score"] = r.score ? number_json(*r.score) : ojson(nullptr);
+  j["score_of"] = r.score_of ? number_json(*r.score_of) : ojson(nullptr);
+  ojson checks = ojson::array();
+  for (const auto& c : r.checks) {
+    ojson cj;
+    cj["source"] = c.source;
+    cj["line"] = c.line;
+    cj["result"] = c.result ? ojson(*c.result) : ojson(nullptr);
+    cj["message"] = c.message ? ojson(*c.message) : ojson(nullptr);
+    if (!c.missing.empty()) cj["missing"] = c.missing;
+    checks.push_back(std::move(cj));
+  }
+  j["checks"] = std::move(checks);
+  ojson values = ojson::object();
+  for (const auto& [name, v] : r.values) values[name] = value_json(v);
+  j["values"] = std::move(values);
+  j["missing"] = r.missing;
+  j["cite"] = r.cites;
+  j["notes"] = r.notes;
+  return j;
+}
+
+}  // namespace
+
+std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files) {
+  ojson out;
+  out["ruleset"] = {{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}};
+  ojson results = ojson::array();
+  for (const auto& f : files) {
+    ojson r;
+    r["evidence"] = f.evidence;
+    if (!f.result) {
+      r["outcome"] = "error";
+      ojson e;
+      e["message"] = f.error ? f.error->message : std::string("error");
+      e["code"] = f.error ? f.error->code : std::string("error");
+      auto pos = f.error ? f.error->position() : LineCol{};
+      e["file"] = f.error && f.error->source ? f.error->file() : f.evidence;
+      e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
+      e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
+      r["error"] = std::move(e);
+      results.push_back(std::move(r));
+      continue;
+    }
+    const auto& res = *f.result;
+    r["as_of"] = engine::to_string(res.as_of);
+    r["outcome"] = engine::to_string(res.outcome);
+    r["label"] = res.label ? ojson(*res.label) : ojson(nullptr);
+    r["summary"] = {{"pass", res.pass}, {"fail", res.fail}, {"unknown", res.unknown}};
+    if (res.points) {
+      r["points"] = number_json(*res.points);
+      r["max_points"] = res.max_points ? number_json(*res.max_points) : ojson(nullptr);
+    }
+    ojson inds = ojson::array();
+    for (const auto& ind : res.indicators) inds.push_back(indicator_json(ind));
+    r["indicators"] = std::move(inds);
+    results.push_back(std::move(r));
+  }
+  out["results"] = std::move(results);
+  return out.dump(2) + "\n";
+}
+
+}  // namespace verdict::cli

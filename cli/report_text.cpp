@@ -1,0 +1,130 @@
+#include <fmt/format.h>
+
+#include "cli/report.hpp"
+
+namespace verdict::cli {
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string paint(std::string_view code, std::string_view text) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+};
+
+const char* mark(engine::Verdict v) {
+  switch (v) {
+    case engine::Verdict::pass: return "✔";
+    case engine::Verdict::fail: return "✘";
+    case engine::Verdict::unknown: return "?";
+  }
+  return "?";
+}
+
+const char* color_of(engine::Verdict v) {
+  switch (v) {
+    case engine::Verdict::pass: return "32";
+    case engine::Verdict::fail: return "31";
+    case engine::Verdict::unknown: return "33";
+  }
+  return "0";
+}
+
+std::string value_text(const engine::Value& v) {
+  if (v.kind() == engine::Value::Kind::list) return fmt::format("{} entries", v.as_list().items.size());
+  return engine::to_display(v);
+}
+
+void render_file(std::string& out, const FileOutcome& f, const Style& s) {
+  if (!f.result) {
+    out += fmt::format("{}  {}\n", s.paint("1", f.evidence), s.paint("31", "error: could not be evaluated"));
+    if (f.error) out += fmt::format("  {}\n\n", f.error->message);
+    return;
+  }
+  const auto& r = *f.result;
+  out += fmt::format("{}  (as of {})\n", s.paint("1", f.evidence), engine::to_string(r.as_of));
+  auto render_group = [&](const std::string& group_id, const std::string& title) {
+    bool header = false;
+    for (const auto& ind : r.indicators) {
+      if (ind.group != group_id) continue;
+      if (!header) {
+        out += "\n" + s.paint("1", group_id.empty() ? std::string("Indicators") : fmt::format("{}  {}", group_id, title)) + "\n";
+        header = true;
+      }
+      std::string level = ind.level ? fmt::format("  level {}", *ind.level) : "";
+      std::string score = ind.score ? fmt::format("  score {}{}", ind.score->to_string(),
+                                                  ind.score_of ? " of " + ind.score_of->to_string() : "")
+                                    : "";
+      out += fmt::format("  {} {:<7} {:<7} {}{}{}{}\n", s.paint(color_of(ind.verdict), mark(ind.verdict)),
+                         s.paint(color_of(ind.verdict), engine::to_string(ind.verdict)), ind.id, ind.title,
+                         ind.minimum ? "" : "", level, score);
+      if (!ind.values.empty()) {
+        std::string vals;
+        for (const auto& [name, v] : ind.values) vals += fmt::format("{}{} = {}", vals.empty() ? "" : ", ", name, value_text(v));
+        out += fmt::format("                    {}\n", s.paint("2", vals));
+      }
+      for (const auto& c : ind.checks) {
+        if (c.result == true) continue;
+        if (c.result == false)
+          out += fmt::format("                    {} {}\n", s.paint("31", "✘"),
+                             c.message ? *c.message : fmt::format("not met: {}", c.source));
+        else
+          out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), c.source);
+      }
+      if (!ind.missing.empty()) {
+        std::string miss;
+        for (std::size_t i = 0; i < ind.missing.size() && i < 6; ++i) miss += (i ? ", " : "") + ind.missing[i];
+        if (ind.missing.size() > 6) miss += fmt::format(" and {} more", ind.missing.size() - 6);
+        out += fmt::format("                    {} {}\n", s.paint("33", "missing evidence:"), miss);
+      }
+    }
+  };
+  for (const auto& g : r.groups) render_group(g.id, g.title);
+  render_group("", "");
+  out += "\n";
+  std::string outcome = engine::to_string(r.outcome);
+  for (auto& c : outcome) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  out += fmt::format("Outcome: {}{}\n", s.paint(std::string("1;") + color_of(r.outcome), outcome),
+                     r.label ? fmt::format(" — {}", *r.label) : "");
+  out += fmt::format("Summary: {} indicators: {} pass, {} fail, {} unknown", r.indicators.size(), r.pass, r.fail, r.unknown);
+  if (r.points && r.max_points) out += fmt::format("; {} of {} points", r.points->to_string(), r.max_points->to_string());
+  out += "\n\n";
+}
+
+}  // namespace
+
+std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color) {
+  Style s{color};
+  std::string out = fmt::format("{} {}{}\n{}\n\n", s.paint("1", ruleset.name), ruleset.version,
+                                ruleset.title.empty() ? "" : " — " + ruleset.title, s.paint("2", ruleset.digest));
+  for (const auto& f : files) render_file(out, f, s);
+  if (files.size() > 1) {
+    int pass = 0, fail = 0, unknown = 0, error = 0;
+    for (const auto& f : files) {
+      if (!f.result) ++error;
+      else if (f.result->outcome == engine::Verdict::pass) ++pass;
+      else if (f.result->outcome == engine::Verdict::fail) ++fail;
+      else ++unknown;
+    }
+    out += fmt::format("{} files: {} pass, {} fail, {} unknown, {} error\n", files.size(), pass, fail, unknown, error);
+  }
+  return out;
+}
+
+int batch_exit_code(const std::vector<FileOutcome>& files) {
+  bool any_error = false, all_errors_unreadable = true, any_fail = false, any_unknown = false;
+  for (const auto& f : files) {
+    if (!f.result) {
+      any_error = true;
+      if (!f.unreadable) all_errors_unreadable = false;
+      continue;
+    }
+    if (f.result->outcome == engine::Verdict::fail) any_fail = true;
+    if (f.result->outcome == engine::Verdict::unknown) any_unknown = true;
+  }
+  if (any_error) return all_errors_unreadable ? 66 : 65;
+  return any_fail ? 1 : any_unknown ? 2 : 0;
+}
+
+}  // namespace verdict::cli

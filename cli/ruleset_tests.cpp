@@ -1,0 +1,136 @@
+#include "cli/ruleset_tests.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli/evidence_files.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+namespace fs = std::filesystem;
+using engine::YamlNode;
+
+namespace {
+
+[[noreturn]] void bad(const std::shared_ptr<const Source>& src, const YamlNode& at, std::string message) {
+  throw DiagnosticError(Diagnostic{Severity::error, "test_error", std::move(message), src, at.span(), {}});
+}
+
+const YamlNode& need(const std::shared_ptr<const Source>& src, const YamlNode& map, const char* key, const char* what) {
+  const YamlNode* n = map.get(key);
+  if (!n) bad(src, map, fmt::format("missing key '{}' ({})", key, what));
+  return *n;
+}
+
+void expect_verdict(CaseResult& r, const std::string& what, const std::string& expected, const std::string& got) {
+  if (expected != got) r.failures.push_back({fmt::format("{}: expected {}, got {}", what, expected, got)});
+}
+
+}  // namespace
+
+TestFileResult run_test_file(const std::string& path, const SearchOptions& search) {
+  TestFileResult out;
+  out.path = path;
+  std::shared_ptr<const Source> src;
+  try {
+    src = std::make_shared<Source>(path, read_file(path, 64u << 20));
+  } catch (const std::exception& e) {
+    out.error = fmt::format("error[io_error]: cannot read {}\n", e.what());
+    return out;
+  }
+  try {
+    YamlNode root = engine::parse_yaml(src);
+    if (root.kind != YamlNode::Kind::mapping) bad(src, root, "a test file is a mapping with 'ruleset' and 'cases'");
+    const YamlNode& ref = need(src, root, "ruleset", "the ruleset under test: a .rules path or NAME@VERSION");
+    out.ruleset = ref.text;
+    std::string ruleset_ref = ref.text;
+    if (ruleset_ref.ends_with(".rules") && !fs::path(ruleset_ref).is_absolute())
+      ruleset_ref = (fs::path(path).parent_path() / ruleset_ref).string();
+    SearchOptions local = search;
+    local.ruleset_dirs.push_back(fs::path(path).parent_path().string());
+    LoadedRuleset ruleset = load_ruleset(ruleset_ref, local, false);
+    const YamlNode& cases = need(src, root, "cases", "a list of cases");
+    if (cases.kind != YamlNode::Kind::sequence) bad(src, cases, "'cases' must be a list");
+    for (const auto& c : cases.children) {
+      CaseResult r;
+      r.line = c.line;
+      if (c.kind != YamlNode::Kind::mapping) bad(src, c, "a case is a mapping with name, evidence and expect");
+      r.name = need(src, c, "name", "what the case shows").text;
+      const YamlNode& ev = need(src, c, "evidence", "inline evidence, or {path: FILE}");
+      const YamlNode& expect = need(src, c, "expect", "outcome and/or indicators");
+      std::optional<engine::Date> as_of;
+      if (const auto* a = c.get("as_of")) {
+        as_of = engine::parse_date(a->text);
+        if (!as_of) bad(src, *a, "as_of must be a date YYYY-MM-DD");
+      }
+      FileOutcome outcome;
+      const YamlNode* by_path = ev.kind == YamlNode::Kind::mapping && ev.size() == 1 ? ev.get("path") : nullptr;
+      if (by_path) {
+        std::string file = (fs::path(path).parent_path() / by_path->text).string();
+        outcome = evaluate_file(file, ruleset, as_of, EvidenceLimits{}, false);
+      } else {
+        outcome.evidence = fmt::format("{}:{}", path, ev.line);
+        try {
+          engine::Evidence evidence = engine::evidence_from_yaml(ev, src, *ruleset.schema);
+          engine::EvalOptions options;
+          options.as_of = as_of;
+          outcome.result = engine::evaluate(ruleset.program, evidence, options);
+        } catch (const DiagnosticError& e) {
+          outcome.error_text = render(e.diagnostics());
+        } catch (const engine::EvalError& e) {
+          outcome.error_text = render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.text, e.span, {}});
+        }
+      }
+      const YamlNode* expect_error = expect.get("error");
+      if (!outcome.result) {
+        if (!expect_error) r.failures.push_back({fmt::format("the evidence could not be evaluated:\n{}", outcome.error_text)});
+        else if (outcome.error_text.find(expect_error->text) == std::string::npos)
+          r.failures.push_back({fmt::format("expected an error containing '{}', got:\n{}", expect_error->text, outcome.error_text)});
+        out.cases.push_back(std::move(r));
+        continue;
+      }
+      if (expect_error) r.failures.push_back({fmt::format("expected an error containing '{}', but it evaluated", expect_error->text)});
+      const auto& res = *outcome.result;
+      if (const auto* o = expect.get("outcome")) expect_verdict(r, "outcome", o->text, engine::to_string(res.outcome));
+      if (const auto* l = expect.get("label")) {
+        std::string got = res.label ? *res.label : "null";
+        expect_verdict(r, "label", l->kind == YamlNode::Kind::null ? "null" : l->text, got);
+      }
+      if (const auto* inds = expect.get("indicators")) {
+        if (inds->kind != YamlNode::Kind::mapping) bad(src, *inds, "'indicators' maps indicator ids to verdicts");
+        for (std::size_t i = 0; i + 1 < inds->children.size(); i += 2) {
+          const std::string& id = inds->children[i].text;
+          const YamlNode& want = inds->children[i + 1];
+          const engine::IndicatorResult* got = nullptr;
+          for (const auto& ind : res.indicators)
+            if (ind.id == id) got = &ind;
+          if (!got) bad(src, inds->children[i], fmt::format("the ruleset has no indicator '{}'", id));
+          if (want.kind == YamlNode::Kind::scalar) {
+            if (want.text != "pass" && want.text != "fail" && want.text != "unknown")
+              bad(src, want, fmt::format("expected pass, fail or unknown, found '{}'", want.text));
+            expect_verdict(r, id, want.text, engine::to_string(got->verdict));
+          } else if (want.kind == YamlNode::Kind::mapping) {
+            if (const auto* v = want.get("verdict")) expect_verdict(r, id, v->text, engine::to_string(got->verdict));
+            if (const auto* lv = want.get("level")) expect_verdict(r, id + " level", lv->kind == YamlNode::Kind::null ? "null" : lv->text, got->level ? *got->level : "null");
+            if (const auto* sc = want.get("score")) expect_verdict(r, id + " score", sc->text, got->score ? got->score->to_string() : "null");
+          } else {
+            bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
+          }
+        }
+      }
+      if (!expect.get("outcome") && !expect.get("indicators") && !expect.get("label") && !expect_error)
+        bad(src, expect, "'expect' names nothing to check (outcome, label, indicators or error)");
+      out.cases.push_back(std::move(r));
+    }
+  } catch (const DiagnosticError& e) {
+    out.error = render(e.diagnostics());
+  } catch (const UserError& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,176 @@
+#include "cli/workspace.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "dsl/load.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<std::string> installed_and_in_tree(const char* sub) {
+  std::vector<std::string> out;
+  out.push_back(fmt::format("{}/{}", VERDICT_INSTALL_DATADIR, sub));
+  out.push_back(fmt::format("{}/{}", VERDICT_SOURCE_DIR, sub));
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> ruleset_dirs(const SearchOptions& opt) {
+  std::vector<std::string> dirs = opt.ruleset_dirs;
+  for (auto& d : engine::split_path_list(std::getenv("VERDICT_RULESETS"))) dirs.push_back(d);
+  for (auto& d : installed_and_in_tree("rulesets")) dirs.push_back(d);
+  return dirs;
+}
+
+std::string default_ruleset_name(const SearchOptions& opt) {
+  for (const auto& dir : ruleset_dirs(opt)) {
+    std::ifstream in(dir + "/default");
+    std::string name;
+    if (in && std::getline(in, name)) {
+      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+      if (!name.empty()) return name;
+    }
+  }
+  throw UserError(Exit::usage, "no ruleset given (-r REF) and no catalogue folder names a default ruleset");
+}
+
+std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt) {
+  std::error_code ec;
+  if (ref.size() > 6 && ref.ends_with(".rules")) {
+    if (!fs::exists(ref, ec)) throw UserError(Exit::no_input, fmt::format("{}: no such ruleset file", ref));
+    return ref;
+  }
+  if (ref.find('/') != std::string::npos && fs::is_regular_file(ref, ec)) return ref;
+  auto dirs = ruleset_dirs(opt);
+  auto entries = engine::scan_catalogue(dirs);
+  if (auto e = engine::find_ruleset(entries, ref)) return e->path;
+  std::vector<std::string> known;
+  for (const auto& e : entries) known.push_back(e.name + "@" + e.version);
+  auto name = ref.substr(0, ref.find('@'));
+  std::vector<std::string> names;
+  for (const auto& e : entries) names.push_back(e.name);
+  auto hint = did_you_mean(name, names);
+  throw UserError(Exit::usage, fmt::format("no ruleset '{}' in the catalogue{}; known: {}", ref,
+                                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                                           known.empty() ? "none" : join(known, ", ")));
+}
+
+std::string sha256_digest(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  std::string hex = "sha256:";
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, bool color) {
+  std::string path = resolve_ruleset(ref, opt);
+  std::string text;
+  try {
+    text = read_file(path, 16u << 20);
+  } catch (const std::length_error& e) {
+    throw UserError(Exit::data_error, fmt::format("error[limit]: {} (limit max_rule_bytes)", e.what()));
+  } catch (const std::exception& e) {
+    throw UserError(Exit::no_input, fmt::format("error: cannot read ruleset {}", e.what()));
+  }
+  auto source = std::make_shared<Source>(path, text);
+  LoadedRuleset out;
+  try {
+    dsl::LoadResult loaded = dsl::load_ruleset_text(source);
+    out.program = std::move(loaded.program);
+    out.warnings = std::move(loaded.warnings);
+  } catch (const DiagnosticError& e) {
+    throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
+  }
+  out.info.name = out.program.name;
+  out.info.version = out.program.version;
+  out.info.title = out.program.title;
+  out.info.path = path;
+  out.info.digest = sha256_digest(text);
+
+  // The schema: a .json path beside the ruleset, or an $id searched for.
+  const std::string& id = out.program.schema;
+  if (id.empty()) throw UserError(Exit::data_error, fmt::format("{}: error[check_error]: the ruleset names no schema (schema \"ID\")", path));
+  std::string schema_path;
+  if (id.ends_with(".json")) {
+    schema_path = (fs::path(path).parent_path() / id).string();
+  } else {
+    std::vector<std::string> dirs = opt.schema_dirs;
+    dirs.push_back(fs::path(path).parent_path().string());
+    for (auto& d : engine::split_path_list(std::getenv("VERDICT_SCHEMAS"))) dirs.push_back(d);
+    for (auto& d : installed_and_in_tree("schemas")) dirs.push_back(d);
+    auto found = engine::find_schema(dirs, id);
+    if (!found)
+      throw UserError(Exit::data_error,
+                      fmt::format("{}: error[check_error]: no schema with $id \"{}\" found in {}", path, id, join(dirs, ", ")));
+    schema_path = *found;
+  }
+  try {
+    out.schema = engine::Schema::load(schema_path);
+  } catch (const DiagnosticError& e) {
+    throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
+  } catch (const std::exception& e) {
+    throw UserError(Exit::no_input, fmt::format("error: cannot read schema {}", e.what()));
+  }
+  return out;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = ::mkstemp(buf.data());
+  if (fd < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    auto n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(buf.data());
+      throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (std::rename(buf.data(), path.c_str()) != 0) {
+    ::unlink(buf.data());
+    throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  }
+}
+
+std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(a, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+           it.increment(ec)) {
+        auto ext = it->path().extension();
+        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml") && !it->path().filename().string().ends_with(".test.yaml"))
+          found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+}  // namespace verdict::cli

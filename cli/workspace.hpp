@@ -1,0 +1,56 @@
+// Where the command line finds rulesets and schemas, and how it loads them.
+#pragma once
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/report.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/program.hpp"
+#include "engine/schema.hpp"
+
+namespace verdict::cli {
+
+/// Exit codes (sysexits.h).
+enum Exit : int { ok = 0, failed = 1, undecided = 2, usage = 64, data_error = 65, no_input = 66, internal = 70 };
+
+/// A user error with its exit code and an already rendered message.
+class UserError : public std::runtime_error {
+public:
+  UserError(int code, std::string message) : std::runtime_error(std::move(message)), code(code) {}
+  int code;
+};
+
+/// Folders given on the command line.
+struct SearchOptions {
+  std::vector<std::string> ruleset_dirs;  // --rulesets (repeatable)
+  std::vector<std::string> schema_dirs;   // --schemas (repeatable)
+};
+
+/// A ruleset ready to evaluate: its program, its schema, how reports name it.
+struct LoadedRuleset {
+  engine::Program program;
+  std::shared_ptr<const engine::Schema> schema;
+  RulesetInfo info;
+  std::vector<Diagnostic> warnings;
+};
+
+/// Catalogue folders in search order: --rulesets, VERDICT_RULESETS, installed, in-tree.
+std::vector<std::string> ruleset_dirs(const SearchOptions& opt);
+/// The default ruleset's name: the first `default` file found in the catalogue folders.
+std::string default_ruleset_name(const SearchOptions& opt);
+/// Resolves REF (a .rules path, NAME@VERSION or NAME) to a file path. Throws UserError.
+std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt);
+/// Loads, checks and lowers a ruleset and its schema. Throws UserError (65 with
+/// rendered diagnostics, 66 when unreadable).
+LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, bool color);
+/// sha256 of a text, as "sha256:<hex>".
+std::string sha256_digest(const std::string& text);
+/// Writes a file atomically (temporary file, then rename). Throws UserError.
+void write_file_atomically(const std::string& path, const std::string& content);
+/// Evidence paths: files as given, folders expanded to their *.yaml / *.yml files (sorted).
+std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args);
+
+}  // namespace verdict::cli

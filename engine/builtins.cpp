@@ -1,0 +1,299 @@
+#include "engine/builtins.hpp"
+
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace verdict::engine {
+
+namespace {
+
+using K = Value::Kind;
+
+const char* op_text(Op op) {
+  switch (op) {
+    case Op::eq: return "==";
+    case Op::ne: return "!=";
+    case Op::lt: return "<";
+    case Op::le: return "<=";
+    case Op::gt: return ">";
+    case Op::ge: return ">=";
+    case Op::in: return "in";
+    case Op::add: return "+";
+    case Op::sub: return "-";
+    case Op::mul: return "*";
+    case Op::div: return "/";
+    default: return "?";
+  }
+}
+
+// -1, 0, 1 for two known, non-null values of one orderable kind.
+int compare(Context& ctx, const Expr& at, const Value& a, const Value& b) {
+  if (a.kind() != b.kind())
+    ctx.fail(at, fmt::format("cannot compare {} with {}", kind_name(a.kind()), kind_name(b.kind())));
+  switch (a.kind()) {
+    case K::number: {
+      auto c = a.as_number() <=> b.as_number();
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case K::date: return a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0;
+    case K::string: {
+      int c = a.as_string().compare(b.as_string());
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    default: ctx.fail(at, fmt::format("cannot order {}", kind_name(a.kind())));
+  }
+}
+
+bool equal(Context& ctx, const Expr& at, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
+  if (a.kind() != b.kind())
+    ctx.fail(at, fmt::format("cannot compare {} ({}) with {} ({})", kind_name(a.kind()), to_display(a),
+                             kind_name(b.kind()), to_display(b)));
+  return same(a, b);
+}
+
+Value arithmetic(Context& ctx, const Expr& e, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value::null();
+  auto overflow = [&](std::optional<Number> n) {
+    if (!n) ctx.fail(e, fmt::format("number overflow in '{}'", op_text(e.op)));
+    return Value::number(*n);
+  };
+  if (a.kind() == K::number && b.kind() == K::number) {
+    switch (e.op) {
+      case Op::add: return overflow(Number::add(a.as_number(), b.as_number()));
+      case Op::sub: return overflow(Number::sub(a.as_number(), b.as_number()));
+      case Op::mul: return overflow(Number::mul(a.as_number(), b.as_number()));
+      case Op::div:
+        if (b.as_number().num() == 0) return Value::unknown();  // division by zero is unknown
+        return overflow(Number::div(a.as_number(), b.as_number()));
+      default: break;
+    }
+  }
+  if (a.kind() == K::date && b.kind() == K::duration && (e.op == Op::add || e.op == Op::sub))
+    return Value::date(add(a.as_date(), b.as_duration(), e.op == Op::add ? 1 : -1));
+  if (a.kind() == K::duration && b.kind() == K::date && e.op == Op::add)
+    return Value::date(add(b.as_date(), a.as_duration(), 1));
+  if (a.kind() == K::date && b.kind() == K::date && e.op == Op::sub)
+    return Value::number(Number(static_cast<std::int64_t>(a.as_date().days) - b.as_date().days));
+  if (a.kind() == K::duration && b.kind() == K::duration && (e.op == Op::add || e.op == Op::sub)) {
+    int s = e.op == Op::add ? 1 : -1;
+    return Value::duration({a.as_duration().months + s * b.as_duration().months,
+                            a.as_duration().days + s * b.as_duration().days});
+  }
+  ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_text(e.op), kind_name(a.kind()), kind_name(b.kind())));
+}
+
+// A key under which equal values hash equal (for distinct and membership).
+std::string value_key(const Value& v) {
+  std::string key(1, static_cast<char>('0' + static_cast<int>(v.kind())));
+  if (v.kind() == K::number) key += fmt::format("{}/{}", v.as_number().num(), v.as_number().den());
+  else if (v.kind() == K::record) key += fmt::format("{}", static_cast<const void*>(&v.as_record()));
+  else key += to_display(v);
+  return key;
+}
+
+const List* list_arg(Context& ctx, const Expr& at, const Value& v, const char* fn) {
+  if (v.kind() != K::list)
+    ctx.fail(at, fmt::format("{}() needs a list, got {} ({})", fn, kind_name(v.kind()), to_display(v)));
+  return &v.as_list();
+}
+
+const char* fn_name(Builtin b) {
+  switch (b) {
+    case Builtin::count: return "count";
+    case Builtin::share: return "share";
+    case Builtin::share_where: return "share";
+    case Builtin::any: return "any";
+    case Builtin::all: return "all";
+    case Builtin::sum: return "sum";
+    case Builtin::min: return "min";
+    case Builtin::max: return "max";
+    case Builtin::distinct: return "distinct";
+    case Builtin::known: return "known";
+    case Builtin::between: return "between";
+    case Builtin::latest: return "latest";
+    case Builtin::earliest: return "earliest";
+  }
+  return "?";
+}
+
+Value share_of(Context& ctx, const Expr& e, std::size_t part, std::size_t whole) {
+  if (whole == 0) return Value::unknown();  // a share of nothing is unknown
+  auto n = Number::fraction(static_cast<std::int64_t>(part), static_cast<std::int64_t>(whole));
+  if (!n) ctx.fail(e, "number overflow in share()");
+  return Value::number(*n);
+}
+
+}  // namespace
+
+Value apply_binary(Context& ctx, const Expr& e, const Value& a, const Value& b) {
+  if (a.is_error()) return a;
+  if (b.is_error()) return b;
+  if (e.op == Op::in) {
+    if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+    if (b.is_null()) return Value::boolean(false);
+    if (b.kind() != K::list) ctx.fail(e, fmt::format("'in' needs a list on its right, got {}", kind_name(b.kind())));
+    bool unknown = false;
+    for (const auto& item : b.as_list().items) {
+      if (item.is_unknown()) { unknown = true; continue; }
+      if (item.is_null() || a.is_null()) {
+        if (item.is_null() && a.is_null()) return Value::boolean(true);
+        continue;
+      }
+      if (item.kind() == a.kind() && same(item, a)) return Value::boolean(true);
+      if (item.kind() != a.kind())
+        ctx.fail(e, fmt::format("'in' compares {} with a list holding {}", kind_name(a.kind()), kind_name(item.kind())));
+    }
+    return unknown ? Value::unknown() : Value::boolean(false);
+  }
+  if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+  switch (e.op) {
+    case Op::eq: return Value::boolean(equal(ctx, e, a, b));
+    case Op::ne: return Value::boolean(!equal(ctx, e, a, b));
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: {
+      if (a.is_null() || b.is_null()) return Value::boolean(false);  // ordering with null is false
+      int c = compare(ctx, e, a, b);
+      bool r = e.op == Op::lt ? c < 0 : e.op == Op::le ? c <= 0 : e.op == Op::gt ? c > 0 : c >= 0;
+      return Value::boolean(r);
+    }
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div: return arithmetic(ctx, e, a, b);
+    default: ctx.fail(e, "unsupported operator");
+  }
+}
+
+Value call_builtin(Context& ctx, const Expr& e) {
+  const char* name = fn_name(e.fn);
+  switch (e.fn) {
+    case Builtin::count: {
+      Value c = ctx.eval(e.args[0]);
+      if (!c.is_known()) return c;
+      return Value::number(Number(static_cast<std::int64_t>(list_arg(ctx, e.args[0], c, name)->items.size())));
+    }
+    case Builtin::share: {
+      Value part = ctx.eval(e.args[0]);
+      Value whole = ctx.eval(e.args[1]);
+      if (!part.is_known()) return part;
+      if (!whole.is_known()) return whole;
+      return share_of(ctx, e, list_arg(ctx, e.args[0], part, name)->items.size(),
+                      list_arg(ctx, e.args[1], whole, name)->items.size());
+    }
+    case Builtin::known: {
+      Value v = ctx.eval(e.args[0]);
+      if (v.is_error()) return v;
+      return Value::boolean(!v.is_unknown());
+    }
+    case Builtin::between: {
+      Value x = ctx.eval(e.args[0]);
+      Value lo = ctx.eval(e.args[1]);
+      Value hi = ctx.eval(e.args[2]);
+      for (const Value* v : {&x, &lo, &hi})
+        if (v->is_error()) return *v;
+      // Kleene and of lo <= x and x <= hi.
+      Expr le;
+      le.op = Op::le;
+      le.span = e.span;
+      Value a = apply_binary(ctx, le, lo, x);
+      Value b = apply_binary(ctx, le, x, hi);
+      if ((a.kind() == K::boolean && !a.as_bool()) || (b.kind() == K::boolean && !b.as_bool())) return Value::boolean(false);
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      return Value::boolean(true);
+    }
+    case Builtin::latest:
+    case Builtin::earliest: {
+      std::optional<Date> best;
+      bool unknown = false;
+      for (const auto& arg : e.args) {
+        Value v = ctx.eval(arg);
+        if (v.is_error()) return v;
+        if (v.is_unknown()) { unknown = true; continue; }
+        if (v.is_null()) continue;
+        if (v.kind() != K::date) ctx.fail(arg, fmt::format("{}() needs dates, got {}", name, kind_name(v.kind())));
+        if (!best || (e.fn == Builtin::latest ? v.as_date() > *best : v.as_date() < *best)) best = v.as_date();
+      }
+      if (unknown) return Value::unknown();
+      return best ? Value::date(*best) : Value::null();
+    }
+    default: break;
+  }
+
+  // Collection operations whose second argument is evaluated per element.
+  Value c = ctx.eval(e.args[0]);
+  if (!c.is_known()) return c;
+  const List* list = list_arg(ctx, e.args[0], c, name);
+  const Expr& per = e.args[1];
+  bool unknown = false;
+  switch (e.fn) {
+    case Builtin::any:
+    case Builtin::all:
+    case Builtin::share_where: {
+      const bool is_any = e.fn == Builtin::any;
+      std::size_t matches = 0;
+      for (const auto& item : list->items) {
+        ctx.push_element(item);
+        Value v = ctx.eval(per);
+        ctx.pop_element();
+        if (v.is_unknown()) { unknown = true; continue; }
+        if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", name, kind_name(v.kind())));
+        if (v.as_bool()) ++matches;
+        // Kleene: one true decides any(), one false decides all().
+        if (e.fn == Builtin::any && v.as_bool()) return Value::boolean(true);
+        if (e.fn == Builtin::all && !v.as_bool()) return Value::boolean(false);
+      }
+      if (unknown) return Value::unknown();
+      if (e.fn == Builtin::share_where) return share_of(ctx, e, matches, list->items.size());
+      return Value::boolean(!is_any);
+    }
+    case Builtin::sum: {
+      Number total;
+      for (const auto& item : list->items) {
+        ctx.push_element(item);
+        Value v = ctx.eval(per);
+        ctx.pop_element();
+        if (v.is_unknown()) { unknown = true; continue; }
+        if (v.kind() != K::number) ctx.fail(per, fmt::format("sum() needs numbers, got {} ({})", kind_name(v.kind()), to_display(v)));
+        auto s = Number::add(total, v.as_number());
+        if (!s) ctx.fail(e, "number overflow in sum()");
+        total = *s;
+      }
+      return unknown ? Value::unknown() : Value::number(total);
+    }
+    case Builtin::min:
+    case Builtin::max: {
+      Value best = Value::null();
+      for (const auto& item : list->items) {
+        ctx.push_element(item);
+        Value v = ctx.eval(per);
+        ctx.pop_element();
+        if (v.is_unknown()) { unknown = true; continue; }
+        if (v.is_null()) continue;
+        if (best.is_null()) { best = v; continue; }
+        int cmp = compare(ctx, per, v, best);
+        if (e.fn == Builtin::min ? cmp < 0 : cmp > 0) best = v;
+      }
+      return unknown ? Value::unknown() : best;
+    }
+    case Builtin::distinct: {
+      auto out = std::make_shared<List>();
+      std::unordered_set<std::string> seen;
+      for (const auto& item : list->items) {
+        ctx.push_element(item);
+        Value v = ctx.eval(per);
+        ctx.pop_element();
+        if (v.is_unknown()) { unknown = true; continue; }
+        if (seen.insert(value_key(v)).second) out->items.push_back(v);
+      }
+      if (unknown) return Value::unknown();
+      return Value::list(std::move(out));
+    }
+    default: ctx.fail(e, "unsupported function");
+  }
+}
+
+}  // namespace verdict::engine

@@ -1,0 +1,38 @@
+// The catalogue: rulesets found in folders, by NAME@VERSION, and schemas by $id.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace verdict::engine {
+
+/// A ruleset file found in a catalogue folder (read from its header only).
+struct CatalogueEntry {
+  std::string name;
+  std::string version;
+  std::string title;
+  std::string extends;
+  std::string path;
+};
+
+/// Orders versions segment by segment, numerically where both are numbers
+/// ("2012.1" < "2012.10" < "2019.1").
+int compare_versions(const std::string& a, const std::string& b);
+
+/// Reads the `ruleset "NAME" version "V"` header (and title/extends) of a file.
+std::optional<CatalogueEntry> read_ruleset_header(const std::string& path);
+
+/// Rulesets in the given folders (searched recursively for *.rules), in folder
+/// order; an earlier folder's NAME@VERSION hides a later one's.
+std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs);
+
+/// Finds NAME@VERSION, or NAME's latest version. nullopt when absent.
+std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref);
+
+/// Finds the schema file whose `$id` is `id` in the folders (*.json, recursive).
+std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id);
+
+/// Folders from a PATH-like variable ("a:b").
+std::vector<std::string> split_path_list(const char* value);
+
+}  // namespace verdict::engine

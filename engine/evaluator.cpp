@@ -1,0 +1,365 @@
+#include "engine/evaluator.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "engine/builtins.hpp"
+
+namespace verdict::engine {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+const Value& param_value(const Param& p, std::optional<Date> as_of) {
+  const Param::Dated* chosen = &p.values.front();
+  if (as_of)
+    for (const auto& v : p.values)
+      if (v.from && *v.from <= *as_of) chosen = &v;
+  return chosen->value;
+}
+
+namespace {
+
+constexpr std::size_t kMaxMissing = 50;
+constexpr int kMaxDepth = 4000;
+
+/// The state of one evaluation: memoised lets, the element stack, and the
+/// collector of absent evidence paths for the check being evaluated.
+class Evaluator final : public Context {
+public:
+  Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
+      : program_(p), evidence_(e), options_(o), lets_(p.lets.size()) {
+    elements_.reserve(p.max_element_depth + 1);
+  }
+
+  Value eval(const Expr& e) override;
+  void push_element(const Value& v) override { elements_.push_back(v); }
+  void pop_element() override { elements_.pop_back(); }
+
+  EvaluationResult run();
+
+private:
+  struct LetSlot {
+    bool done = false;
+    bool busy = false;
+    Value value;
+    std::vector<std::string> missing;
+  };
+
+  void note_missing(std::string path) {
+    if (!missing_) return;
+    if (missing_->size() >= kMaxMissing) return;
+    if (std::find(missing_->begin(), missing_->end(), path) == missing_->end()) missing_->push_back(std::move(path));
+  }
+  Value eval_let(const Expr& e);
+  Value field_of(const Value& base, const std::string& key, const Expr& at);
+  Value binary(const Expr& e);
+  std::string render_message(const Message& m);
+
+  const Program& program_;
+  const Evidence& evidence_;
+  const EvalOptions& options_;
+  std::optional<Date> as_of_;
+  std::vector<LetSlot> lets_;
+  std::vector<Value> elements_;
+  std::vector<std::string>* missing_ = nullptr;
+  std::uint64_t steps_ = 0;
+  int depth_ = 0;
+  // Outcome scope.
+  const EvaluationResult* partial_ = nullptr;
+  Value minimum_met_;
+  Value score_share_;
+};
+
+struct DepthGuard {
+  explicit DepthGuard(int& d) : d_(d) { ++d_; }
+  ~DepthGuard() { --d_; }
+  int& d_;
+};
+
+Value Evaluator::eval_let(const Expr& e) {
+  auto& slot = lets_[e.index];
+  if (!slot.done) {
+    if (slot.busy) fail(e, fmt::format("let {} depends on itself", e.name));
+    slot.busy = true;
+    auto* saved = missing_;
+    missing_ = &slot.missing;
+    slot.value = eval(program_.lets[e.index].expr);
+    missing_ = saved;
+    slot.busy = false;
+    slot.done = true;
+  }
+  for (const auto& m : slot.missing) note_missing(m);
+  return slot.value;
+}
+
+Value Evaluator::field_of(const Value& base, const std::string& key, const Expr& at) {
+  switch (base.kind()) {
+    case Value::Kind::unknown:
+    case Value::Kind::error: return base;
+    case Value::Kind::null: return Value::null();  // a field of "none" is none
+    case Value::Kind::record: {
+      const auto& r = base.as_record();
+      if (const auto* f = r.find(key)) return f->value;
+      note_missing(child_path(r.path, key));
+      return Value::unknown();
+    }
+    default:
+      fail(at, fmt::format("cannot take field '{}' of {} ({})", key, kind_name(base.kind()), to_display(base)));
+  }
+}
+
+Value Evaluator::eval(const Expr& e) {
+  if (++steps_ > options_.step_budget)
+    fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
+  DepthGuard guard(depth_);
+  if (depth_ > kMaxDepth) fail(e, "expression evaluation nested too deeply");
+  switch (e.op) {
+    case Op::constant: return e.value;
+    case Op::param: return param_value(program_.params[e.index], as_of_);
+    case Op::let: return eval_let(e);
+    case Op::as_of: return as_of_ ? Value::date(*as_of_) : Value::unknown();
+    case Op::evidence: return field_of(evidence_.root, e.name, e);
+    case Op::element:
+      if (e.index >= elements_.size()) fail(e, "'.' used outside a collection operation");
+      return elements_[e.index];
+    case Op::field: return field_of(eval(e.args[0]), e.name, e);
+    case Op::index: {
+      Value base = eval(e.args[0]);
+      Value key = eval(e.args[1]);
+      if (!base.is_known()) return base;
+      if (!key.is_known()) return key;
+      if (base.is_null()) return Value::null();
+      if (base.kind() == Value::Kind::record && key.kind() == Value::Kind::string)
+        return field_of(base, key.as_string(), e);
+      if (base.kind() == Value::Kind::list && key.kind() == Value::Kind::number && key.as_number().is_integer()) {
+        auto i = key.as_number().num();
+        const auto& items = base.as_list().items;
+        if (i < 0 || static_cast<std::size_t>(i) >= items.size()) return Value::unknown();
+        return items[static_cast<std::size_t>(i)];
+      }
+      fail(e, fmt::format("cannot index {} with {}", kind_name(base.kind()), kind_name(key.kind())));
+    }
+    case Op::list: {
+      auto list = std::make_shared<List>();
+      list->items.reserve(e.args.size());
+      for (const auto& a : e.args) list->items.push_back(eval(a));
+      return Value::list(std::move(list));
+    }
+    case Op::negate: {
+      Value v = eval(e.args[0]);
+      if (!v.is_known() || v.is_null()) return v;
+      if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
+      auto r = v.as_number().negate();
+      if (!r) fail(e, "number overflow");
+      return Value::number(*r);
+    }
+    case Op::not_: {
+      Value v = eval(e.args[0]);
+      if (v.is_unknown()) return v;
+      if (v.kind() != Value::Kind::boolean) fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
+      return Value::boolean(!v.as_bool());
+    }
+    case Op::and_:
+    case Op::or_: {
+      const bool is_and = e.op == Op::and_;
+      Value a = eval(e.args[0]);
+      auto check = [&](const Value& v, const Expr& at) {
+        if (!v.is_unknown() && v.kind() != Value::Kind::boolean)
+          fail(at, fmt::format("'{}' needs booleans, got {}", is_and ? "and" : "or", kind_name(v.kind())));
+      };
+      check(a, e.args[0]);
+      // Kleene: false and x = false, true or x = true, whatever x is.
+      if (a.kind() == Value::Kind::boolean && a.as_bool() != is_and) return a;
+      Value b = eval(e.args[1]);
+      check(b, e.args[1]);
+      if (b.kind() == Value::Kind::boolean && b.as_bool() != is_and) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      return Value::boolean(is_and);
+    }
+    case Op::if_: {
+      Value c = eval(e.args[0]);
+      if (c.is_unknown()) return c;
+      if (c.kind() != Value::Kind::boolean) fail(e.args[0], fmt::format("'if' needs a boolean, got {}", kind_name(c.kind())));
+      return eval(e.args[c.as_bool() ? 1 : 2]);
+    }
+    case Op::where: {
+      Value c = eval(e.args[0]);
+      if (c.is_unknown()) return c;
+      if (c.kind() != Value::Kind::list) fail(e.args[0], fmt::format("'where' needs a list, got {}", kind_name(c.kind())));
+      auto out = std::make_shared<List>();
+      bool unknown = false;
+      for (const auto& item : c.as_list().items) {
+        push_element(item);
+        Value keep = eval(e.args[1]);
+        pop_element();
+        if (keep.is_unknown()) { unknown = true; continue; }
+        if (keep.kind() != Value::Kind::boolean)
+          fail(e.args[1], fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
+        if (keep.as_bool()) out->items.push_back(item);
+      }
+      if (unknown) return Value::unknown();
+      out->path = c.as_list().path;
+      return Value::list(std::move(out));
+    }
+    case Op::call: return call_builtin(*this, e);
+    case Op::minimum_met: return minimum_met_;
+    case Op::score_share: return score_share_;
+    case Op::verdict_of: {
+      if (!partial_) fail(e, "verdict() is only available in the outcome");
+      for (const auto& r : partial_->indicators)
+        if (r.id == e.name) return Value::string(to_string(r.verdict));
+      return Value::unknown();
+    }
+    default: return binary(e);
+  }
+}
+
+Value Evaluator::binary(const Expr& e) {
+  Value a = eval(e.args[0]);
+  Value b = eval(e.args[1]);
+  return apply_binary(*this, e, a, b);
+}
+
+std::string Evaluator::render_message(const Message& m) {
+  std::string out;
+  for (const auto& part : m.parts) {
+    if (!part.expr) { out += part.text; continue; }
+    Value v;
+    try {
+      v = eval(*part.expr);
+    } catch (const EvalError& err) {
+      v = Value::error(err.what());
+    }
+    if (part.percent && v.kind() == Value::Kind::number) out += v.as_number().to_percent();
+    else if (v.kind() == Value::Kind::list) out += fmt::format("{}", v.as_list().items.size());
+    else out += to_display(v);
+  }
+  return out;
+}
+
+EvaluationResult Evaluator::run() {
+  EvaluationResult result;
+  if (options_.as_of) {
+    as_of_ = options_.as_of;
+  } else if (program_.as_of) {
+    std::vector<std::string> missing;
+    missing_ = &missing;
+    Value d = eval(*program_.as_of);
+    missing_ = nullptr;
+    if (d.kind() != Value::Kind::date)
+      fail(*program_.as_of, fmt::format("the reference date (as_of) must be a date, got {}{}", to_display(d),
+                                        missing.empty() ? "" : fmt::format(" ({} is absent)", missing.front())));
+    as_of_ = d.as_date();
+  }
+  if (as_of_) result.as_of = *as_of_;
+  for (const auto& g : program_.groups) result.groups.push_back({g.id, g.title});
+
+  bool any_minimum = std::any_of(program_.indicators.begin(), program_.indicators.end(),
+                                 [](const Indicator& i) { return i.minimum; });
+  bool scored = false;
+  Number points, max_points;
+  int gate_fail = 0, gate_unknown = 0;
+  for (const auto& ind : program_.indicators) {
+    IndicatorResult r;
+    r.id = ind.id;
+    r.title = ind.title;
+    r.group = ind.group;
+    r.minimum = ind.minimum;
+    r.cites = ind.cites;
+    r.notes = ind.notes;
+    bool any_false = false, any_unknown = false;
+    for (const auto& check : ind.checks) {
+      CheckResult c;
+      c.source = check.source;
+      c.line = check.line;
+      missing_ = &c.missing;
+      Value v = eval(check.expr);
+      if (v.kind() == Value::Kind::boolean) c.result = v.as_bool();
+      else if (!v.is_unknown())
+        fail(check.expr, fmt::format("a require must be a boolean, got {} ({})", kind_name(v.kind()), to_display(v)));
+      if (c.result == false) {
+        any_false = true;
+        if (check.message) c.message = render_message(*check.message);
+      }
+      missing_ = nullptr;
+      if (!c.result) {
+        any_unknown = true;
+        for (const auto& m : c.missing)
+          if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end()) r.missing.push_back(m);
+      } else {
+        c.missing.clear();
+      }
+      r.checks.push_back(std::move(c));
+    }
+    r.verdict = any_false ? Verdict::fail : any_unknown ? Verdict::unknown : Verdict::pass;
+    for (auto let_index : ind.lets) {
+      Expr ref;
+      ref.op = Op::let;
+      ref.index = let_index;
+      ref.name = program_.lets[let_index].name;
+      ref.span = program_.lets[let_index].span;
+      std::vector<std::string> ignored;
+      missing_ = &ignored;
+      r.values.emplace_back(ref.name, eval(ref));
+      missing_ = nullptr;
+    }
+    for (const auto& level : ind.levels) {
+      Value v = eval(level.when);
+      if (v.kind() == Value::Kind::boolean && v.as_bool()) { r.level = level.name; break; }
+    }
+    if (ind.score) {
+      scored = true;
+      Value v = eval(*ind.score);
+      if (v.kind() == Value::Kind::number) {
+        r.score = v.as_number();
+        if (auto s = Number::add(points, v.as_number())) points = *s;
+      }
+      r.score_of = ind.score_of;
+      if (ind.score_of)
+        if (auto s = Number::add(max_points, *ind.score_of)) max_points = *s;
+    }
+    switch (r.verdict) {
+      case Verdict::pass: ++result.pass; break;
+      case Verdict::fail: ++result.fail; break;
+      case Verdict::unknown: ++result.unknown; break;
+    }
+    if (!any_minimum || ind.minimum) {
+      if (r.verdict == Verdict::fail) ++gate_fail;
+      if (r.verdict == Verdict::unknown) ++gate_unknown;
+    }
+    result.indicators.push_back(std::move(r));
+  }
+  result.outcome = gate_fail ? Verdict::fail : gate_unknown ? Verdict::unknown : Verdict::pass;
+  minimum_met_ = result.outcome == Verdict::unknown ? Value::unknown() : Value::boolean(result.outcome == Verdict::pass);
+  if (scored) {
+    result.points = points;
+    result.max_points = max_points;
+    if (max_points.num() != 0)
+      if (auto s = Number::div(points, max_points)) score_share_ = Value::number(*s);
+  }
+  partial_ = &result;
+  for (const auto& label : program_.outcome) {
+    Value v = eval(label.when);
+    if (v.kind() == Value::Kind::boolean && v.as_bool()) { result.label = label.label; break; }
+  }
+  partial_ = nullptr;
+  return result;
+}
+
+}  // namespace
+
+EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
+  Evaluator ev(program, evidence, options);
+  return ev.run();
+}
+
+}  // namespace verdict::engine

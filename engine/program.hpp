@@ -1,0 +1,153 @@
+// The lowered program that the evaluator runs. `dsl/` produces it from rule
+// text; nothing here knows the syntax, and nothing here knows any catalogue.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/source.hpp"
+#include "engine/value.hpp"
+
+namespace verdict::engine {
+
+/// What an expression node does.
+enum class Op : std::uint8_t {
+  constant,     // `value`
+  param,        // `index` into Program::params (dated choice made by the evaluator)
+  let,          // `index` into Program::lets (evaluated once per evidence, memoised)
+  as_of,        // the reference date
+  evidence,     // top-level evidence field `name` (e.g. participants)
+  element,      // the element of the enclosing collection operation at depth `index` (0 = outermost)
+  field,        // args[0].`name`
+  index,        // args[0][args[1]] (string key of a record, or integer position of a list)
+  list,         // [args...]
+  negate,       // -args[0]
+  not_,         // Kleene not
+  and_,         // Kleene and (args[0], args[1])
+  or_,          // Kleene or
+  eq, ne, lt, le, gt, ge,
+  in,           // args[0] in args[1]
+  add, sub, mul, div,
+  if_,          // if args[0] then args[1] else args[2]
+  where,        // args[0] filtered by args[1]; args[1] is evaluated with the element pushed
+  call,         // builtin `fn` over args (see Builtin for which args see the element)
+  minimum_met,  // outcome scope: all minimum indicators pass
+  score_share,  // outcome scope: points over maximum points
+  verdict_of,   // outcome scope: verdict of indicator `name` as a string
+};
+
+/// Builtin functions. For those taking a collection and an expression
+/// (share_where, any, all, sum, min, max, distinct), args[1] is evaluated once
+/// per element with the element pushed.
+enum class Builtin : std::uint8_t {
+  count,        // count(c)
+  share,        // share(part, whole): count(part) / count(whole)
+  share_where,  // share(c, PRED)
+  any, all, sum, min, max, distinct,
+  known,        // known(x): false only for unknown
+  between,      // between(x, lo, hi), both ends included
+  latest, earliest,  // of dates, skipping nulls; any number of args
+};
+
+/// One expression node. `span` points into the ruleset source; `text` is the
+/// source text of the node (reports quote it).
+struct Expr {
+  Op op = Op::constant;
+  Builtin fn = Builtin::count;
+  Span span;
+  Value value;           // Op::constant
+  std::string name;      // Op::evidence, Op::field, Op::verdict_of; the let/param name for let/param
+  std::uint32_t index = 0;  // Op::param, Op::let, Op::element
+  std::vector<Expr> args;
+};
+
+/// A message with `{EXPR}` and `{EXPR:%}` holes.
+struct Message {
+  struct Part {
+    std::string text;             // literal text, when expr is empty
+    std::optional<Expr> expr;     // a hole
+    bool percent = false;         // `{…:%}`
+  };
+  std::vector<Part> parts;
+};
+
+/// A `param`: one value, or dated values (the latest `from` not after as_of wins).
+struct Param {
+  std::string name;
+  std::string doc;
+  Span span;
+  struct Dated {
+    std::optional<Date> from;  // nullopt for the first value
+    Value value;
+  };
+  std::vector<Dated> values;  // values[0].from is nullopt; the rest ascending by from
+};
+
+/// A `let`, wherever it was written; `scope` says where (for reports).
+struct Let {
+  std::string name;
+  Span span;
+  Expr expr;
+  std::string indicator;  // the indicator id when declared inside one, else ""
+};
+
+/// A `require`.
+struct Check {
+  Expr expr;
+  std::string source;  // the condition's text as written
+  std::uint32_t line = 0;
+  std::optional<Message> message;
+};
+
+/// An indicator.
+struct Indicator {
+  std::string id;
+  std::string title;
+  std::string group;  // group id
+  bool minimum = false;
+  Span span;
+  std::vector<std::string> cites;
+  std::vector<std::string> notes;
+  std::vector<Check> checks;
+  std::vector<std::uint32_t> lets;  // Program::lets declared in this indicator (reported as values)
+  std::optional<Expr> score;        // `score EXPR of N`
+  std::optional<Number> score_of;
+  struct Level {
+    std::string name;
+    Expr when;
+  };
+  std::vector<Level> levels;
+};
+
+struct Group {
+  std::string id;
+  std::string title;
+  std::vector<std::uint32_t> lets;  // Program::lets declared in this group
+};
+
+struct OutcomeLabel {
+  std::string label;
+  Expr when;
+};
+
+/// A whole lowered ruleset.
+struct Program {
+  std::string name;
+  std::string version;
+  std::string title;
+  std::string source_title;  // the `source` header clause
+  std::string schema;        // the `schema` header clause, as written
+  std::optional<Expr> as_of;
+  std::string extends;       // "NAME@VERSION" or ""
+  std::shared_ptr<const verdict::Source> text;  // the ruleset file
+  std::vector<Param> params;
+  std::vector<Let> lets;
+  std::vector<Group> groups;
+  std::vector<Indicator> indicators;  // in declaration order
+  std::vector<OutcomeLabel> outcome;
+  std::uint32_t max_element_depth = 0;  // deepest nesting of collection operations
+};
+
+}  // namespace verdict::engine

@@ -1,0 +1,80 @@
+// The evidence schema: a JSON Schema (draft-07 subset) compiled into a tree
+// that types YAML into engine values, validates it, and applies defaults in
+// one pass, reporting every problem at its YAML position.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.hpp"
+#include "engine/evidence.hpp"
+#include "engine/yaml_tree.hpp"
+
+namespace verdict::engine {
+
+/// JSON types a schema node allows (bit set); 0 allows anything.
+enum SchemaType : unsigned {
+  t_string = 1, t_number = 2, t_integer = 4, t_boolean = 8, t_null = 16, t_object = 32, t_array = 64,
+};
+
+/// One compiled schema node.
+struct SchemaNode {
+  unsigned types = 0;
+  std::string format;  // "date", "percent" or ""
+  std::string title;
+  std::string description;
+  std::vector<std::pair<std::string, const SchemaNode*>> properties;
+  std::vector<std::string> required;
+  bool additional_allowed = true;
+  const SchemaNode* additional = nullptr;
+  const SchemaNode* items = nullptr;
+  std::vector<std::string> enum_values;  // as text (strings are the schema's only enums here)
+  std::optional<std::string> const_value;
+  std::optional<YamlNode> default_value;
+  std::optional<Number> minimum, maximum;
+  std::optional<std::size_t> min_items;
+
+  const SchemaNode* property(std::string_view name) const {
+    for (const auto& [k, v] : properties)
+      if (k == name) return v;
+    return nullptr;
+  }
+  bool allows(unsigned t) const { return types == 0 || (types & t) != 0; }
+};
+
+/// A compiled schema with its `$id`.
+class Schema {
+public:
+  /// Compiles JSON text. Throws DiagnosticError (schema_error) with positions.
+  static std::shared_ptr<const Schema> parse(const std::shared_ptr<const Source>& source);
+  static std::shared_ptr<const Schema> load(const std::string& path);
+
+  const std::string& id() const { return id_; }
+  const std::string& path() const { return path_; }
+  const SchemaNode& root() const { return *root_; }
+  /// The node for a dotted field path ("participants.kind": list items are
+  /// stepped through), or nullptr.
+  const SchemaNode* find(const std::vector<std::string>& path) const;
+
+  std::deque<SchemaNode> nodes;  // owns every node; pointers stay valid
+
+private:
+  std::string id_;
+  std::string path_;
+  const SchemaNode* root_ = nullptr;
+  friend class SchemaCompiler;
+};
+
+/// Reads the `$id` of a schema file without compiling it; "" when it has none or is not JSON.
+std::string schema_id_of_file(const std::string& path);
+
+/// Types a YAML document against the schema: returns the evidence, or throws
+/// DiagnosticError (evidence_error) listing every problem with its position.
+Evidence load_evidence(const std::shared_ptr<const Source>& source, const Schema& schema, const YamlLimits& limits = {});
+/// Same, from a YAML node already parsed (evidence inline in another file).
+Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const Source>& source, const Schema& schema);
+
+}  // namespace verdict::engine

@@ -1,0 +1,46 @@
+// Source text with a line index: spans are byte offsets, lines and columns
+// are computed only when a diagnostic is rendered.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verdict {
+
+/// A half-open byte range [begin, end) in one source text.
+struct Span {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
+/// A 1-based line and column (columns count bytes, as compilers do).
+struct LineCol {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
+/// A named text (a ruleset, an evidence file) and the offsets of its lines.
+class Source {
+public:
+  Source() = default;
+  Source(std::string name, std::string text);
+
+  const std::string& name() const { return name_; }
+  const std::string& text() const { return text_; }
+
+  /// Line and column of a byte offset (clamped to the text).
+  LineCol line_col(std::uint32_t offset) const;
+  /// Byte offset of a 1-based line and column (clamped to the text).
+  std::uint32_t offset_of(LineCol pos) const;
+  /// The text of a 1-based line, without its line break.
+  std::string_view line_text(std::uint32_t line) const;
+  std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+
+private:
+  std::string name_;
+  std::string text_;
+  std::vector<std::uint32_t> line_starts_;
+};
+
+}  // namespace verdict

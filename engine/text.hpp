@@ -1,0 +1,18 @@
+// Small text helpers shared by diagnostics: edit distance for "did you mean".
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verdict {
+
+/// Levenshtein distance (bytes).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+/// The candidate closest to `word` when it is close enough to be a likely typo.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+/// Reads a whole file; throws std::runtime_error with the reason when it cannot.
+std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(-1));
+/// Joins with a separator.
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace verdict

@@ -1,0 +1,219 @@
+#include "engine/yaml_tree.hpp"
+
+#include <optional>
+#include <sstream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+namespace verdict::engine {
+
+const YamlNode* YamlNode::get(std::string_view key) const {
+  if (kind != Kind::mapping) return nullptr;
+  for (std::size_t i = 0; i + 1 < children.size(); i += 2)
+    if (children[i].text == key) return &children[i + 1];
+  return nullptr;
+}
+
+Span YamlNode::span() const {
+  std::uint32_t len = 1;
+  if (kind == Kind::scalar) len = static_cast<std::uint32_t>(text.size()) + (plain ? 0 : 2);
+  return {offset, offset + std::max<std::uint32_t>(len, 1)};
+}
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < s.size()) {
+    unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size() || (p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are invalid.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+namespace {
+
+std::size_t subtree_size(const YamlNode& n) {
+  std::size_t s = 1;
+  for (const auto& c : n.children) s += subtree_size(c);
+  return s;
+}
+
+class TreeBuilder final : public YAML::EventHandler {
+public:
+  TreeBuilder(const std::shared_ptr<const Source>& src, const YamlLimits& limits) : src_(src), limits_(limits) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    YamlNode n = make(mark, YamlNode::Kind::null);
+    finish(std::move(n), anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) error(mark, "alias to an unknown anchor");
+    // An alias is a copy; count what it expands to so an alias bomb stops early.
+    nodes_ += it->second.second;
+    if (nodes_ > limits_.max_nodes)
+      error(mark, fmt::format("aliases expand to more than {} nodes (limit max_nodes)", limits_.max_nodes));
+    YamlNode copy = it->second.first;
+    copy.offset = static_cast<std::uint32_t>(mark.pos);
+    copy.line = static_cast<std::uint32_t>(mark.line + 1);
+    copy.column = static_cast<std::uint32_t>(mark.column + 1);
+    finish(std::move(copy), 0);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    if (value.size() > limits_.max_scalar_bytes)
+      error(mark, fmt::format("a scalar of {} bytes is longer than the limit of {} bytes", value.size(), limits_.max_scalar_bytes));
+    YamlNode n = make(mark, YamlNode::Kind::scalar);
+    n.plain = tag == "?";
+    n.text = value;
+    if (n.plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL"))
+      n.kind = YamlNode::Kind::null;
+    finish(std::move(n), anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, YamlNode::Kind::sequence, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, YamlNode::Kind::mapping, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+  bool has_root() const { return root_.has_value(); }
+  YamlNode take_root() { return std::move(*root_); }
+
+private:
+  struct Open {
+    YamlNode node;
+    YAML::anchor_t anchor;
+  };
+
+  [[noreturn]] void error(const YAML::Mark& mark, std::string message) {
+    throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), src_,
+                                     {static_cast<std::uint32_t>(mark.pos), static_cast<std::uint32_t>(mark.pos) + 1}, {}});
+  }
+  [[noreturn]] void error_at(const YamlNode& n, std::string message) {
+    throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), src_, n.span(), {}});
+  }
+
+  YamlNode make(const YAML::Mark& mark, YamlNode::Kind kind) {
+    if (++nodes_ > limits_.max_nodes) error(mark, fmt::format("more than {} nodes (limit max_nodes)", limits_.max_nodes));
+    YamlNode n;
+    n.kind = kind;
+    n.offset = static_cast<std::uint32_t>(mark.pos);
+    n.line = static_cast<std::uint32_t>(mark.line + 1);
+    n.column = static_cast<std::uint32_t>(mark.column + 1);
+    return n;
+  }
+
+  void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth)
+      error(mark, fmt::format("nesting deeper than {} levels (limit max_depth)", limits_.max_depth));
+    stack_.push_back({make(mark, kind), anchor});
+  }
+
+  void close() {
+    Open top = std::move(stack_.back());
+    stack_.pop_back();
+    finish(std::move(top.node), top.anchor);
+  }
+
+  void finish(YamlNode n, YAML::anchor_t anchor) {
+    if (anchor) anchors_[anchor] = {n, subtree_size(n)};
+    if (stack_.empty()) {
+      root_ = std::move(n);
+      return;
+    }
+    YamlNode& parent = stack_.back().node;
+    if (parent.kind == YamlNode::Kind::mapping) {
+      bool is_key = parent.children.size() % 2 == 0;
+      if (is_key) {
+        if (n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::mapping)
+          error_at(n, "a key must be a plain name, not a list or mapping");
+        for (std::size_t i = 0; i < parent.children.size(); i += 2)
+          if (parent.children[i].text == n.text)
+            error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, parent.children[i].line));
+      }
+      if (parent.children.size() / 2 >= limits_.max_items)
+        error_at(n, fmt::format("more than {} entries in one mapping (limit max_items)", limits_.max_items));
+    } else if (parent.children.size() >= limits_.max_items) {
+      error_at(n, fmt::format("more than {} items in one list (limit max_items)", limits_.max_items));
+    }
+    parent.children.push_back(std::move(n));
+  }
+
+  std::shared_ptr<const Source> src_;
+  const YamlLimits& limits_;
+  std::vector<Open> stack_;
+  std::optional<YamlNode> root_;
+  std::unordered_map<YAML::anchor_t, std::pair<YamlNode, std::size_t>> anchors_;
+  std::size_t nodes_ = 0;
+};
+
+}  // namespace
+
+YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits) {
+  const std::string& text = source->text();
+  auto fail_at = [&](std::uint32_t offset, std::string message) -> DiagnosticError {
+    return DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), source, {offset, offset + 1}, {}});
+  };
+  if (text.size() > limits.max_bytes)
+    throw fail_at(0, fmt::format("the file has {} bytes, more than the limit of {} bytes (limit max_bytes)", text.size(),
+                                 limits.max_bytes));
+  if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
+    throw fail_at(static_cast<std::uint32_t>(bad), "invalid UTF-8: the file must be UTF-8 text");
+  if (text.find('\0') != std::string::npos)
+    throw fail_at(static_cast<std::uint32_t>(text.find('\0')), "a NUL byte: this is not a text file");
+
+  std::istringstream in(text);
+  TreeBuilder builder(source, limits);
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(builder) || !builder.has_root())
+      throw fail_at(0, "the file holds no YAML document (it is empty)");
+    YamlNode root = builder.take_root();
+    TreeBuilder second(source, limits);
+    // A stream of several documents is refused rather than silently cut.
+    std::uint32_t pos = static_cast<std::uint32_t>(text.size());
+    if (parser.HandleNextDocument(second)) {
+      auto doc = text.find("\n---", root.offset);
+      if (doc != std::string::npos) pos = static_cast<std::uint32_t>(doc + 1);
+      throw fail_at(pos, "more than one YAML document in the file; an evidence file holds exactly one");
+    }
+    return root;
+  } catch (const YAML::ParserException& e) {
+    std::string msg = e.msg;
+    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    auto line = source->line_text(static_cast<std::uint32_t>(std::max(e.mark.line, 0)) + 1);
+    auto indent = line.find_first_not_of(" \t");
+    if (line.substr(0, indent == std::string_view::npos ? line.size() : indent).find('\t') != std::string_view::npos)
+      msg += " (this line is indented with a tab; YAML indents with spaces only)";
+    throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", fmt::format("YAML syntax error: {}", msg), source,
+                                     {static_cast<std::uint32_t>(std::max(e.mark.pos, 0)),
+                                      static_cast<std::uint32_t>(std::max(e.mark.pos, 0)) + 1},
+                                     {}});
+  }
+}
+
+}  // namespace verdict::engine

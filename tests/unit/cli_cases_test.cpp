@@ -1,0 +1,83 @@
+// Runs the `verdict` program on every case in tests/cli/*.yaml: arguments,
+// files to create, the expected exit code and fragments of stdout / stderr.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#include <yaml-cpp/yaml.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("CLI cases in tests/cli") {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(VERDICT_TEST_DIR "/cli"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 10);
+  const fs::path root = fs::path(VERDICT_TEST_DIR).parent_path();
+  for (const auto& file : files) {
+    YAML::Node c = YAML::LoadFile(file.string());
+    fs::path tmp = fs::temp_directory_path() / ("verdict-cli-" + file.stem().string() + "-" + std::to_string(::getpid()));
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    if (c["files"])
+      for (const auto& f : c["files"]) {
+        fs::path target = tmp / f.first.as<std::string>();
+        fs::create_directories(target.parent_path());
+        std::ofstream(target, std::ios::binary) << f.second.as<std::string>();
+      }
+    std::string cmd = "cd " + quote(root.string()) + " && ";
+    if (c["env"])
+      for (const auto& e : c["env"]) cmd += e.first.as<std::string>() + "=" + quote(replace_all(e.second.as<std::string>(), "{tmp}", tmp.string())) + " ";
+    cmd += quote(VERDICT_BINARY);
+    for (const auto& a : c["args"]) cmd += " " + quote(replace_all(a.as<std::string>(), "{tmp}", tmp.string()));
+    cmd += " </dev/null >" + quote((tmp / "stdout").string()) + " 2>" + quote((tmp / "stderr").string());
+    int status = std::system(cmd.c_str());
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::string out = slurp(tmp / "stdout"), err = slurp(tmp / "stderr");
+    INFO("case: ", file.filename().string(), "\n--- stdout\n", out, "--- stderr\n", err);
+    CHECK(code == c["exit"].as<int>());
+    if (c["stdout"])
+      for (const auto& frag : c["stdout"]) CHECK_MESSAGE(out.find(frag.as<std::string>()) != std::string::npos, "stdout lacks: ", frag.as<std::string>());
+    if (c["stderr"])
+      for (const auto& frag : c["stderr"]) CHECK_MESSAGE(err.find(frag.as<std::string>()) != std::string::npos, "stderr lacks: ", frag.as<std::string>());
+    if (c["stdout_not"])
+      for (const auto& frag : c["stdout_not"]) CHECK_MESSAGE(out.find(frag.as<std::string>()) == std::string::npos, "stdout has: ", frag.as<std::string>());
+    if (c["files_after"])
+      for (const auto& f : c["files_after"]) {
+        std::string content = slurp(tmp / f.first.as<std::string>());
+        for (const auto& frag : f.second) CHECK_MESSAGE(content.find(frag.as<std::string>()) != std::string::npos, f.first.as<std::string>(), " lacks: ", frag.as<std::string>());
+      }
+    fs::remove_all(tmp);
+  }
+}
