@@ -87,9 +87,9 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   auto source = std::make_shared<Source>(path, text);
   LoadedRuleset out;
   try {
-    dsl::LoadResult loaded = dsl::load_ruleset_text(source);
-    out.program = std::move(loaded.program);
-    out.warnings = std::move(loaded.warnings);
+    Diagnostics warnings;
+    out.program = dsl::load_ruleset_text(source, &warnings);
+    out.warnings = warnings.items();
   } catch (const DiagnosticError& e) {
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
   }

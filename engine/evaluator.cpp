@@ -92,7 +92,12 @@ Value Evaluator::eval_let(const Expr& e) {
     slot.busy = true;
     auto* saved = missing_;
     missing_ = &slot.missing;
+    // A let may be first needed inside a collection operation; it is still
+    // evaluated where it was declared, outside any element.
+    std::vector<Value> outer;
+    outer.swap(elements_);
     slot.value = eval(program_.lets[e.index].expr);
+    elements_.swap(outer);
     missing_ = saved;
     slot.busy = false;
     slot.done = true;
@@ -240,8 +245,13 @@ std::string Evaluator::render_message(const Message& m) {
       v = Value::error(err.what());
     }
     if (part.percent && v.kind() == Value::Kind::number) out += v.as_number().to_percent();
-    else if (v.kind() == Value::Kind::list) out += fmt::format("{}", v.as_list().items.size());
-    else out += to_display(v);
+    else if (v.kind() == Value::Kind::list) {
+      // A list reads as its items: "analysis, support_plan" (or "none").
+      const auto& items = v.as_list().items;
+      std::string joined;
+      for (std::size_t i = 0; i < items.size(); ++i) joined += (i ? ", " : "") + to_display(items[i]);
+      out += items.empty() ? std::string("none") : joined;
+    } else out += to_display(v);
   }
   return out;
 }

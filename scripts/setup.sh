@@ -14,3 +14,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# valijson (JSON Schema validator, header-only): Debian's package depends on Qt
+# and Poco, so only its headers are unpacked, into .deps/ in the project.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$root/.deps/valijson/usr/include/valijson/validator.hpp" ]; then
+  tmp=$(mktemp -d)
+  ( cd "$tmp" && apt-get download libvalijson-dev >/dev/null 2>&1 ) || {
+    [ "$(id -u)" -eq 0 ] && apt-get update -qq && ( cd "$tmp" && apt-get download libvalijson-dev >/dev/null 2>&1 ); } || true
+  if ls "$tmp"/libvalijson-dev_*.deb >/dev/null 2>&1; then
+    mkdir -p "$root/.deps/valijson"
+    dpkg-deb -x "$tmp"/libvalijson-dev_*.deb "$root/.deps/valijson"
+    echo "setup: unpacked valijson headers into .deps/valijson" >&2
+  else
+    echo "setup: could not download libvalijson-dev; the schema cross-check test will be skipped" >&2
+  fi
+  rm -rf "$tmp"
+fi

@@ -1,0 +1,173 @@
+// Rendered diagnostics of broken rulesets. The cases are data:
+// tests/dsl/errors/NAME.rules and NAME.expected (the rendered diagnostics,
+// errors and warnings). Adding a case is adding two files; run with
+// VERDICT_UPDATE_EXPECTED=1 to (re)write the .expected files, then review them.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "dsl/load.hpp"
+#include "dsl/parser.hpp"
+
+using namespace verdict;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Everything a ruleset author would see for `text`: the errors, or the warnings.
+std::string diagnose(const std::string& name, std::string text) {
+  auto src = std::make_shared<const Source>(name, std::move(text));
+  try {
+    Diagnostics warnings;
+    dsl::load_ruleset_text(src, &warnings);
+    return render(warnings);
+  } catch (const DiagnosticError& e) {
+    return render(e.diagnostics());
+  }
+}
+
+Diagnostic first_error(const std::string& text) {
+  try {
+    dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", text));
+  } catch (const DiagnosticError& e) {
+    return e.diagnostics().items().front();
+  }
+  FAIL("expected an error");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("dsl errors: every case in tests/dsl/errors renders as expected") {
+  const fs::path dir = fs::path(VERDICT_TEST_DIR) / "dsl" / "errors";
+  REQUIRE(fs::is_directory(dir));
+  const bool update = std::getenv("VERDICT_UPDATE_EXPECTED") != nullptr;
+  std::set<std::string> rules, expected;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    auto ext = entry.path().extension().string();
+    auto stem = entry.path().stem().string();
+    if (ext == ".rules") rules.insert(stem);
+    else if (ext == ".expected") expected.insert(stem);
+    else FAIL_CHECK("unexpected file in tests/dsl/errors: " << entry.path().filename().string());
+  }
+  CHECK(rules.size() >= 12);
+  for (const auto& name : expected)
+    CHECK_MESSAGE(rules.count(name), name << ".expected has no " << name << ".rules");
+  for (const auto& name : rules) {
+    CAPTURE(name);
+    auto actual = diagnose(name + ".rules", read_file(dir / (name + ".rules")));
+    auto expected_path = dir / (name + ".expected");
+    if (update) {
+      std::ofstream(expected_path, std::ios::binary) << actual;
+      continue;
+    }
+    if (!fs::exists(expected_path)) {
+      FAIL_CHECK(name << ".rules has no " << name << ".expected; it would be:\n" << actual);
+      continue;
+    }
+    CHECK(actual == read_file(expected_path));
+  }
+}
+
+TEST_CASE("dsl errors: a parse error has file:line:col, the source line, a caret, and what was expected") {
+  auto out = diagnose("demo.rules", "ruleset \"t\" version \"1\"\nlet a = (1 + )\n");
+  CHECK(out ==
+        "demo.rules:2:14: error[parse_error]: expected an expression after the operator, found ')'\n"
+        " 2 | let a = (1 + )\n"
+        "   |              ^\n");
+}
+
+TEST_CASE("dsl errors: an unclosed bracket says where it opened") {
+  auto d = first_error("ruleset \"t\" version \"1\"\nlet a = [1, 2\n");
+  CHECK(d.code == "parse_error");
+  CHECK(d.message == "expected ',' or ']' to close the list, found end of file");
+  REQUIRE(d.notes.size() == 1);
+  CHECK(d.notes[0].severity == Severity::note);
+  CHECK(d.notes[0].message == "the '[' opened here");
+  CHECK(d.notes[0].position().line == 2);
+  CHECK(d.notes[0].position().column == 9);
+
+  auto brace = first_error("ruleset \"t\" version \"1\"\nindicator \"1\" \"t\" {\n  require x\n");
+  CHECK(brace.message == "expected '}' to close the indicator, found end of file");
+  REQUIRE(brace.notes.size() == 1);
+  CHECK(brace.notes[0].message == "the '{' opened here");
+  CHECK(brace.notes[0].position().column == 19);
+
+  auto string = first_error("ruleset \"t\" version \"1\"\nlet s = \"open\n");
+  REQUIRE(string.notes.size() == 1);
+  CHECK(string.notes[0].message == "the string opened here");
+}
+
+TEST_CASE("dsl errors: hostile nesting is a clean error, not a crash") {
+  const std::string head = "ruleset \"t\" version \"1\"\nlet x = ";
+  for (auto [open, close] : {std::pair{"(", ")"}, {"[", "]"}, {"count(", ")"}, {"a[", "]"}, {"if a then ", " else b"}}) {
+    std::string text = head;
+    for (int i = 0; i < 10000; ++i) text += open;
+    text += "1";
+    for (int i = 0; i < 10000; ++i) text += close;
+    CAPTURE(open);
+    auto d = first_error(text);
+    CHECK(d.code == "parse_error");
+    CHECK(d.message == "expression nested too deeply (limit 256)");
+  }
+  for (const char* prefix : {"not ", "-", "a where "}) {
+    std::string text = head;
+    for (int i = 0; i < 10000; ++i) text += prefix;
+    text += "a";
+    CAPTURE(prefix);
+    CHECK(first_error(text).message == "expression nested too deeply (limit 256)");
+  }
+  std::string chain = head + "a";
+  for (int i = 0; i < 100000; ++i) chain += " + a";
+  CHECK(first_error(chain).message == "expression nested too deeply (limit 256)");
+
+  // 256 levels are fine.
+  std::string deep = head;
+  for (int i = 0; i < 256; ++i) deep += "(";
+  deep += "1";
+  for (int i = 0; i < 256; ++i) deep += ")";
+  deep += "\nindicator \"1\" \"t\" { require x > 0 }\n";
+  CHECK_NOTHROW(dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", deep)));
+}
+
+TEST_CASE("dsl errors: lowering errors are check_errors with spans, all collected and sorted") {
+  const std::string text =
+      "ruleset \"t\" version \"1\"\n"
+      "indicator \"1\" \"t\" {\n"
+      "  require cnt(participants) > 1\n"
+      "  require .x\n"
+      "}\n";
+  try {
+    dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", text));
+    FAIL("no error");
+  } catch (const DiagnosticError& e) {
+    const auto& items = e.diagnostics().items();
+    REQUIRE(items.size() == 2);
+    CHECK(items[0].code == "check_error");
+    CHECK(items[0].position().line == 3);
+    CHECK(items[0].position().column == 11);
+    CHECK(items[0].span.end - items[0].span.begin == 3);
+    CHECK(items[1].position().line == 4);
+  }
+}
+
+TEST_CASE("dsl errors: an unreadable file is an io_error") {
+  try {
+    dsl::load_ruleset_file("/nonexistent/rules.rules");
+    FAIL("no error");
+  } catch (const DiagnosticError& e) {
+    CHECK(e.diagnostics().items().front().code == "io_error");
+  }
+}

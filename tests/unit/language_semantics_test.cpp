@@ -1,0 +1,64 @@
+// Expression semantics as data: tests/language/expressions.txt holds lines
+// `EXPRESSION ==> EXPECTED`, evaluated over tests/language/evidence.yaml.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "dsl/load.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/schema.hpp"
+#include "engine/text.hpp"
+
+using namespace verdict;
+
+namespace {
+
+engine::Evidence fixed_evidence() {
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
+  return engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+// Evaluates one expression as the value of a let inside an indicator.
+std::string evaluate_expression(const std::string& expr, const engine::Evidence& evidence) {
+  std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                     "indicator \"x\" \"x\" {\n  let value = " + expr + "\n  require true\n}\n";
+  auto program = dsl::load_ruleset_text(std::make_shared<Source>("expression.rules", text));
+  auto result = engine::evaluate(program, evidence);
+  return engine::to_display(result.indicators.at(0).values.at(0).second);
+}
+
+}  // namespace
+
+TEST_CASE("expression semantics: exact numbers, three values, dates, collections") {
+  auto evidence = fixed_evidence();
+  std::ifstream in(VERDICT_TEST_DIR "/language/expressions.txt");
+  REQUIRE(in);
+  std::string line;
+  int n = 0, checked = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    auto arrow = line.find("==>");
+    REQUIRE_MESSAGE(arrow != std::string::npos, "expressions.txt:", n, ": no ==> in the line");
+    std::string expr = trim(line.substr(0, arrow)), expected = trim(line.substr(arrow + 3));
+    std::string got;
+    try {
+      got = evaluate_expression(expr, evidence);
+    } catch (const DiagnosticError& e) {
+      got = "error: " + render(e.diagnostics());
+    } catch (const engine::EvalError& e) {
+      got = std::string("eval error: ") + e.what();
+    }
+    CHECK_MESSAGE(got == expected, "expressions.txt:", n, ": ", expr, "\n  expected ", expected, "\n  got      ", got);
+    ++checked;
+  }
+  CHECK(checked >= 60);
+}
