@@ -11,6 +11,7 @@
 
 #include "dsl/load.hpp"
 #include "engine/text.hpp"
+#include "engine/yaml_tree.hpp"
 
 namespace verdict::cli {
 
@@ -85,6 +86,11 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     throw UserError(Exit::no_input, fmt::format("error: cannot read ruleset {}", e.what()));
   }
   auto source = std::make_shared<Source>(path, text);
+  if (auto bad = engine::find_invalid_utf8(text); bad != std::string_view::npos)
+    throw UserError(Exit::data_error,
+                    render(Diagnostic{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
+                                      {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}},
+                           {color}));
   LoadedRuleset out;
   try {
     Diagnostics warnings;

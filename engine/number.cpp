@@ -120,7 +120,7 @@ std::string Number::to_string(int max_decimals) const {
   }
   while (!frac.empty() && frac.back() == '0') frac.pop_back();
   std::string out;
-  if (whole == 0) out = "0";
+  if (whole == 0) out.push_back('0');
   while (whole > 0) { out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(whole % 10))); whole /= 10; }
   if (!frac.empty()) out += "." + frac;
   if (neg && out != "0") out.insert(out.begin(), '-');

@@ -32,6 +32,9 @@ Runner add_evaluate(CLI::App& app, const SearchOptions& search, const bool& colo
   cmd->add_option("--max-depth", args->max_depth, "Deepest YAML nesting accepted");
   cmd->add_option("--max-steps", args->max_steps, "Evaluation step budget per evidence file");
   cmd->add_option("evidence", args->evidence, "Evidence files or folders")->required();
+  cmd->footer("Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
+              "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
+              "In a batch, a bad file is reported and every other file is still evaluated.");
 
   return [args, &search, &color]() -> int {
     std::optional<engine::Date> as_of;
