@@ -7,26 +7,58 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
-#include "cli/workspace.hpp"
 
 namespace verdict::cli {
+
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
+    "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
+    "In a batch, a bad file is reported and every other file is still evaluated.";
+
+void add_limits(CLI::App* cmd, std::size_t& max_bytes, int& max_depth) {
+  cmd->add_option("--max-evidence-bytes", max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
+  cmd->add_option("--max-depth", max_depth, "Deepest YAML nesting accepted")->capture_default_str();
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"verdict: rules as data. Evaluates evidence against versioned, declarative rulesets.", "verdict"};
   app.set_version_flag("--version", VERDICT_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();
   SearchOptions search;
   std::string color_mode = "auto";
   app.add_option("--rulesets", search.ruleset_dirs, "Folder of rulesets to search first (repeatable)");
   app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)");
   app.add_option("--color", color_mode, "Colour: auto (a terminal, no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.fallthrough();
-  bool color = false;
 
-  std::vector<std::pair<CLI::App*, Runner>> commands;
-  auto remember = [&](Runner r) { commands.emplace_back(app.get_subcommands({}).back(), std::move(r)); };
-  remember(add_evaluate(app, search, color));
+  EvaluateArgs evaluate;
+  auto* ev = app.add_subcommand("evaluate", "Evaluate evidence files (or folders of them) against a ruleset");
+  ev->add_option("-r,--ruleset", evaluate.ruleset,
+                 "Ruleset: a .rules path, NAME@VERSION, or NAME (latest); default: the catalogue's default");
+  ev->add_option("--as-of", evaluate.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
+  ev->add_option("-f,--format", evaluate.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
+  add_limits(ev, evaluate.max_bytes, evaluate.max_depth);
+  ev->add_option("--max-steps", evaluate.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
+  ev->add_option("evidence", evaluate.evidence, "Evidence files or folders")->required();
+  ev->footer(kExitCodes);
+
+  CheckArgs check;
+  auto* ck = app.add_subcommand("check", "Parse and type-check rulesets against their evidence schemas (no evidence needed)");
+  ck->add_option("rulesets", check.rulesets, "Rulesets: .rules paths, NAME@VERSION or NAME; default: the whole catalogue");
+  ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let) as failures (exit 1)");
+  ck->footer("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.");
+
+  ValidateArgs validate;
+  auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
+  va->add_option("evidence", validate.evidence, "Evidence files or folders")->required();
+  add_limits(va, validate.max_bytes, validate.max_depth);
+  va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
   try {
     app.parse(argc, argv);
@@ -35,11 +67,12 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : Exit::usage;
   }
   const char* no_color = std::getenv("NO_COLOR");
-  color = color_mode == "always" ||
-          (color_mode == "auto" && (!no_color || !*no_color) && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO));
+  bool color = color_mode == "always" ||
+               (color_mode == "auto" && (!no_color || !*no_color) && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO));
   try {
-    for (auto& [sub, runner] : commands)
-      if (sub->parsed()) return runner();
+    if (ev->parsed()) return run_evaluate(evaluate, search, color);
+    if (ck->parsed()) return run_check(check, search, color);
+    if (va->parsed()) return run_validate(validate, search, color);
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

@@ -33,6 +33,14 @@ std::vector<std::string> ruleset_dirs(const SearchOptions& opt) {
   return dirs;
 }
 
+std::vector<std::string> schema_dirs(const SearchOptions& opt, const std::string& near) {
+  std::vector<std::string> dirs = opt.schema_dirs;
+  if (!near.empty()) dirs.push_back(near);
+  for (auto& d : engine::split_path_list(std::getenv("VERDICT_SCHEMAS"))) dirs.push_back(d);
+  for (auto& d : installed_and_in_tree("schemas")) dirs.push_back(d);
+  return dirs;
+}
+
 std::string default_ruleset_name(const SearchOptions& opt) {
   for (const auto& dir : ruleset_dirs(opt)) {
     std::ifstream in(dir + "/default");
@@ -86,7 +94,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     throw UserError(Exit::no_input, fmt::format("error: cannot read ruleset {}", e.what()));
   }
   auto source = std::make_shared<Source>(path, text);
-  if (auto bad = engine::find_invalid_utf8(text); bad != std::string_view::npos)
+  if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
     throw UserError(Exit::data_error,
                     render(Diagnostic{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
                                       {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}},
@@ -112,10 +120,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   if (id.ends_with(".json")) {
     schema_path = (fs::path(path).parent_path() / id).string();
   } else {
-    std::vector<std::string> dirs = opt.schema_dirs;
-    dirs.push_back(fs::path(path).parent_path().string());
-    for (auto& d : engine::split_path_list(std::getenv("VERDICT_SCHEMAS"))) dirs.push_back(d);
-    for (auto& d : installed_and_in_tree("schemas")) dirs.push_back(d);
+    auto dirs = schema_dirs(opt, fs::path(path).parent_path().string());
     auto found = engine::find_schema(dirs, id);
     if (!found)
       throw UserError(Exit::data_error,

@@ -41,6 +41,9 @@ struct LoadedRuleset {
 std::vector<std::string> ruleset_dirs(const SearchOptions& opt);
 /// The default ruleset's name: the first `default` file found in the catalogue folders.
 std::string default_ruleset_name(const SearchOptions& opt);
+/// Schema folders in search order: --schemas, `near` (a ruleset's or evidence
+/// file's folder, when given), VERDICT_SCHEMAS, installed, in-tree.
+std::vector<std::string> schema_dirs(const SearchOptions& opt, const std::string& near = "");
 /// Resolves REF (a .rules path, NAME@VERSION or NAME) to a file path. Throws UserError.
 std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt);
 /// Loads, checks and lowers a ruleset and its schema. Throws UserError (65 with

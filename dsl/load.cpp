@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dsl/checker.hpp"
 #include "dsl/lower.hpp"
 #include "dsl/parser.hpp"
 
@@ -15,6 +16,18 @@ engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnost
   ast::Ruleset tree = parse_ruleset(source);
   Diagnostics diags;
   engine::Program program = lower(tree, source, diags);
+  diags.sort();
+  if (diags.has_errors()) throw DiagnosticError(std::move(diags));
+  if (warnings) warnings->append(diags);
+  return program;
+}
+
+engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
+                               Diagnostics* warnings) {
+  ast::Ruleset tree = parse_ruleset(source);
+  Diagnostics diags;
+  engine::Program program = lower(tree, source, diags);
+  if (!diags.has_errors()) check_program(program, schema, diags);
   diags.sort();
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
   if (warnings) warnings->append(diags);

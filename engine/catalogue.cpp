@@ -67,10 +67,16 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path) {
 }
 
 namespace {
-std::vector<std::string> files_with_extension(const std::string& dir, const std::string& ext) {
+std::vector<std::string> files_with_extension(const std::string& dir, const std::string& ext, bool recursive = true) {
   std::vector<std::string> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
+  if (!recursive) {
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back(it->path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     if (it.depth() > 8) { it.disable_recursion_pending(); continue; }
@@ -106,9 +112,9 @@ std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& en
   return best;
 }
 
-std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id) {
+std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive) {
   for (const auto& dir : dirs)
-    for (const auto& file : files_with_extension(dir, ".json"))
+    for (const auto& file : files_with_extension(dir, ".json", recursive))
       if (schema_id_of_file(file) == id) return file;
   return std::nullopt;
 }

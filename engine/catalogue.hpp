@@ -29,8 +29,9 @@ std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs)
 /// Finds NAME@VERSION, or NAME's latest version. nullopt when absent.
 std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref);
 
-/// Finds the schema file whose `$id` is `id` in the folders (*.json, recursive).
-std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id);
+/// Finds the schema file whose `$id` is `id` in the folders (*.json, recursive
+/// unless `recursive` is false).
+std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive = true);
 
 /// Folders from a PATH-like variable ("a:b").
 std::vector<std::string> split_path_list(const char* value);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "engine/text.hpp"
+
 namespace verdict {
 
 void Diagnostics::error(std::string code, std::shared_ptr<const Source> src, Span span, std::string message) {
@@ -40,10 +42,17 @@ const char* severity_word(Severity s) {
 }
 
 // Tabs are shown as one space so that the caret lines up with the text.
+// Invalid UTF-8 bytes are shown as '?' so a diagnostic is always printable.
 std::string printable_line(std::string_view line) {
   std::string out;
   out.reserve(line.size());
-  for (char c : line) out.push_back(c == '\t' ? ' ' : c);
+  for (std::size_t i = 0; i < line.size();) {
+    auto bad = find_invalid_utf8(line.substr(i));
+    std::size_t good = bad == std::string_view::npos ? line.size() - i : bad;
+    for (std::size_t k = 0; k < good; ++k) out.push_back(line[i + k] == '\t' ? ' ' : line[i + k]);
+    i += good;
+    if (i < line.size()) { out.push_back('?'); ++i; }
+  }
   return out;
 }
 

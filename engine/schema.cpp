@@ -259,7 +259,12 @@ private:
       }
     } else if (s.format == "percent") {
       auto num = Number::parse(t, true);
-      if (!num) { error(n, path, fmt::format("expected {}, found {}", describe_types(s), found(n))); return Value::unknown(); }
+      if (!num) {
+        bool looks_numeric = !t.empty() && t.find_first_not_of("0123456789+-.eE_% ") == std::string::npos;
+        error(n, path, looks_numeric ? fmt::format("the number {} is too large or too precise to hold exactly", t)
+                                     : fmt::format("expected {}, found {}", describe_types(s), found(n)));
+        return Value::unknown();
+      }
       v = Value::number(*num);
       typed = true;
     } else if (s.allows(t_boolean) && n.plain && (t == "true" || t == "false")) {
@@ -341,7 +346,7 @@ private:
     out->path = path;
     out->mark = {n.line, n.column};
     out->fields.reserve(n.children.size() / 2 + s.properties.size());
-    std::vector<std::string> names;
+    std::vector<std::string> names, suggested;
     for (const auto& [k, _] : s.properties) names.push_back(k);
     for (std::size_t i = 0; i + 1 < n.children.size(); i += 2) {
       const YamlNode& key = n.children[i];
@@ -351,6 +356,7 @@ private:
       if (!ps) ps = s.additional;
       if (!ps && !s.additional_allowed) {
         auto hint = did_you_mean(key.text, names);
+        if (!hint.empty()) suggested.push_back(hint);
         error(key, path, fmt::format("unknown key '{}'{}", key.text,
                                      hint.empty() ? fmt::format("; expected one of: {}", join(names, ", "))
                                                   : fmt::format(" (did you mean '{}'?)", hint)));
@@ -360,7 +366,8 @@ private:
       out->fields.push_back({key.text, std::move(v), {value.line, value.column}});
     }
     for (const auto& req : s.required)
-      if (!n.get(req))
+      // A misspelt required key is reported once, as the unknown key.
+      if (!n.get(req) && std::find(suggested.begin(), suggested.end(), req) == suggested.end())
         error(n, path, fmt::format("the required key '{}' is missing{}", req, path.empty() ? " at the top level" : ""));
     for (const auto& [k, ps] : s.properties)
       if (ps->default_value && !n.get(k)) {

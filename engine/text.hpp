@@ -12,6 +12,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 /// Reads a whole file; throws std::runtime_error with the reason when it cannot.
 std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(-1));
+/// Byte offset of the first invalid UTF-8 sequence, or npos.
+std::size_t find_invalid_utf8(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -43,7 +43,4 @@ struct YamlNode {
 /// document, invalid UTF-8, and exceeded limits.
 YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits = {});
 
-/// Byte offset of the first invalid UTF-8 sequence, or npos.
-std::size_t find_invalid_utf8(std::string_view text);
-
 }  // namespace verdict::engine

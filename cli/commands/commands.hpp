@@ -1,21 +1,37 @@
-// One function per subcommand: each adds itself to the CLI11 app and returns
-// the callback that runs it once the arguments are parsed.
+// The subcommands. Each takes its parsed arguments and returns the exit code;
+// only cli/app.cpp knows CLI11 (it is heavy to compile), so these stay plain.
 #pragma once
-#include <functional>
+#include <cstdint>
+#include <string>
+#include <vector>
 
-namespace CLI {
-class App;
-}
+#include "cli/workspace.hpp"
 
 namespace verdict::cli {
 
-struct SearchOptions;
+struct EvaluateArgs {
+  std::string ruleset;
+  std::string as_of;
+  std::string format = "text";
+  std::string output;
+  std::vector<std::string> evidence;
+  std::size_t max_bytes = 64u << 20;
+  int max_depth = 64;
+  std::uint64_t max_steps = 100'000'000;
+};
+int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool color);
 
-/// Flags every command shares.
-struct CommonOptions;
+struct CheckArgs {
+  std::vector<std::string> rulesets;  // empty: every ruleset in the catalogue
+  bool strict = false;                // warnings fail the check too
+};
+int run_check(const CheckArgs& args, const SearchOptions& search, bool color);
 
-using Runner = std::function<int()>;
-
-Runner add_evaluate(CLI::App& app, const SearchOptions& search, const bool& color);
+struct ValidateArgs {
+  std::vector<std::string> evidence;
+  std::size_t max_bytes = 64u << 20;
+  int max_depth = 64;
+};
+int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color);
 
 }  // namespace verdict::cli

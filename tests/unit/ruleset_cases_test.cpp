@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 static std::vector<std::string> test_files() {
   std::vector<std::string> out;
-  for (const char* root : {VERDICT_TEST_DIR "/cases", VERDICT_TEST_DIR "/../rulesets"}) {
+  for (const char* root : {VERDICT_TEST_DIR "/cases", VERDICT_TEST_DIR "/../rulesets", VERDICT_TEST_DIR "/../examples"}) {
     if (!fs::exists(root)) continue;
     for (const auto& e : fs::recursive_directory_iterator(root))
       if (e.is_regular_file() && e.path().filename().string().ends_with(".test.yaml")) out.push_back(e.path().string());

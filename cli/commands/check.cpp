@@ -1,0 +1,39 @@
+// `verdict check`: parse and type-check rulesets against their schemas.
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+
+namespace verdict::cli {
+
+int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
+  std::vector<std::string> refs = args.rulesets;
+  if (refs.empty())
+    for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) refs.push_back(e.path);
+  if (refs.empty()) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
+  bool invalid = false, unreadable = false, warned = false;
+  for (const auto& ref : refs) {
+    try {
+      LoadedRuleset r = load_ruleset(ref, search, color);
+      if (!r.warnings.empty()) {
+        Diagnostics ws;
+        for (const auto& w : r.warnings) ws.add(w);
+        fmt::print(stderr, "{}", render(ws, {color}));
+        warned = true;
+      }
+      fmt::print("{}@{}: ok ({} indicators, schema {}){}\n", r.info.name, r.info.version, r.program.indicators.size(),
+                 r.schema->id(), r.warnings.empty() ? "" : fmt::format(", {} warning(s)", r.warnings.size()));
+    } catch (const UserError& e) {
+      std::string msg = e.what();
+      if (!msg.empty() && msg.back() != '\n') msg += '\n';
+      fmt::print(stderr, "{}", msg);
+      fmt::print("{}: does not check\n", ref);
+      if (e.code == Exit::usage) throw;
+      (e.code == Exit::no_input ? unreadable : invalid) = true;
+    }
+  }
+  if (invalid) return Exit::data_error;
+  if (unreadable) return Exit::no_input;
+  return args.strict && warned ? Exit::failed : Exit::ok;
+}
+
+}  // namespace verdict::cli

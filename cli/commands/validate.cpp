@@ -1,0 +1,70 @@
+// `verdict validate`: evidence files against the schema each one names.
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color) {
+  engine::YamlLimits limits;
+  limits.max_bytes = args.max_bytes;
+  limits.max_depth = args.max_depth;
+  std::map<std::string, std::shared_ptr<const engine::Schema>> schemas;  // by file
+  bool invalid = false, unreadable = false;
+  auto paths = expand_evidence_paths(args.evidence);
+  if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
+  for (const auto& path : paths) {
+    std::shared_ptr<const Source> source;
+    try {
+      source = std::make_shared<Source>(path, read_file(path, limits.max_bytes));
+    } catch (const std::length_error& e) {
+      fmt::print(stderr, "{}: error[evidence_error]: {} (limit max_bytes; raise it with --max-evidence-bytes)\n", path, e.what());
+      invalid = true;
+      continue;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "error[io_error]: cannot read {}\n", e.what());
+      unreadable = true;
+      continue;
+    }
+    try {
+      engine::YamlNode root = engine::parse_yaml(source, limits);
+      const engine::YamlNode* named = root.get("schema");
+      if (!named || named->kind != engine::YamlNode::Kind::scalar)
+        throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
+                                         "the evidence names no schema: its first line should be 'schema: ID' (e.g. schema: ecei-evidence/1)",
+                                         source, named ? named->span() : root.span(), {}});
+      // The evidence file's folder and its parents (not their subfolders) come
+      // right after --schemas, so evidence kept beside its schema validates.
+      auto dirs = schema_dirs(search);
+      std::vector<std::string> near;
+      auto folder = std::filesystem::absolute(path).parent_path();
+      for (int up = 0; up < 4 && !folder.empty(); ++up, folder = folder.parent_path()) {
+        near.push_back(folder.string());
+        if (folder == folder.root_path()) break;
+      }
+      auto file = engine::find_schema(search.schema_dirs, named->text);
+      if (!file) file = engine::find_schema(near, named->text, false);
+      if (!file) file = engine::find_schema(dirs, named->text);
+      for (auto it = near.rbegin(); it != near.rend(); ++it) dirs.insert(dirs.begin() + static_cast<long>(search.schema_dirs.size()), *it);
+      if (!file)
+        throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
+                                         fmt::format("no schema with $id \"{}\" in {}", named->text, join(dirs, ", ")), source,
+                                         named->span(), {}});
+      auto& schema = schemas[*file];
+      if (!schema) schema = engine::Schema::load(*file);
+      engine::evidence_from_yaml(root, source, *schema);
+      fmt::print("{}: valid ({})\n", path, schema->id());
+    } catch (const DiagnosticError& e) {
+      fmt::print(stderr, "{}", render(e.diagnostics(), {color}));
+      fmt::print("{}: invalid ({} problem{})\n", path, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+      invalid = true;
+    }
+  }
+  return invalid ? Exit::failed : unreadable ? Exit::no_input : Exit::ok;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,710 @@
+// The checker runs in named stages over a lowered program:
+//   1. params     the type of each param; a dated param's values share one type
+//   2. as_of      the reference date is a date
+//   3. lets       the type of each let, in dependency order (memoised)
+//   4. indicators require, score, level conditions and message holes
+//   5. outcome    label conditions
+// Every expression is typed bottom-up; evidence fields by walking the schema
+// (lists step into `items`, maps into `additionalProperties`), and `.` by the
+// element type of the collection operation around it.
+#include "dsl/checker.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "dsl/types.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::dsl {
+namespace {
+
+using engine::Builtin;
+using engine::Expr;
+using engine::Op;
+using K = Type::Kind;
+
+// Expressions quoted in messages are cut to this many characters.
+constexpr std::size_t kQuoteLimit = 40;
+
+const char* op_text(Op op) {
+  switch (op) {
+    case Op::eq: return "==";
+    case Op::ne: return "!=";
+    case Op::lt: return "<";
+    case Op::le: return "<=";
+    case Op::gt: return ">";
+    case Op::ge: return ">=";
+    case Op::in: return "in";
+    case Op::add: return "+";
+    case Op::sub: return "-";
+    case Op::mul: return "*";
+    case Op::div: return "/";
+    default: return "?";
+  }
+}
+
+bool orderable(const Type& t) {
+  return t.is(K::number) || t.is(K::date) || t.is(K::string) || t.is_open();
+}
+
+std::string child_path(const std::string& parent, const std::string& name) {
+  return parent.empty() ? name : parent + "." + name;
+}
+
+std::vector<std::string> property_names(const engine::SchemaNode& node) {
+  std::vector<std::string> names;
+  for (const auto& [name, child] : node.properties) names.push_back(name);
+  return names;
+}
+
+class Checker {
+public:
+  Checker(const engine::Program& program, const engine::Schema& schema, Diagnostics& diags)
+      : program_(program), schema_(schema), diags_(diags), source_(program.text) {}
+
+  void run() {
+    check_params();
+    compute_scopes();
+    check_as_of();
+    for (std::uint32_t i = 0; i < program_.lets.size(); ++i) let_type(i);
+    check_indicators();
+    check_outcome();
+  }
+
+private:
+  const engine::Program& program_;
+  const engine::Schema& schema_;
+  Diagnostics& diags_;
+  std::shared_ptr<const Source> source_;
+
+  std::vector<Type> param_types_;
+  std::vector<std::optional<Type>> let_types_;
+  std::vector<bool> let_busy_;
+  std::vector<std::vector<std::uint32_t>> let_scopes_;        // per let: the lets visible from it
+  std::vector<std::vector<std::uint32_t>> indicator_scopes_;  // per indicator
+  std::vector<std::uint32_t> top_lets_;
+  const std::vector<std::uint32_t>* scope_ = nullptr;  // lets visible where we are (for "did you mean")
+  std::vector<Type> elements_;                          // element types of the enclosing collection operations
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::string>> reported_;
+
+  // -------------------------------------------------------- helpers
+
+  void error(Span span, std::string message) {
+    // A let is typed once, but the same literal can be read at one place twice
+    // (a param in a list); say each thing once.
+    if (!reported_.emplace(span.begin, span.end, message).second) return;
+    diags_.error("check_error", source_, span, std::move(message));
+  }
+
+  std::string text_of(Span s) const {
+    if (!source_) return {};
+    const auto& t = source_->text();
+    if (s.begin >= t.size() || s.end <= s.begin) return {};
+    return t.substr(s.begin, std::min<std::size_t>(s.end, t.size()) - s.begin);
+  }
+
+  // The expression as written, on one line and cut short, in quotes.
+  std::string quote(const Expr& e) const {
+    std::string out;
+    bool space = false;
+    for (char c : text_of(e.span)) {
+      bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+      if (ws) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+    if (out.size() > kQuoteLimit) {
+      out.resize(kQuoteLimit - 1);
+      out += "…";
+    }
+    return "'" + out + "'";
+  }
+
+  // Short enough to repeat inside a suggestion.
+  bool short_text(const Expr& e) const {
+    auto t = text_of(e.span);
+    return t.size() <= kQuoteLimit && t.find('\n') == std::string::npos;
+  }
+
+  // The span of `name` at the end of a field access, so the caret sits under the field.
+  Span field_name_span(const Expr& e) const {
+    auto t = text_of(e.span);
+    if (!e.name.empty() && t.size() >= e.name.size() && t.ends_with(e.name))
+      return {e.span.end - static_cast<std::uint32_t>(e.name.size()), e.span.end};
+    return e.span;
+  }
+
+  // -------------------------------------------------------- 1. params
+
+  void check_params() {
+    for (const auto& p : program_.params) {
+      std::optional<Type> type;
+      for (std::size_t i = 0; i < p.values.size(); ++i) {
+        Type t = type_of_value(p.values[i].value, p.span);
+        if (!type) {
+          type = t;
+          continue;
+        }
+        if (auto merged = merge(*type, t)) {
+          type = *merged;
+          continue;
+        }
+        const auto& first = p.values[0].value;
+        const auto& v = p.values[i];
+        error(p.span, fmt::format("the values of param '{}' must have one type, but {} is {} and {} (from {}) is {}",
+                                  p.name, engine::to_display(first), describe(type_of_value(first, p.span)),
+                                  engine::to_display(v.value), v.from ? engine::to_string(*v.from) : "", describe(t)));
+        type = Type::of(K::any);
+        break;
+      }
+      param_types_.push_back(type.value_or(Type::of(K::any)));
+    }
+  }
+
+  // -------------------------------------------------------- scopes
+
+  // Which lets each place can see; used only to suggest names.
+  void compute_scopes() {
+    const auto n = program_.lets.size();
+    std::vector<int> group_of(n, -1), indicator_of(n, -1);
+    for (std::size_t g = 0; g < program_.groups.size(); ++g)
+      for (auto l : program_.groups[g].lets)
+        if (l < n) group_of[l] = static_cast<int>(g);
+    for (std::size_t i = 0; i < program_.indicators.size(); ++i)
+      for (auto l : program_.indicators[i].lets)
+        if (l < n) indicator_of[l] = static_cast<int>(i);
+    for (std::uint32_t l = 0; l < n; ++l)
+      if (group_of[l] < 0 && indicator_of[l] < 0) top_lets_.push_back(l);
+
+    auto group_scope = [&](const std::string& id) {
+      std::vector<std::uint32_t> scope = top_lets_;
+      for (const auto& g : program_.groups)
+        if (g.id == id && !id.empty()) {
+          scope.insert(scope.end(), g.lets.begin(), g.lets.end());
+          break;
+        }
+      return scope;
+    };
+    for (const auto& ind : program_.indicators) {
+      auto scope = group_scope(ind.group);
+      scope.insert(scope.end(), ind.lets.begin(), ind.lets.end());
+      indicator_scopes_.push_back(std::move(scope));
+    }
+    let_scopes_.resize(n);
+    for (std::uint32_t l = 0; l < n; ++l) {
+      if (indicator_of[l] >= 0) let_scopes_[l] = indicator_scopes_[static_cast<std::size_t>(indicator_of[l])];
+      else if (group_of[l] >= 0) let_scopes_[l] = group_scope(program_.groups[static_cast<std::size_t>(group_of[l])].id);
+      else let_scopes_[l] = top_lets_;
+    }
+    let_types_.resize(n);
+    let_busy_.resize(n, false);
+    scope_ = &top_lets_;
+  }
+
+  // -------------------------------------------------------- 2. as_of
+
+  void check_as_of() {
+    if (!program_.as_of) return;
+    scope_ = &top_lets_;
+    Type t = infer(*program_.as_of);
+    if (!t.is(K::date) && !t.is(K::any))
+      error(program_.as_of->span, fmt::format("as_of must be a date, but {} is {}", quote(*program_.as_of), describe(t)));
+  }
+
+  // -------------------------------------------------------- 3. lets
+
+  Type let_type(std::uint32_t index) {
+    if (index >= let_types_.size()) return Type::of(K::any);
+    if (let_types_[index]) return *let_types_[index];
+    if (let_busy_[index]) return Type::of(K::any);  // a cycle; lowering has reported it
+    let_busy_[index] = true;
+    // A let is typed where it is declared, with no element around it.
+    std::vector<Type> outer_elements;
+    outer_elements.swap(elements_);
+    const auto* outer_scope = scope_;
+    scope_ = &let_scopes_[index];
+    Type t = infer(program_.lets[index].expr);
+    scope_ = outer_scope;
+    elements_.swap(outer_elements);
+    let_busy_[index] = false;
+    let_types_[index] = t;
+    return t;
+  }
+
+  // -------------------------------------------------------- 4. indicators
+
+  void check_indicators() {
+    for (std::size_t i = 0; i < program_.indicators.size(); ++i) {
+      const auto& ind = program_.indicators[i];
+      scope_ = &indicator_scopes_[i];
+      for (const auto& check : ind.checks) {
+        need_boolean(check.expr, infer(check.expr), "require");
+        if (check.message) holes(*check.message);
+      }
+      if (ind.score) {
+        Type t = infer(*ind.score);
+        if (!t.is(K::number) && !t.is(K::any)) {
+          std::string hint = t.is(K::boolean) && short_text(*ind.score)
+                                 ? fmt::format("; e.g. if {} then 1 else 0", text_of(ind.score->span))
+                                 : "";
+          error(ind.score->span, fmt::format("score needs a number, but {} is {}{}", quote(*ind.score), describe(t), hint));
+        }
+      }
+      for (const auto& level : ind.levels)
+        need_boolean(level.when, infer(level.when), fmt::format("level \"{}\" when", level.name));
+    }
+  }
+
+  // Holes may be of any type; what they read must still exist.
+  void holes(const engine::Message& m) {
+    for (const auto& part : m.parts)
+      if (part.expr) infer(*part.expr);
+  }
+
+  // -------------------------------------------------------- 5. outcome
+
+  void check_outcome() {
+    scope_ = &top_lets_;
+    for (const auto& label : program_.outcome) need_boolean(label.when, infer(label.when), "an outcome label's 'when'");
+  }
+
+  // -------------------------------------------------------- requirements on types
+
+  void need_boolean(const Expr& e, const Type& t, const std::string& what) {
+    if (t.is(K::boolean) || t.is(K::any)) return;
+    std::string hint;
+    if (short_text(e)) {
+      auto x = text_of(e.span);
+      switch (t.kind) {
+        case K::string:
+          hint = t.allowed && !t.allowed->empty() ? fmt::format("; compare it, e.g. {} == \"{}\"", x, t.allowed->front())
+                                                  : fmt::format("; compare it, e.g. {} == \"…\"", x);
+          break;
+        case K::number: hint = fmt::format("; compare it, e.g. {} > 0", x); break;
+        case K::date: hint = fmt::format("; compare it with another date, e.g. {} <= as_of", x); break;
+        case K::list: hint = fmt::format("; test its elements with any({}, …), or count({}) > 0", x, x); break;
+        default: break;
+      }
+    }
+    error(e.span, fmt::format("{} needs a boolean, but {} is {}{}", what, quote(e), describe(t), hint));
+  }
+
+  // The element type of a collection, after checking that it is one.
+  Type element_of(const Expr& e, const Type& t, const std::string& what) {
+    if (t.is(K::list)) return *t.element;
+    if (t.is(K::any)) return t;
+    std::string hint;
+    if (t.is(K::record) && short_text(e)) hint = "; take one of its fields that is a list";
+    error(e.span, fmt::format("{} needs a list, but {} is {}{}", what, quote(e), describe(t), hint));
+    return Type::of(K::any);
+  }
+
+  // What to write instead when two types do not compare.
+  static std::string mismatch_hint(const Type& a, const Type& b, Op op) {
+    auto has = [&](K x, K y) { return (a.is(x) && b.is(y)) || (a.is(y) && b.is(x)); };
+    const Type& str = a.is(K::string) ? a : b;
+    auto one_known = [&]() -> const std::string* {
+      return str.all_known && str.known.size() == 1 ? &str.known.front().value : nullptr;
+    };
+    if (has(K::date, K::string)) {
+      if (auto v = one_known(); v && engine::parse_date(*v)) return fmt::format("; write the date without quotes: {}", *v);
+      return "; a date is written without quotes, e.g. 2012-09-01";
+    }
+    if (has(K::number, K::string)) {
+      if (auto v = one_known(); v && engine::Number::parse(*v, true)) return fmt::format("; write the number without quotes: {}", *v);
+      return "";
+    }
+    if (has(K::boolean, K::string)) {
+      if (auto v = one_known(); v && (*v == "true" || *v == "false")) return fmt::format("; write {} without quotes", *v);
+      return "";
+    }
+    if (has(K::date, K::number)) return "; a date is written 2012-09-01, and date - date is a number of days";
+    if (has(K::date, K::duration)) return "; a duration moves a date, e.g. as_of - 2 years";
+    if ((op == Op::eq || op == Op::ne) && (a.is(K::list) != b.is(K::list))) return "; use 'in' to test whether a list holds a value";
+    return "";
+  }
+
+  void mismatch(const Expr& e, const Type& a, const Type& b) {
+    error(e.span, fmt::format("cannot compare {} ({}) with {} ({}){}", quote(e.args[0]), describe(a), quote(e.args[1]),
+                              describe(b), mismatch_hint(a, b, e.op)));
+  }
+
+  // A string the schema enumerates, compared with strings known before
+  // evaluation: each one must be among the allowed values.
+  void check_allowed(const Type& subject, const Expr& subject_expr, const Type& other, bool holds) {
+    if (!subject.is(K::string) || !subject.allowed || !other.is(K::string) || !other.all_known) return;
+    const auto& allowed = *subject.allowed;
+    for (const auto& k : other.known) {
+      if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
+      auto hint = did_you_mean(k.value, allowed);
+      error(k.span, fmt::format("{} {} \"{}\"{}: {} {}{}", quote(subject_expr), holds ? "never holds" : "is never", k.value,
+                                k.via.empty() ? "" : fmt::format(" (from {})", k.via), subject.allowed_by,
+                                join(allowed, ", "), hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
+    }
+  }
+
+  // -------------------------------------------------------- fields
+
+  // `name` of a value of type `base`; `child` names an additionalProperties entry.
+  Type field_of(const Type& base, const std::string& name, Span at, const Expr& base_expr, const std::string& child) {
+    switch (base.kind) {
+      case K::any:
+      case K::null: return base;  // a field of none is none
+      case K::record: {
+        if (!base.node) return Type::of(K::any);
+        if (const auto* p = base.node->property(name)) return type_of_schema(p, child_path(base.path, name));
+        if (base.node->additional) return type_of_schema(base.node->additional, child);
+        if (base.node->additional_allowed) return Type::of(K::any);
+        auto names = property_names(*base.node);
+        auto hint = did_you_mean(name, names);
+        std::string who = base.path.empty() ? "the evidence" : base.path;
+        const char* has = base.plural ? "have" : "has";
+        if (!hint.empty())
+          error(at, fmt::format("{} {} no field '{}'; did you mean '{}'?", who, has, name, hint));
+        else if (names.empty())
+          error(at, fmt::format("{} {} no fields", who, has));
+        else
+          error(at, fmt::format("{} {} no field '{}'; {} fields are {}", who, has, name, base.plural ? "their" : "its",
+                                join(names, ", ")));
+        return Type::of(K::any);
+      }
+      case K::list:
+        error(at, fmt::format("{} is a list, not a record; read '.{}' of its elements in a collection operation, e.g. "
+                              "any({}, .{} …)",
+                              quote(base_expr), name, short_text(base_expr) ? text_of(base_expr.span) : "…", name));
+        return Type::of(K::any);
+      default:
+        error(at, fmt::format("{} is {}, not a record; it has no field '{}'", quote(base_expr), describe(base), name));
+        return Type::of(K::any);
+    }
+  }
+
+  Type evidence_field(const Expr& e) {
+    const auto& root = schema_.root();
+    if (const auto* p = root.property(e.name)) return type_of_schema(p, e.name);
+    if (root.additional) return type_of_schema(root.additional, e.name);
+    if (root.additional_allowed) return Type::of(K::any);
+    // Not a param, not a let in scope, not a field: most likely a typo of one of them.
+    std::vector<std::string> fields = property_names(root);
+    std::vector<std::string> candidates = fields;
+    for (const auto& p : program_.params) candidates.push_back(p.name);
+    if (scope_)
+      for (auto l : *scope_) candidates.push_back(program_.lets[l].name);
+    candidates.push_back("as_of");
+    auto hint = did_you_mean(e.name, candidates);
+    if (!hint.empty())
+      error(e.span, fmt::format("unknown name '{}'; did you mean '{}'?", e.name, hint));
+    else
+      error(e.span, fmt::format("unknown name '{}': not a param, a let or an evidence field ({})", e.name,
+                                join(fields, ", ")));
+    return Type::of(K::any);
+  }
+
+  Type index(const Expr& e) {
+    const Expr& base_expr = e.args[0];
+    const Expr& key_expr = e.args[1];
+    Type base = infer(base_expr);
+    Type key = infer(key_expr);
+    switch (base.kind) {
+      case K::any:
+      case K::null: return base;
+      case K::record:
+        if (key_expr.op == Op::constant && key_expr.value.kind() == engine::Value::Kind::string) {
+          const auto& k = key_expr.value.as_string();
+          return field_of(base, k, key_expr.span, base_expr, fmt::format("{}[\"{}\"]", base.path, k));
+        }
+        if (key.is(K::string) || key.is_open()) {
+          if (base.node && base.node->additional)
+            return type_of_schema(base.node->additional, fmt::format("{}[…]", base.path));
+          return Type::of(K::any);
+        }
+        error(key_expr.span, fmt::format("a record is indexed by a key (a string), but {} is {}", quote(key_expr), describe(key)));
+        return Type::of(K::any);
+      case K::list:
+        if (!key.is(K::number) && !key.is_open())
+          error(key_expr.span,
+                fmt::format("a list is indexed by a position (a number), but {} is {}", quote(key_expr), describe(key)));
+        return *base.element;
+      default:
+        error(e.span, fmt::format("cannot index {}: it is {}, not a list or a record", quote(base_expr), describe(base)));
+        return Type::of(K::any);
+    }
+  }
+
+  // -------------------------------------------------------- operators
+
+  Type list_literal(const Expr& e) {
+    std::optional<Type> element;
+    const Expr* first = nullptr;
+    for (const auto& a : e.args) {
+      Type t = infer(a);
+      if (!element) {
+        element = t;
+        first = &a;
+      } else if (auto m = merge(*element, t)) {
+        element = *m;
+      } else {
+        error(a.span, fmt::format("a list holds values of one type, but {} is {} and {} is {}", quote(*first),
+                                  describe(*element), quote(a), describe(t)));
+        element = Type::of(K::any);
+      }
+    }
+    return Type::list_of(element.value_or(Type::of(K::any)));
+  }
+
+  Type equality(const Expr& e) {
+    Type a = infer(e.args[0]);
+    Type b = infer(e.args[1]);
+    if (!comparable(a, b)) {
+      mismatch(e, a, b);
+    } else {
+      check_allowed(a, e.args[0], b, false);
+      check_allowed(b, e.args[1], a, false);
+    }
+    return Type::of(K::boolean);
+  }
+
+  Type ordering(const Expr& e) {
+    Type a = infer(e.args[0]);
+    Type b = infer(e.args[1]);
+    for (auto [t, x] : {std::pair{&a, &e.args[0]}, std::pair{&b, &e.args[1]}}) {
+      if (orderable(*t)) continue;
+      std::string hint;
+      if (t->is(K::boolean)) hint = "; compare booleans with == or !=";
+      else if (t->is(K::list) && short_text(*x)) hint = fmt::format("; compare its size, e.g. count({})", text_of(x->span));
+      else if (t->is(K::duration)) hint = "; compare dates instead, e.g. management.started <= as_of - 2 years";
+      else if (t->is(K::record)) hint = "; compare one of its fields";
+      error(x->span, fmt::format("'{}' orders numbers, dates and strings, but {} is {}{}", op_text(e.op), quote(*x),
+                                 describe(*t), hint));
+      return Type::of(K::boolean);
+    }
+    if (!comparable(a, b)) mismatch(e, a, b);
+    return Type::of(K::boolean);
+  }
+
+  Type membership(const Expr& e) {
+    Type a = infer(e.args[0]);
+    Type b = infer(e.args[1]);
+    if (b.is(K::list)) {
+      const Type& element = *b.element;
+      if (!comparable(a, element)) {
+        error(e.span, fmt::format("cannot look for {} ({}) in {} ({}){}", quote(e.args[0]), describe(a), quote(e.args[1]),
+                                  describe(b), mismatch_hint(a, element, e.op)));
+      } else {
+        check_allowed(a, e.args[0], element, false);
+        check_allowed(element, e.args[1], a, true);
+      }
+    } else if (!b.is_open()) {
+      error(e.args[1].span, fmt::format("'in' needs a list on its right, but {} is {}; use == to compare two values",
+                                        quote(e.args[1]), describe(b)));
+    }
+    return Type::of(K::boolean);
+  }
+
+  Type arithmetic(const Expr& e) {
+    Type a = infer(e.args[0]);
+    Type b = infer(e.args[1]);
+    if (a.is(K::null) || b.is(K::null)) return Type::of(K::null);
+    auto both = [&](K x, K y) { return a.is(x) && b.is(y); };
+    switch (e.op) {
+      case Op::add:
+        if (both(K::number, K::number)) return a;
+        if (both(K::date, K::duration) || both(K::duration, K::date)) return Type::of(K::date);
+        if (both(K::duration, K::duration)) return a;
+        break;
+      case Op::sub:
+        if (both(K::number, K::number)) return a;
+        if (both(K::date, K::duration)) return a;
+        if (both(K::date, K::date)) return Type::of(K::number);
+        if (both(K::duration, K::duration)) return a;
+        break;
+      default:
+        if (both(K::number, K::number)) return a;
+        break;
+    }
+    // One side not knowable: the other may still rule the operator out.
+    if (a.is(K::any) || b.is(K::any)) {
+      const Type& known = a.is(K::any) ? b : a;
+      bool fits = known.is(K::any) || known.is(K::number) ||
+                  ((e.op == Op::add || e.op == Op::sub) && (known.is(K::date) || known.is(K::duration)));
+      if (fits) return Type::of(K::any);
+    }
+    const char* does = e.op == Op::add   ? "adds numbers, durations, or a duration to a date"
+                       : e.op == Op::sub ? "subtracts numbers, durations, a duration from a date, or a date from a date"
+                       : e.op == Op::mul ? "multiplies numbers"
+                                         : "divides numbers";
+    error(e.span, fmt::format("cannot apply '{}' to {} ({}) and {} ({}); '{}' {}", op_text(e.op), quote(e.args[0]),
+                              describe(a), quote(e.args[1]), describe(b), op_text(e.op), does));
+    return Type::of(K::any);
+  }
+
+  Type conditional(const Expr& e) {
+    need_boolean(e.args[0], infer(e.args[0]), "the condition of 'if'");
+    Type then = infer(e.args[1]);
+    Type otherwise = infer(e.args[2]);
+    if (auto m = merge(then, otherwise)) return *m;
+    error(e.span, fmt::format("the branches of 'if' must have one type, but {} is {} and {} is {}", quote(e.args[1]),
+                              describe(then), quote(e.args[2]), describe(otherwise)));
+    return Type::of(K::any);
+  }
+
+  // `per` evaluated once per element of `collection` (of type `c`).
+  Type per_element(const Expr& per, const Type& element) {
+    elements_.push_back(element);
+    Type t = infer(per);
+    elements_.pop_back();
+    return t;
+  }
+
+  Type where(const Expr& e) {
+    Type c = infer(e.args[0]);
+    Type element = element_of(e.args[0], c, "'where'");
+    need_boolean(e.args[1], per_element(e.args[1], element), "the condition after 'where'");
+    return c.is(K::list) ? c : Type::list_of(Type::of(K::any));
+  }
+
+  Type call(const Expr& e) {
+    const std::string fn = e.name + "()";
+    switch (e.fn) {
+      case Builtin::count:
+        element_of(e.args[0], infer(e.args[0]), fn);
+        return Type::of(K::number);
+      case Builtin::share:
+        element_of(e.args[0], infer(e.args[0]), fn);
+        element_of(e.args[1], infer(e.args[1]), fn);
+        return Type::of(K::number);
+      case Builtin::known:
+        infer(e.args[0]);
+        return Type::of(K::boolean);
+      case Builtin::between: return between(e);
+      case Builtin::latest:
+      case Builtin::earliest:
+        for (const auto& a : e.args) {
+          Type t = infer(a);
+          if (!t.is(K::date) && !t.is_open())
+            error(a.span, fmt::format("{} takes dates, but {} is {}", fn, quote(a), describe(t)));
+        }
+        return Type::of(K::date);
+      default: break;
+    }
+    // A collection and an expression evaluated once per element.
+    Type element = element_of(e.args[0], infer(e.args[0]), fn);
+    const Expr& per = e.args[1];
+    Type t = per_element(per, element);
+    switch (e.fn) {
+      case Builtin::share_where:
+      case Builtin::any:
+      case Builtin::all:
+        need_boolean(per, t, fmt::format("the condition of {}", fn));
+        return Type::of(e.fn == Builtin::share_where ? K::number : K::boolean);
+      case Builtin::sum:
+        if (!t.is(K::number) && !t.is(K::any))
+          error(per.span, fmt::format("sum() adds numbers, but {} is {}", quote(per), describe(t)));
+        return Type::of(K::number);
+      case Builtin::min:
+      case Builtin::max:
+        if (!t.is(K::number) && !t.is(K::date) && !t.is_open()) {
+          error(per.span, fmt::format("{} compares numbers or dates, but {} is {}", fn, quote(per), describe(t)));
+          return Type::of(K::any);
+        }
+        return t;
+      case Builtin::distinct: return Type::list_of(t);
+      default: return Type::of(K::any);
+    }
+  }
+
+  Type between(const Expr& e) {
+    std::vector<Type> types;
+    bool ok = true;
+    for (const auto& a : e.args) {
+      types.push_back(infer(a));
+      if (!orderable(types.back())) {
+        error(a.span, fmt::format("between() compares numbers, dates or strings, but {} is {}", quote(a),
+                                  describe(types.back())));
+        ok = false;
+      }
+    }
+    if (!ok) return Type::of(K::boolean);
+    for (std::size_t i = 1; i < types.size(); ++i) {
+      if (comparable(types[0], types[i])) continue;
+      error(e.args[i].span, fmt::format("between() needs values of one type, but {} is {} and {} is {}{}", quote(e.args[0]),
+                                        describe(types[0]), quote(e.args[i]), describe(types[i]),
+                                        mismatch_hint(types[0], types[i], Op::le)));
+    }
+    return Type::of(K::boolean);
+  }
+
+  // -------------------------------------------------------- inference
+
+  Type infer(const Expr& e) {
+    switch (e.op) {
+      case Op::constant: return type_of_value(e.value, e.span);
+      case Op::param:
+        return e.index < param_types_.size() ? read_through(param_types_[e.index], e.span, e.name) : Type::of(K::any);
+      case Op::let: return read_through(let_type(e.index), e.span, e.name);
+      case Op::as_of: return Type::of(K::date);
+      case Op::evidence: return evidence_field(e);
+      case Op::element: return e.index < elements_.size() ? elements_[e.index] : Type::of(K::any);
+      case Op::field: {
+        Type base = infer(e.args[0]);
+        return field_of(base, e.name, field_name_span(e), e.args[0], child_path(base.path, e.name));
+      }
+      case Op::index: return index(e);
+      case Op::list: return list_literal(e);
+      case Op::negate: {
+        Type t = infer(e.args[0]);
+        if (t.is(K::number) || t.is(K::duration) || t.is_open()) return t;
+        error(e.span, fmt::format("cannot negate {}: it is {}, not a number", quote(e.args[0]), describe(t)));
+        return Type::of(K::any);
+      }
+      case Op::not_: need_boolean(e.args[0], infer(e.args[0]), "'not'"); return Type::of(K::boolean);
+      case Op::and_:
+      case Op::or_: {
+        const char* word = e.op == Op::and_ ? "'and'" : "'or'";
+        need_boolean(e.args[0], infer(e.args[0]), word);
+        need_boolean(e.args[1], infer(e.args[1]), word);
+        return Type::of(K::boolean);
+      }
+      case Op::eq:
+      case Op::ne: return equality(e);
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge: return ordering(e);
+      case Op::in: return membership(e);
+      case Op::add:
+      case Op::sub:
+      case Op::mul:
+      case Op::div: return arithmetic(e);
+      case Op::if_: return conditional(e);
+      case Op::where: return where(e);
+      case Op::call: return call(e);
+      case Op::minimum_met: return Type::of(K::boolean);
+      case Op::score_share: return Type::of(K::number);
+      case Op::verdict_of: {
+        static const auto verdicts = std::make_shared<const std::vector<std::string>>(
+            std::vector<std::string>{"pass", "fail", "unknown"});
+        Type t = Type::of(K::string);
+        t.allowed = verdicts;
+        t.allowed_by = "a verdict is one of";
+        return t;
+      }
+    }
+    return Type::of(K::any);
+  }
+};
+
+}  // namespace
+
+void check_program(const engine::Program& program, const engine::Schema& schema, Diagnostics& diagnostics) {
+  Checker(program, schema, diagnostics).run();
+}
+
+}  // namespace verdict::dsl

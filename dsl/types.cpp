@@ -1,0 +1,179 @@
+#include "dsl/types.hpp"
+
+#include <algorithm>
+
+namespace verdict::dsl {
+
+using engine::SchemaNode;
+using K = Type::Kind;
+
+Type Type::list_of(Type element) {
+  Type t = of(K::list);
+  t.element = std::make_shared<const Type>(std::move(element));
+  return t;
+}
+
+Type Type::record(const SchemaNode* node, std::string path, bool plural) {
+  Type t = of(K::record);
+  t.node = node;
+  t.path = std::move(path);
+  t.plural = plural;
+  return t;
+}
+
+namespace {
+
+// Schemas may refer to themselves through $ref; lists of lists are followed
+// this deep, then the element is any.
+constexpr int kMaxListNesting = 32;
+
+Type from_schema(const SchemaNode* n, const std::string& path, bool plural, int depth) {
+  using namespace engine;
+  if (!n || depth > kMaxListNesting) return Type::of(K::any);
+  const unsigned t = n->types & ~unsigned(t_null);
+  if (n->format == "date" && (t == 0 || t == t_string)) return Type::of(K::date);
+  if (n->format == "percent" && (t & (t_number | t_integer))) return Type::of(K::number);
+  if (t == 0) {
+    if (n->types == t_null) return Type::of(K::null);
+    if (!n->properties.empty() || n->additional) return Type::record(n, path, plural);
+    if (n->items) return Type::list_of(from_schema(n->items, path, true, depth + 1));
+    return Type::of(K::any);
+  }
+  if (t == t_string) {
+    Type s = Type::of(K::string);
+    if (!n->enum_values.empty())
+      s.allowed = std::make_shared<const std::vector<std::string>>(n->enum_values);
+    else if (n->const_value)
+      s.allowed = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{*n->const_value});
+    if (s.allowed) s.allowed_by = "the schema allows";
+    return s;
+  }
+  if ((t & ~unsigned(t_number | t_integer)) == 0) return Type::of(K::number);
+  if (t == t_boolean) return Type::of(K::boolean);
+  if (t == t_object) return Type::record(n, path, plural);
+  if (t == t_array) return Type::list_of(from_schema(n->items, path, true, depth + 1));
+  return Type::of(K::any);  // several types: not knowable before the evidence
+}
+
+bool same_allowed(const Type& a, const Type& b) {
+  if (a.allowed == b.allowed) return true;
+  return a.allowed && b.allowed && *a.allowed == *b.allowed && a.allowed_by == b.allowed_by;
+}
+
+const char* plural_name(const Type& t) {
+  switch (t.kind) {
+    case K::any: return "values";
+    case K::boolean: return "booleans";
+    case K::number: return "numbers";
+    case K::string: return "strings";
+    case K::date: return "dates";
+    case K::duration: return "durations";
+    case K::null: return "nulls";
+    case K::list: return "lists";
+    case K::record: return "records";
+  }
+  return "values";
+}
+
+}  // namespace
+
+Type type_of_schema(const SchemaNode* node, const std::string& path, bool plural) {
+  return from_schema(node, path, plural, 0);
+}
+
+Type type_of_value(const engine::Value& value, Span span) {
+  using VK = engine::Value::Kind;
+  switch (value.kind()) {
+    case VK::null: return Type::of(K::null);
+    case VK::boolean: return Type::of(K::boolean);
+    case VK::number: return Type::of(K::number);
+    case VK::date: return Type::of(K::date);
+    case VK::duration: return Type::of(K::duration);
+    case VK::string: {
+      Type t = Type::of(K::string);
+      t.known.push_back({value.as_string(), span, ""});
+      t.all_known = true;
+      return t;
+    }
+    case VK::list: {
+      std::optional<Type> element;
+      for (const auto& item : value.as_list().items) {
+        Type t = type_of_value(item, span);
+        if (!element) element = t;
+        else if (auto m = merge(*element, t)) element = *m;
+        else element = Type::of(K::any);
+      }
+      return Type::list_of(element.value_or(Type::of(K::any)));
+    }
+    case VK::record:  // constants are never records; evidence is typed by the schema
+    case VK::unknown:
+    case VK::error: return Type::of(K::any);
+  }
+  return Type::of(K::any);
+}
+
+std::optional<Type> merge(const Type& a, const Type& b) {
+  if (a.is(K::any) || b.is(K::null)) return a;
+  if (b.is(K::any) || a.is(K::null)) return b;
+  if (a.kind != b.kind) return std::nullopt;
+  switch (a.kind) {
+    case K::list: {
+      auto element = merge(*a.element, *b.element);
+      if (!element) return std::nullopt;
+      return Type::list_of(*element);
+    }
+    case K::record:
+      if (a.node == b.node) return a;
+      return Type::record(nullptr, "", false);
+    case K::string: {
+      Type out = Type::of(K::string);
+      if (same_allowed(a, b)) {
+        out.allowed = a.allowed;
+        out.allowed_by = a.allowed_by;
+      }
+      out.all_known = a.all_known && b.all_known;
+      if (out.all_known) {
+        out.known = a.known;
+        out.known.insert(out.known.end(), b.known.begin(), b.known.end());
+      }
+      return out;
+    }
+    default: return a;
+  }
+}
+
+bool comparable(const Type& a, const Type& b) {
+  if (a.is_open() || b.is_open()) return true;
+  if (a.kind != b.kind) return false;
+  if (a.is(K::list)) return comparable(*a.element, *b.element);
+  return true;
+}
+
+std::string describe(const Type& t) {
+  switch (t.kind) {
+    case K::any: return "a value";
+    case K::boolean: return "a boolean";
+    case K::number: return "a number";
+    case K::string: return "a string";
+    case K::date: return "a date";
+    case K::duration: return "a duration";
+    case K::null: return "null";
+    case K::list: return t.element->is(K::any) ? "a list" : std::string("a list of ") + plural_name(*t.element);
+    case K::record: return "a record";
+  }
+  return "a value";
+}
+
+Type read_through(Type t, Span span, const std::string& via) {
+  if (t.is(K::list)) {
+    t.element = std::make_shared<const Type>(read_through(*t.element, span, via));
+    return t;
+  }
+  for (auto& k : t.known) {
+    k.span = span;
+    k.via = via;
+  }
+  return t;
+}
+
+}  // namespace verdict::dsl

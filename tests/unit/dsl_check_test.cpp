@@ -1,0 +1,146 @@
+// The static checker against the evidence schema. The cases are data:
+// tests/dsl/check/NAME.rules (rulesets naming ecei-evidence/1) and
+// NAME.expected (every rendered diagnostic, errors and warnings). Adding a case
+// is adding two files; run with VERDICT_UPDATE_EXPECTED=1 to (re)write the
+// .expected files, then review them.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "dsl/checker.hpp"
+#include "dsl/load.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/schema.hpp"
+
+using namespace verdict;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const engine::Schema& ecei_schema() {
+  static const auto schema = engine::Schema::load(VERDICT_TEST_DIR "/../schemas/ecei-evidence-1.schema.json");
+  return *schema;
+}
+
+// Everything a ruleset author would see for `text`: the errors, or the warnings.
+std::string diagnose(const std::string& name, std::string text) {
+  auto src = std::make_shared<const Source>(name, std::move(text));
+  try {
+    Diagnostics warnings;
+    dsl::load_and_check(src, ecei_schema(), &warnings);
+    return render(warnings);
+  } catch (const DiagnosticError& e) {
+    return render(e.diagnostics());
+  }
+}
+
+// The check errors of one ruleset text (lowering must succeed).
+std::vector<Diagnostic> check_errors(const std::string& text) {
+  auto src = std::make_shared<const Source>("x.rules", text);
+  auto program = dsl::load_ruleset_text(src);
+  Diagnostics diags;
+  dsl::check_program(program, ecei_schema(), diags);
+  diags.sort();
+  return diags.items();
+}
+
+}  // namespace
+
+TEST_CASE("dsl check: every case in tests/dsl/check renders as expected") {
+  const fs::path dir = fs::path(VERDICT_TEST_DIR) / "dsl" / "check";
+  REQUIRE(fs::is_directory(dir));
+  const bool update = std::getenv("VERDICT_UPDATE_EXPECTED") != nullptr;
+  std::set<std::string> rules, expected;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    auto ext = entry.path().extension().string();
+    auto stem = entry.path().stem().string();
+    if (ext == ".rules") rules.insert(stem);
+    else if (ext == ".expected") expected.insert(stem);
+    else FAIL_CHECK("unexpected file in tests/dsl/check: " << entry.path().filename().string());
+  }
+  CHECK(rules.size() >= 25);
+  for (const auto& name : expected)
+    CHECK_MESSAGE(rules.count(name), name << ".expected has no " << name << ".rules");
+  for (const auto& name : rules) {
+    CAPTURE(name);
+    auto actual = diagnose(name + ".rules", read_text(dir / (name + ".rules")));
+    auto expected_path = dir / (name + ".expected");
+    if (update) {
+      std::ofstream(expected_path, std::ios::binary) << actual;
+      continue;
+    }
+    if (!fs::exists(expected_path)) {
+      FAIL_CHECK(name << ".rules has no " << name << ".expected; it would be:\n" << actual);
+      continue;
+    }
+    CHECK(actual == read_text(expected_path));
+  }
+}
+
+TEST_CASE("dsl check: every shipped ruleset checks clean against the schema it names") {
+  const fs::path root = fs::path(VERDICT_TEST_DIR) / "..";
+  std::size_t count = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root / "rulesets")) {
+    if (entry.path().extension() != ".rules") continue;
+    ++count;
+    CAPTURE(entry.path().string());
+    auto program = dsl::load_ruleset_file(entry.path().string());
+    auto schema_path = engine::find_schema({(root / "schemas").string()}, program.schema);
+    REQUIRE(schema_path);
+    auto schema = engine::Schema::load(*schema_path);
+    Diagnostics diags;
+    dsl::check_program(program, *schema, diags);
+    CHECK_MESSAGE(diags.empty(), render(diags));
+  }
+  CHECK(count >= 1);
+}
+
+TEST_CASE("dsl check: errors are check_errors at the offending node, all collected") {
+  auto errors = check_errors(
+      "ruleset \"t\" version \"1\"\n"
+      "indicator \"1\" \"t\" {\n"
+      "  require any(participants, .comitted) and strategy.document.dat > as_of\n"
+      "}\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].code == "check_error");
+  CHECK(errors[0].message == "participants have no field 'comitted'; did you mean 'committed'?");
+  CHECK(errors[0].position().column == 29);
+  CHECK(errors[0].span.end - errors[0].span.begin == 9);
+  // The caret sits under the field name, not the whole path.
+  CHECK(errors[1].message == "strategy.document has no field 'dat'; did you mean 'date'?");
+  CHECK(errors[1].position().column == 61);
+  CHECK(errors[1].span.end - errors[1].span.begin == 3);
+}
+
+TEST_CASE("dsl check: a let is typed once, wherever it is read") {
+  auto errors = check_errors(
+      "ruleset \"t\" version \"1\"\n"
+      "let kinds = participants where .kind == \"biz\"\n"
+      "indicator \"1\" \"t\" {\n"
+      "  require count(kinds) > 0 and count(kinds) < 10\n"
+      "}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].position().line == 2);
+}
+
+TEST_CASE("dsl check: a schema that allows anything makes fields any, not errors") {
+  auto schema = engine::Schema::parse(std::make_shared<const Source>("open.json", R"({"$id": "open/1"})"));
+  auto program = dsl::load_ruleset_text(std::make_shared<const Source>(
+      "x.rules",
+      "ruleset \"t\" version \"1\"\n"
+      "indicator \"1\" \"t\" { require anything.at.all > 3 and count(x where .y) > 0 }\n"));
+  Diagnostics diags;
+  dsl::check_program(program, *schema, diags);
+  CHECK(diags.empty());
+}
