@@ -60,6 +60,21 @@ int run(int argc, char** argv) {
   add_limits(va, validate.max_bytes, validate.max_depth);
   va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
+  DiffArgs diff;
+  auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts and outcomes change, and which edit causes each");
+  df->add_option("--base", diff.base, "The ruleset in force (REF)")->required();
+  df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
+  df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)");
+  df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
+  df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
+  df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
+  df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
+
+  ListArgs list;
+  auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
+  ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -73,6 +88,8 @@ int run(int argc, char** argv) {
     if (ev->parsed()) return run_evaluate(evaluate, search, color);
     if (ck->parsed()) return run_check(check, search, color);
     if (va->parsed()) return run_validate(validate, search, color);
+    if (df->parsed()) return run_diff(diff, search, color);
+    if (ls->parsed()) return run_list(list, search, color);
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

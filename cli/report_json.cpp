@@ -42,6 +42,7 @@ ojson indicator_json(const engine::IndicatorResult& r) {
     cj["line"] = c.line;
     cj["result"] = c.result ? ojson(*c.result) : ojson(nullptr);
     cj["message"] = c.message ? ojson(*c.message) : ojson(nullptr);
+    if (c.gap) cj["gap"] = *c.gap;
     if (!c.missing.empty()) cj["missing"] = c.missing;
     checks.push_back(std::move(cj));
   }

@@ -66,9 +66,11 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
       }
       for (const auto& c : ind.checks) {
         if (c.result == true) continue;
-        if (c.result == false)
+        if (c.result == false) {
           out += fmt::format("                    {} {}\n", s.paint("31", "✘"),
                              c.message ? *c.message : fmt::format("not met: {}", c.source));
+          if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), *c.gap);
+        }
         else
           out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), c.source);
       }

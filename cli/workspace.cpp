@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "dsl/checker.hpp"
 #include "dsl/load.hpp"
 #include "engine/text.hpp"
 #include "engine/yaml_tree.hpp"
@@ -102,7 +103,8 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   LoadedRuleset out;
   try {
     Diagnostics warnings;
-    out.program = dsl::load_ruleset_text(source, &warnings);
+    // Bases named by `extends`: beside the ruleset first, then the catalogue.
+    out.program = dsl::load_ruleset_text(source, &warnings, dsl::folder_resolver(ruleset_dirs(opt)));
     out.warnings = warnings.items();
   } catch (const DiagnosticError& e) {
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
@@ -111,7 +113,15 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   out.info.version = out.program.version;
   out.info.title = out.program.title;
   out.info.path = path;
-  out.info.digest = sha256_digest(text);
+  // The digest covers everything the ruleset extends: each file's length and
+  // text in chain order (the ruleset's own text alone when it extends nothing).
+  if (out.program.sources.size() <= 1) {
+    out.info.digest = sha256_digest(text);
+  } else {
+    std::string chain;
+    for (const auto& s : out.program.sources) chain += fmt::format("{}:{}", s->text().size(), s->text());
+    out.info.digest = sha256_digest(chain);
+  }
 
   // The schema: a .json path beside the ruleset, or an $id searched for.
   const std::string& id = out.program.schema;
@@ -133,6 +143,13 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
   } catch (const std::exception& e) {
     throw UserError(Exit::no_input, fmt::format("error: cannot read schema {}", e.what()));
+  }
+  // Every construct against the schema, before any evidence is seen.
+  Diagnostics checked;
+  dsl::check_program(out.program, *out.schema, checked);
+  if (checked.has_errors()) {
+    for (const auto& w : out.warnings) checked.add(w);
+    throw UserError(Exit::data_error, render(checked, {color}));
   }
   return out;
 }

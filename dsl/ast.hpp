@@ -158,6 +158,14 @@ struct Removal {
   Text id;
 };
 
+/// `extend group "ID" { lets and indicators }`: adds to a group of the base.
+struct GroupExtension {
+  Span span;
+  Text id;
+  std::vector<Let> lets;
+  std::vector<Indicator> indicators;
+};
+
 /// A header clause after `ruleset … version …`.
 struct HeaderClause {
   enum class Kind : std::uint8_t { title, source, schema, as_of, extends };
@@ -168,7 +176,7 @@ struct HeaderClause {
 };
 
 /// A top-level declaration, in file order.
-using Declaration = std::variant<Param, Let, Group, Indicator, Outcome, Removal>;
+using Declaration = std::variant<Param, Let, Group, Indicator, Outcome, Removal, GroupExtension>;
 
 /// A whole ruleset file.
 struct Ruleset {

@@ -10,6 +10,7 @@
 #include "dsl/checker.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -54,6 +55,35 @@ std::string child_path(const std::string& parent, const std::string& name) {
   return parent.empty() ? name : parent + "." + name;
 }
 
+// The candidate `word` most likely stands for: a typo (did_you_mean), or a
+// shortened word ("biz", "univ") that begins like exactly one candidate.
+std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
+  if (auto close = did_you_mean(word, candidates); !close.empty()) return close;
+  if (word.size() < 3) return {};
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::string best;
+  std::size_t best_length = 0;
+  bool tie = false;
+  for (const auto& c : candidates) {
+    std::size_t n = 0;
+    while (n < word.size() && n < c.size() && lower(word[n]) == lower(c[n])) ++n;
+    if (n > best_length) {
+      best = c;
+      best_length = n;
+      tie = false;
+    } else if (n == best_length) {
+      tie = true;
+    }
+  }
+  const std::size_t needed = std::min<std::size_t>(3, word.size() - 1);
+  return !tie && best_length >= needed ? best : std::string();
+}
+
+// A value as a message shows it: strings in quotes.
+std::string shown(const engine::Value& v) {
+  return v.kind() == engine::Value::Kind::string ? "\"" + v.as_string() + "\"" : engine::to_display(v);
+}
+
 std::vector<std::string> property_names(const engine::SchemaNode& node) {
   std::vector<std::string> names;
   for (const auto& [name, child] : node.properties) names.push_back(name);
@@ -63,7 +93,7 @@ std::vector<std::string> property_names(const engine::SchemaNode& node) {
 class Checker {
 public:
   Checker(const engine::Program& program, const engine::Schema& schema, Diagnostics& diags)
-      : program_(program), schema_(schema), diags_(diags), source_(program.text) {}
+      : program_(program), schema_(schema), diags_(diags) {}
 
   void run() {
     check_params();
@@ -78,7 +108,6 @@ private:
   const engine::Program& program_;
   const engine::Schema& schema_;
   Diagnostics& diags_;
-  std::shared_ptr<const Source> source_;
 
   std::vector<Type> param_types_;
   std::vector<std::optional<Type>> let_types_;
@@ -88,20 +117,21 @@ private:
   std::vector<std::uint32_t> top_lets_;
   const std::vector<std::uint32_t>* scope_ = nullptr;  // lets visible where we are (for "did you mean")
   std::vector<Type> elements_;                          // element types of the enclosing collection operations
-  std::set<std::tuple<std::uint32_t, std::uint32_t, std::string>> reported_;
+  std::set<std::tuple<std::uint16_t, std::uint32_t, std::uint32_t, std::string>> reported_;
 
   // -------------------------------------------------------- helpers
 
   void error(Span span, std::string message) {
     // A let is typed once, but the same literal can be read at one place twice
     // (a param in a list); say each thing once.
-    if (!reported_.emplace(span.begin, span.end, message).second) return;
-    diags_.error("check_error", source_, span, std::move(message));
+    if (!reported_.emplace(span.file, span.begin, span.end, message).second) return;
+    diags_.error("check_error", program_.source_of(span), span, std::move(message));
   }
 
   std::string text_of(Span s) const {
-    if (!source_) return {};
-    const auto& t = source_->text();
+    const auto& source = program_.source_of(s);
+    if (!source) return {};
+    const auto& t = source->text();
     if (s.begin >= t.size() || s.end <= s.begin) return {};
     return t.substr(s.begin, std::min<std::size_t>(s.end, t.size()) - s.begin);
   }
@@ -137,7 +167,7 @@ private:
   Span field_name_span(const Expr& e) const {
     auto t = text_of(e.span);
     if (!e.name.empty() && t.size() >= e.name.size() && t.ends_with(e.name))
-      return {e.span.end - static_cast<std::uint32_t>(e.name.size()), e.span.end};
+      return {e.span.end - static_cast<std::uint32_t>(e.name.size()), e.span.end, e.span.file};
     return e.span;
   }
 
@@ -159,8 +189,7 @@ private:
         const auto& first = p.values[0].value;
         const auto& v = p.values[i];
         error(p.span, fmt::format("the values of param '{}' must have one type, but {} is {} and {} (from {}) is {}",
-                                  p.name, engine::to_display(first), describe(type_of_value(first, p.span)),
-                                  engine::to_display(v.value), v.from ? engine::to_string(*v.from) : "", describe(t)));
+                                  p.name, shown(first), describe(type_of_value(first, p.span)), shown(v.value), v.from ? engine::to_string(*v.from) : "", describe(t)));
         type = Type::of(K::any);
         break;
       }
@@ -343,7 +372,7 @@ private:
     const auto& allowed = *subject.allowed;
     for (const auto& k : other.known) {
       if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
-      auto hint = did_you_mean(k.value, allowed);
+      auto hint = suggest(k.value, allowed);
       error(k.span, fmt::format("{} {} \"{}\"{}: {} {}{}", quote(subject_expr), holds ? "never holds" : "is never", k.value,
                                 k.via.empty() ? "" : fmt::format(" (from {})", k.via), subject.allowed_by,
                                 join(allowed, ", "), hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
@@ -363,7 +392,7 @@ private:
         if (base.node->additional) return type_of_schema(base.node->additional, child);
         if (base.node->additional_allowed) return Type::of(K::any);
         auto names = property_names(*base.node);
-        auto hint = did_you_mean(name, names);
+        auto hint = suggest(name, names);
         std::string who = base.path.empty() ? "the evidence" : base.path;
         const char* has = base.plural ? "have" : "has";
         if (!hint.empty())
@@ -398,7 +427,7 @@ private:
     if (scope_)
       for (auto l : *scope_) candidates.push_back(program_.lets[l].name);
     candidates.push_back("as_of");
-    auto hint = did_you_mean(e.name, candidates);
+    auto hint = suggest(e.name, candidates);
     if (!hint.empty())
       error(e.span, fmt::format("unknown name '{}'; did you mean '{}'?", e.name, hint));
     else
@@ -479,7 +508,7 @@ private:
       std::string hint;
       if (t->is(K::boolean)) hint = "; compare booleans with == or !=";
       else if (t->is(K::list) && short_text(*x)) hint = fmt::format("; compare its size, e.g. count({})", text_of(x->span));
-      else if (t->is(K::duration)) hint = "; compare dates instead, e.g. management.started <= as_of - 2 years";
+      else if (t->is(K::duration)) hint = "; compare dates moved by it instead, e.g. … <= as_of - 2 years";
       else if (t->is(K::record)) hint = "; compare one of its fields";
       error(x->span, fmt::format("'{}' orders numbers, dates and strings, but {} is {}{}", op_text(e.op), quote(*x),
                                  describe(*t), hint));

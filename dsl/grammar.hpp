@@ -41,6 +41,7 @@ struct kw_outcome : TAO_PEGTL_KEYWORD("outcome") {};
 struct kw_label : TAO_PEGTL_KEYWORD("label") {};
 struct kw_override : TAO_PEGTL_KEYWORD("override") {};
 struct kw_remove : TAO_PEGTL_KEYWORD("remove") {};
+struct kw_extend : TAO_PEGTL_KEYWORD("extend") {};
 struct kw_if : TAO_PEGTL_KEYWORD("if") {};
 struct kw_then : TAO_PEGTL_KEYWORD("then") {};
 struct kw_else : TAO_PEGTL_KEYWORD("else") {};
@@ -62,7 +63,7 @@ struct kw_null : TAO_PEGTL_KEYWORD("null") {};
 struct reserved_word
     : sor<kw_if, kw_then, kw_else, kw_or, kw_and, kw_not, kw_in, kw_where, kw_as, kw_true, kw_false, kw_null, kw_of,
           kw_when, kw_let, kw_param, kw_group, kw_indicator, kw_cite, kw_note, kw_require, kw_score, kw_level,
-          kw_outcome, kw_label, kw_ruleset, kw_override, kw_remove, kw_extends> {};
+          kw_outcome, kw_label, kw_ruleset, kw_override, kw_remove, kw_extends, kw_extend> {};
 
 // A name: an identifier that is not a reserved word.
 struct name : seq<not_at<reserved_word>, identifier> {};
@@ -272,13 +273,18 @@ struct outcome_close : one<'}'> {};
 struct outcome_body : seq<outcome_open, sp, star<label_clause, sp>, must<outcome_close>> {};
 struct outcome_decl : seq<kw_outcome, sp, must<outcome_body>> {};
 
-// Inheritance: `override param …`, `override indicator …`, `remove indicator "ID"`.
+// Inheritance: `override param …`, `override indicator …`, `remove indicator "ID"`,
+// `extend group "ID" { … }` (adds lets and indicators to a group of the base).
 struct overridden : sor<param_decl, indicator_decl> {};
 struct override_decl : seq<kw_override, sp, must<overridden>> {};
 struct removed_id : seq<string_literal> {};
 struct remove_decl : seq<kw_remove, sp, must<kw_indicator>, sp, must<removed_id>> {};
+struct extended_group : seq<kw_group> {};
+struct extended_group_id : seq<string_literal> {};
+struct extend_decl : seq<kw_extend, sp, must<extended_group>, sp, must<extended_group_id>, sp, must<group_body>> {};
 
-struct declaration : sor<param_decl, let_decl, group_decl, indicator_decl, outcome_decl, override_decl, remove_decl> {};
+struct declaration
+    : sor<param_decl, let_decl, group_decl, indicator_decl, outcome_decl, override_decl, remove_decl, extend_decl> {};
 
 // ============================================================ header
 

@@ -1,50 +1,107 @@
 #include "dsl/load.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "dsl/checker.hpp"
 #include "dsl/lower.hpp"
 #include "dsl/parser.hpp"
+#include "engine/catalogue.hpp"
 
 namespace verdict::dsl {
 
-engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings) {
+namespace fs = std::filesystem;
+
+namespace {
+
+engine::Program load(std::shared_ptr<const Source> source, const engine::Schema* schema, Diagnostics* warnings,
+                     const RulesetResolver& resolver) {
   ast::Ruleset tree = parse_ruleset(source);
   Diagnostics diags;
-  engine::Program program = lower(tree, source, diags);
+  InheritedRuleset whole = inherit(std::move(tree), source, resolver, diags);
+  if (!whole.complete) {
+    diags.sort();
+    throw DiagnosticError(std::move(diags));
+  }
+  engine::Program program = lower(whole.tree, whole.sources, diags);
+  if (schema && !diags.has_errors()) check_program(program, *schema, diags);
   diags.sort();
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
   if (warnings) warnings->append(diags);
   return program;
+}
+
+[[noreturn]] void cannot_read(const std::string& path, const std::string& why) {
+  Diagnostic d;
+  d.code = "io_error";
+  d.message = fmt::format("cannot read ruleset '{}': {}", path, why);
+  throw DiagnosticError(std::move(d));
+}
+
+std::shared_ptr<const Source> read_source(const std::string& path) {
+  constexpr std::uintmax_t max_rule_bytes = 16u << 20;
+  std::error_code ec;
+  if (auto size = fs::file_size(path, ec); !ec && size > max_rule_bytes)
+    cannot_read(path, fmt::format("larger than {} bytes (limit max_rule_bytes)", max_rule_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) cannot_read(path, std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::make_shared<const Source>(path, text.str());
+}
+
+// The rulesets directly in the folder of `file` (not below it).
+std::vector<engine::CatalogueEntry> beside(const Source& file) {
+  fs::path dir = fs::path(file.name()).parent_path();
+  if (dir.empty()) dir = ".";
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".rules" && it->is_regular_file(ec)) paths.push_back(it->path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<engine::CatalogueEntry> out;
+  for (const auto& p : paths)
+    if (auto e = engine::read_ruleset_header(p)) out.push_back(std::move(*e));
+  return out;
+}
+
+}  // namespace
+
+engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings,
+                                  const RulesetResolver& resolver) {
+  return load(std::move(source), nullptr, warnings, resolver);
 }
 
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
-                               Diagnostics* warnings) {
-  ast::Ruleset tree = parse_ruleset(source);
-  Diagnostics diags;
-  engine::Program program = lower(tree, source, diags);
-  if (!diags.has_errors()) check_program(program, schema, diags);
-  diags.sort();
-  if (diags.has_errors()) throw DiagnosticError(std::move(diags));
-  if (warnings) warnings->append(diags);
-  return program;
+                               Diagnostics* warnings, const RulesetResolver& resolver) {
+  return load(std::move(source), &schema, warnings, resolver);
 }
 
-engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Diagnostic d;
-    d.code = "io_error";
-    d.message = fmt::format("cannot read ruleset '{}': {}", path, std::strerror(errno));
-    throw DiagnosticError(std::move(d));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_ruleset_text(std::make_shared<const Source>(path, text.str()), warnings);
+engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings, const RulesetResolver& resolver) {
+  return load(read_source(path), nullptr, warnings, resolver.find ? resolver : folder_resolver({}));
+}
+
+RulesetResolver folder_resolver(std::vector<std::string> dirs) {
+  RulesetResolver r;
+  r.find = [dirs](const std::string& ref, const Source& extending) -> std::shared_ptr<const Source> {
+    auto found = engine::find_ruleset(beside(extending), ref);
+    if (!found) found = engine::find_ruleset(engine::scan_catalogue(dirs), ref);
+    if (!found) return nullptr;
+    return read_source(found->path);
+  };
+  r.known = [dirs](const Source& extending) {
+    std::set<std::string> names;
+    for (const auto& e : beside(extending)) names.insert(e.name + "@" + e.version);
+    for (const auto& e : engine::scan_catalogue(dirs)) names.insert(e.name + "@" + e.version);
+    return std::vector<std::string>(names.begin(), names.end());
+  };
+  return r;
 }
 
 }  // namespace verdict::dsl

@@ -2,7 +2,9 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "dsl/inherit.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/program.hpp"
 #include "engine/schema.hpp"
@@ -10,19 +12,30 @@
 
 namespace verdict::dsl {
 
-/// Parses and lowers a ruleset. Throws DiagnosticError with every error
-/// (and the warnings beside them) when there is an error; otherwise the
-/// warnings (unused params and lets) go to `warnings` when it is given.
-engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings = nullptr);
+/// Parses and lowers a ruleset, merged with the rulesets it `extends`, which
+/// `resolver` finds (without one, any `extends` is an error: no ruleset in
+/// the catalogue). Throws DiagnosticError with every error (and the warnings
+/// beside them) when there is an error; otherwise the warnings (unused
+/// params and lets of the ruleset's own file) go to `warnings` when given.
+engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings = nullptr,
+                                  const RulesetResolver& resolver = {});
 
 /// Parses, lowers and checks a ruleset against the evidence schema it names
 /// (dsl/checker.hpp); otherwise as load_ruleset_text. The checker runs only
 /// when lowering found no error.
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
-                               Diagnostics* warnings = nullptr);
+                               Diagnostics* warnings = nullptr, const RulesetResolver& resolver = {});
 
 /// Reads the file at `path` (named so in diagnostics) and loads it as above;
-/// an unreadable file is a DiagnosticError with code `io_error`.
-engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings = nullptr);
+/// an unreadable file is a DiagnosticError with code `io_error`. Without a
+/// resolver, bases are looked for beside the file (folder_resolver({})).
+engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings = nullptr,
+                                  const RulesetResolver& resolver = {});
+
+/// A resolver over folders the caller names: NAME@VERSION is looked for
+/// first among the *.rules beside the extending file, then in `dirs` in
+/// order (searched recursively, as engine::scan_catalogue does). Reading a
+/// file that is found but unreadable throws DiagnosticError (`io_error`).
+RulesetResolver folder_resolver(std::vector<std::string> dirs);
 
 }  // namespace verdict::dsl

@@ -6,9 +6,12 @@
 //                     `.field` outside a collection operation, outcome-only names
 //   4. check lets     cycles among lets
 //   5. unused         warnings for params and lets nobody reads
+// A ruleset that extends another arrives here merged with its bases
+// (dsl/inherit.hpp): spans say which file they are in.
 #include "dsl/lower.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
@@ -144,10 +147,12 @@ struct Context {
 
 class Lowerer {
 public:
-  Lowerer(std::shared_ptr<const Source> source, Diagnostics& diags) : source_(std::move(source)), diags_(diags) {}
+  Lowerer(std::vector<std::shared_ptr<const Source>> sources, Diagnostics& diags)
+      : sources_(std::move(sources)), diags_(diags) {}
 
   engine::Program run(const ast::Ruleset& rs) {
-    program_.text = source_;
+    program_.text = sources_.empty() ? nullptr : sources_.front();
+    program_.sources = sources_;
     header(rs);
     declare(rs);
     resolve(rs);
@@ -164,7 +169,7 @@ public:
   std::uint32_t max_depth() const { return max_depth_; }
 
 private:
-  std::shared_ptr<const Source> source_;
+  std::vector<std::shared_ptr<const Source>> sources_;  // [0] the ruleset, then its bases
   Diagnostics& diags_;
   engine::Program program_;
 
@@ -178,12 +183,37 @@ private:
 
   // -------------------------------------------------------- helpers
 
-  void error(Span span, std::string message) { diags_.error("check_error", source_, span, std::move(message)); }
+  std::shared_ptr<const Source> source_of(Span s) const {
+    return s.file < sources_.size() ? sources_[s.file] : nullptr;
+  }
 
-  std::uint32_t line_of(Span s) const { return source_->line_col(s.begin).line; }
+  void error(Span span, std::string message) { diags_.error("check_error", source_of(span), span, std::move(message)); }
+
+  // An error at `at` about a clash with what is declared at `other`, in another file.
+  void error(Span at, std::string message, Span other, std::string note) {
+    Diagnostic d{Severity::error, "check_error", std::move(message), source_of(at), at, {}};
+    d.notes.push_back(Diagnostic{Severity::note, "", std::move(note), source_of(other), other, {}});
+    diags_.add(std::move(d));
+  }
+
+  std::uint32_t line_of(Span s) const {
+    auto src = source_of(s);
+    return src ? src->line_col(s.begin).line : 0;
+  }
+
+  // Where `decl` is, as seen from an error at `from`: "line 12", or "line 12
+  // of base.rules" when it is in another file of the inheritance chain.
+  std::string where(Span decl, Span from) const {
+    if (decl.file == from.file) return fmt::format("line {}", line_of(decl));
+    auto src = source_of(decl);
+    return fmt::format("line {} of {}", line_of(decl),
+                       src ? std::filesystem::path(src->name()).filename().string() : std::string("?"));
+  }
 
   std::string text_of(Span s) const {
-    const auto& t = source_->text();
+    auto src = source_of(s);
+    if (!src) return {};
+    const auto& t = src->text();
     if (s.begin >= t.size() || s.end <= s.begin) return {};
     return t.substr(s.begin, std::min<std::size_t>(s.end, t.size()) - s.begin);
   }
@@ -217,18 +247,15 @@ private:
     for (const auto& h : rs.header) {
       auto [it, fresh] = seen.emplace(h.kind, h.span);
       if (!fresh) {
-        error(h.span, fmt::format("duplicate {} clause (the first is at line {})", words[static_cast<int>(h.kind)],
-                                  line_of(it->second)));
+        error(h.span, fmt::format("duplicate {} clause (the first is at {})", words[static_cast<int>(h.kind)],
+                                  where(it->second, h.span)));
         continue;
       }
       switch (h.kind) {
         case ast::HeaderClause::Kind::title: program_.title = h.text.value; break;
         case ast::HeaderClause::Kind::source: program_.source_title = h.text.value; break;
         case ast::HeaderClause::Kind::schema: program_.schema = h.text.value; break;
-        case ast::HeaderClause::Kind::extends:
-          program_.extends = h.text.value;
-          error(h.span, "inheritance is not supported yet (extends)");
-          break;
+        case ast::HeaderClause::Kind::extends: program_.extends = h.text.value; break;  // merged by dsl/inherit
         case ast::HeaderClause::Kind::as_of: break;  // lowered with the other expressions
       }
     }
@@ -265,20 +292,18 @@ private:
       return slot;
     }
     if (auto it = scope.find(l.name); it != scope.end()) {
-      error(l.name_span, fmt::format("duplicate let '{}' (first declared at line {})", l.name,
-                                     line_of(lets_[it->second].decl->name_span)));
+      error(l.name_span, fmt::format("duplicate let '{}' (first declared at {})", l.name,
+                                     where(lets_[it->second].decl->name_span, l.name_span)));
       return slot;
     }
     for (const LetScope* o : outer) {
       if (auto it = o->find(l.name); it != o->end()) {
-        error(l.name_span, fmt::format("let '{}' shadows the let '{}' declared at line {}", l.name, l.name,
-                                       line_of(lets_[it->second].decl->name_span)));
+        shadowing(l.name_span, lets_[it->second].decl->name_span, "let", "let", l.name);
         return slot;
       }
     }
     if (auto it = params_.find(l.name); it != params_.end()) {
-      error(l.name_span, fmt::format("let '{}' shadows the param '{}' declared at line {}", l.name, l.name,
-                                     line_of(program_.params[it->second].span)));
+      shadowing(l.name_span, program_.params[it->second].span, "let", "param", l.name);
       return slot;
     }
     scope.emplace(l.name, slot);
@@ -286,10 +311,24 @@ private:
     return slot;
   }
 
+  // `inner` (a let) shadows `outer` (a let or param of an enclosing scope).
+  // When `inner` is inherited and `outer` is written in a ruleset that
+  // extends it, the error is where the new name was written.
+  void shadowing(Span inner, Span outer, const char* inner_kind, const char* outer_kind, const std::string& name) {
+    if (outer.file < inner.file) {
+      error(outer, fmt::format("{} '{}' clashes with the {} '{}' at {}, which it would shadow; choose another name",
+                               outer_kind, name, inner_kind, name, where(inner, outer)),
+            inner, fmt::format("the inherited {} '{}' is declared here", inner_kind, name));
+      return;
+    }
+    error(inner, fmt::format("{} '{}' shadows the {} '{}' declared at {}", inner_kind, name, outer_kind, name,
+                             where(outer, inner)));
+  }
+
   void declare_param(const ast::Param& p) {
     if (auto it = params_.find(p.name); it != params_.end()) {
-      error(p.name_span, fmt::format("duplicate param '{}' (first declared at line {})", p.name,
-                                     line_of(program_.params[it->second].span)));
+      error(p.name_span, fmt::format("duplicate param '{}' (first declared at {})", p.name,
+                                     where(program_.params[it->second].span, p.name_span)));
       return;
     }
     if (const char* meaning = builtin_name_meaning(p.name)) {
@@ -315,8 +354,8 @@ private:
 
   void declare_indicator(const ast::Indicator& ind, const std::string& group, const LetScope* group_scope) {
     if (auto [it, fresh] = indicator_ids_.emplace(ind.id.value, ind.id.span); !fresh) {
-      error(ind.id.span, fmt::format("duplicate indicator id '{}' (first declared at line {})", ind.id.value,
-                                     line_of(it->second)));
+      error(ind.id.span, fmt::format("duplicate indicator id '{}' (first declared at {})", ind.id.value,
+                                     where(it->second, ind.id.span)));
     }
     engine::Indicator out;
     out.id = ind.id.value;
@@ -340,10 +379,8 @@ private:
     // shadow them, wherever they are written.
     for (const auto& d : rs.declarations) {
       if (const auto* p = std::get_if<ast::Param>(&d)) {
-        if (p->is_override)
-          error(p->span, "inheritance is not supported yet (override param)");
-        else
-          declare_param(*p);
+        if (p->is_override) not_merged(p->span, "override param");
+        declare_param(*p);
       }
     }
     for (const auto& d : rs.declarations)
@@ -354,8 +391,8 @@ private:
     for (const auto& d : rs.declarations) {
       if (const auto* g = std::get_if<ast::Group>(&d)) {
         if (auto [it, fresh] = group_ids.emplace(g->id.value, g->id.span); !fresh)
-          error(g->id.span, fmt::format("duplicate group id '{}' (first declared at line {})", g->id.value,
-                                        line_of(it->second)));
+          error(g->id.span, fmt::format("duplicate group id '{}' (first declared at {})", g->id.value,
+                                        where(it->second, g->id.span)));
         engine::Group out;
         out.id = g->id.value;
         out.title = g->title.value;
@@ -365,17 +402,23 @@ private:
         program_.groups.push_back(std::move(out));
         for (const auto& ind : g->indicators) declare_indicator(ind, g->id.value, &group_lets_.back());
       } else if (const auto* ind = std::get_if<ast::Indicator>(&d)) {
-        if (ind->is_override)
-          error(ind->span, "inheritance is not supported yet (override indicator)");
-        else
-          declare_indicator(*ind, "", nullptr);
+        if (ind->is_override) not_merged(ind->span, "override indicator");
+        declare_indicator(*ind, "", nullptr);
       } else if (const auto* r = std::get_if<ast::Removal>(&d)) {
-        error(r->span, "inheritance is not supported yet (remove indicator)");
+        not_merged(r->span, "remove indicator");
+      } else if (const auto* x = std::get_if<ast::GroupExtension>(&d)) {
+        not_merged(x->span, "extend group");
       } else if (const auto* o = std::get_if<ast::Outcome>(&d)) {
         if (outcome_seen) error(o->span, "a ruleset has at most one outcome block");
         outcome_seen = true;
       }
     }
+  }
+
+  // Inheritance is resolved by dsl::inherit before lowering; a tree that
+  // still holds it did not go through load_ruleset_text.
+  void not_merged(Span span, const char* what) {
+    error(span, fmt::format("internal error: {} reached lowering unmerged (see dsl/inherit.hpp)", what));
   }
 
   // -------------------------------------------------------- 3. resolve
@@ -408,7 +451,7 @@ private:
         for (const auto& l : g->lets) lower_let(l, ctx);
         for (const auto& ind : g->indicators) lower_indicator(ind, &gs, indicator_index++, lower_let);
       } else if (const auto* ind = std::get_if<ast::Indicator>(&d)) {
-        if (!ind->is_override) lower_indicator(*ind, nullptr, indicator_index++, lower_let);
+        lower_indicator(*ind, nullptr, indicator_index++, lower_let);
       } else if (const auto* o = std::get_if<ast::Outcome>(&d)) {
         if (outcome_done) continue;
         outcome_done = true;
@@ -563,13 +606,13 @@ private:
     }
     std::uint32_t slot = 0;
     if (let_scope_of(ctx, binding, slot)) {
-      error(span, fmt::format("element name '{}' shadows the let '{}' declared at line {}", binding, binding,
-                              line_of(lets_[slot].decl->name_span)));
+      error(span, fmt::format("element name '{}' shadows the let '{}' declared at {}", binding, binding,
+                              where(lets_[slot].decl->name_span, span)));
       return false;
     }
     if (auto it = params_.find(binding); it != params_.end()) {
-      error(span, fmt::format("element name '{}' shadows the param '{}' declared at line {}", binding, binding,
-                              line_of(program_.params[it->second].span)));
+      error(span, fmt::format("element name '{}' shadows the param '{}' declared at {}", binding, binding,
+                              where(program_.params[it->second].span, span)));
       return false;
     }
     if (const char* meaning = builtin_name_meaning(binding)) {
@@ -760,27 +803,34 @@ private:
 
   // -------------------------------------------------------- 5. unused
 
+  // Only for the ruleset's own file: what a base declares is its author's
+  // business (and an override may leave a base's let unread on purpose).
   void warn_unused() {
     param_used_.resize(program_.params.size());
     for (std::size_t i = 0; i < program_.params.size(); ++i)
-      if (!param_used_[i])
-        diags_.warning("unused", source_, program_.params[i].span,
+      if (!param_used_[i] && program_.params[i].span.file == 0)
+        diags_.warning("unused", source_of(program_.params[i].span), program_.params[i].span,
                        fmt::format("param '{}' is never used", program_.params[i].name));
     for (std::size_t i = 0; i < lets_.size(); ++i)
-      if (!lets_[i].used && lets_[i].in_scope)
-        diags_.warning("unused", source_, program_.lets[i].span,
+      if (!lets_[i].used && lets_[i].in_scope && program_.lets[i].span.file == 0)
+        diags_.warning("unused", source_of(program_.lets[i].span), program_.lets[i].span,
                        fmt::format("let '{}' is never used", program_.lets[i].name));
   }
 };
 
 }  // namespace
 
+engine::Program lower(const ast::Ruleset& ruleset, std::vector<std::shared_ptr<const Source>> sources,
+                      Diagnostics& diagnostics) {
+  return Lowerer(std::move(sources), diagnostics).run(ruleset);
+}
+
 engine::Program lower(const ast::Ruleset& ruleset, std::shared_ptr<const Source> source, Diagnostics& diagnostics) {
-  return Lowerer(std::move(source), diagnostics).run(ruleset);
+  return lower(ruleset, std::vector<std::shared_ptr<const Source>>{std::move(source)}, diagnostics);
 }
 
 engine::Expr lower_expression(const ast::Expr& expr, std::shared_ptr<const Source> source, Diagnostics& diagnostics) {
-  return Lowerer(std::move(source), diagnostics).expression(expr);
+  return Lowerer({std::move(source)}, diagnostics).expression(expr);
 }
 
 }  // namespace verdict::dsl

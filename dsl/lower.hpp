@@ -4,6 +4,7 @@
 // and warns about unused params and lets.
 #pragma once
 #include <memory>
+#include <vector>
 
 #include "dsl/ast.hpp"
 #include "engine/diagnostic.hpp"
@@ -12,9 +13,16 @@
 
 namespace verdict::dsl {
 
-/// Lowers a parsed ruleset. Every problem goes into `diagnostics`
-/// (`check_error` errors, `unused` warnings), all of them, not just the
-/// first; the program is complete only when no error was added.
+/// Lowers a parsed ruleset, merged with its bases by dsl::inherit when it
+/// extends one: `sources` are the files its spans point into (Span::file),
+/// the ruleset's own first. Every problem goes into `diagnostics`
+/// (`check_error` errors, `unused` warnings for the ruleset's own file), all
+/// of them, not just the first; the program is complete only when no error
+/// was added.
+engine::Program lower(const ast::Ruleset& ruleset, std::vector<std::shared_ptr<const Source>> sources,
+                      Diagnostics& diagnostics);
+
+/// Lowers a ruleset of one file (no inheritance).
 engine::Program lower(const ast::Ruleset& ruleset, std::shared_ptr<const Source> source, Diagnostics& diagnostics);
 
 /// Lowers one expression at top level, with no params or lets in scope

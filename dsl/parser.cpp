@@ -42,7 +42,7 @@ using selector = pegtl::parse_tree::selector<
         g::cmp_op, g::not_keyword, g::if_expr, g::message, g::message_text, g::hole, g::hole_format, g::literal_list,
         g::signed_number, g::param_name, g::dated_value, g::doc_string, g::param_decl, g::let_name, g::let_decl,
         g::cite_clause, g::note_clause, g::require_clause, g::score_clause, g::level_clause, g::minimum_flag,
-        g::indicator_decl, g::group_decl, g::label_clause, g::outcome_decl, g::override_decl, g::remove_decl,
+        g::indicator_decl, g::group_decl, g::label_clause, g::outcome_decl, g::override_decl, g::remove_decl, g::extend_decl,
         g::ruleset_decl, g::title_clause, g::source_clause, g::schema_clause, g::extends_clause, g::as_of_clause>,
     fold_single::on<g::expression, g::postfix_expr, g::where_expr, g::unary_expr, g::mul_expr, g::add_expr,
                     g::cmp_expr, g::not_expr, g::and_expr, g::or_expr>>;
@@ -513,6 +513,7 @@ private:
       return ind;
     }
     if (n.is_type<g::remove_decl>()) return ast::Removal{span_of(n), text_of(*n.children[0])};
+    if (n.is_type<g::extend_decl>()) return extension(n);
     throw BuildError{span_of(n), fmt::format("internal error: unexpected {}", n.type)};
   }
 
@@ -623,6 +624,20 @@ private:
         grp.indicators.push_back(indicator(c, false));
     }
     return grp;
+  }
+
+  ast::GroupExtension extension(const Node& n) {
+    ast::GroupExtension ext;
+    ext.span = span_of(n);
+    ext.id = text_of(*n.children[0]);
+    for (std::size_t k = 1; k < n.children.size(); ++k) {
+      const Node& c = *n.children[k];
+      if (c.is_type<g::let_decl>())
+        ext.lets.push_back(let(c));
+      else
+        ext.indicators.push_back(indicator(c, false));
+    }
+    return ext;
   }
 
   ast::Outcome outcome(const Node& n) {

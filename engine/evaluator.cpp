@@ -63,6 +63,8 @@ private:
   Value field_of(const Value& base, const std::string& key, const Expr& at);
   Value binary(const Expr& e);
   std::string render_message(const Message& m);
+  std::optional<std::string> gap_for(const Expr& check);
+  std::string describe(const Expr& e) const;
 
   const Program& program_;
   const Evidence& evidence_;
@@ -129,7 +131,10 @@ Value Evaluator::eval(const Expr& e) {
   if (depth_ > kMaxDepth) fail(e, "expression evaluation nested too deeply");
   switch (e.op) {
     case Op::constant: return e.value;
-    case Op::param: return param_value(program_.params[e.index], as_of_);
+    case Op::param:
+      for (const auto& [index, replacement] : options_.param_overrides)
+        if (index == e.index) return param_value(*replacement, as_of_);
+      return param_value(program_.params[e.index], as_of_);
     case Op::let: return eval_let(e);
     case Op::as_of: return as_of_ ? Value::date(*as_of_) : Value::unknown();
     case Op::evidence: return field_of(evidence_.root, e.name, e);
@@ -256,6 +261,114 @@ std::string Evaluator::render_message(const Message& m) {
   return out;
 }
 
+// A name for what an expression measures, for people: a let's or an
+// evidence field's name, else its source text.
+std::string Evaluator::describe(const Expr& e) const {
+  switch (e.op) {
+    case Op::let: return program_.lets[e.index].name;
+    case Op::evidence: return e.name;
+    case Op::field: return describe(e.args[0]) + "." + e.name;
+    default: break;
+  }
+  if (program_.text && e.span.end > e.span.begin && e.span.end <= program_.text->text().size())
+    return program_.text->text().substr(e.span.begin, e.span.end - e.span.begin);
+  return "the value";
+}
+
+// The smallest change that makes a failed comparison of a count, share or sum
+// with a threshold hold, in words ("3 of 30 …: 2 more").
+std::optional<std::string> Evaluator::gap_for(const Expr& check) {
+  Op op = check.op;
+  if (op != Op::lt && op != Op::le && op != Op::gt && op != Op::ge) return std::nullopt;
+  auto measure_of = [&](const Expr* e) -> const Expr* {
+    while (e->op == Op::let) e = &program_.lets[e->index].expr;
+    if (e->op == Op::call && (e->fn == Builtin::count || e->fn == Builtin::share || e->fn == Builtin::share_where ||
+                              e->fn == Builtin::sum))
+      return e;
+    return nullptr;
+  };
+  const Expr* lhs = &check.args[0];
+  const Expr* rhs = &check.args[1];
+  const Expr* m = measure_of(lhs);
+  if (!m) {
+    m = measure_of(rhs);
+    if (!m) return std::nullopt;
+    std::swap(lhs, rhs);
+    op = op == Op::lt ? Op::gt : op == Op::le ? Op::ge : op == Op::gt ? Op::lt : Op::le;  // mirror
+  }
+  Value threshold_v = eval(*rhs);
+  if (threshold_v.kind() != Value::Kind::number) return std::nullopt;
+  Number t = threshold_v.as_number();
+  const bool at_least = op == Op::ge || op == Op::gt;
+  const char* cmp_words = op == Op::ge ? "at least" : op == Op::gt ? "more than" : op == Op::le ? "at most" : "fewer than";
+  auto ceil_of = [](Number n) {
+    std::int64_t q = n.num() / n.den();
+    if (n.num() % n.den() != 0 && n.num() > 0) ++q;
+    return q;
+  };
+  auto floor_of = [](Number n) {
+    std::int64_t q = n.num() / n.den();
+    if (n.num() % n.den() != 0 && n.num() < 0) --q;
+    return q;
+  };
+  // The smallest (or largest) whole count that satisfies `count op t`.
+  auto bound = [&](Number limit) -> std::int64_t {
+    switch (op) {
+      case Op::ge: return ceil_of(limit);
+      case Op::gt: return floor_of(limit) + 1;
+      case Op::le: return floor_of(limit);
+      default: return ceil_of(limit) - 1;  // lt
+    }
+  };
+  if (m->fn == Builtin::count) {
+    Value c = eval(*m);
+    if (c.kind() != Value::Kind::number) return std::nullopt;
+    std::int64_t have = c.as_number().num(), need = bound(t);
+    std::string what = describe(m->args[0]);
+    if (at_least) return fmt::format("{} is {}; {} {} needed: {} more", what, have, cmp_words, t.to_string(), need - have);
+    return fmt::format("{} is {}; {} {} allowed: {} fewer", what, have, cmp_words, t.to_string(), have - need);
+  }
+  if (m->fn == Builtin::sum) {
+    Value c = eval(*m);
+    if (c.kind() != Value::Kind::number) return std::nullopt;
+    auto diff = Number::sub(t, c.as_number());
+    if (!diff) return std::nullopt;
+    std::string what = "the sum of " + describe(m->args[1]) + " over " + describe(m->args[0]);
+    return fmt::format("{} is {}; {} {} needed: {} {}", what, c.as_number().to_string(), cmp_words, t.to_string(),
+                       (at_least ? *diff : *diff->negate()).to_string(), at_least ? "more" : "less");
+  }
+  // share(part, whole) or share(c, PRED): the whole stays, the part moves.
+  std::int64_t part = 0, whole = 0;
+  std::string part_name, whole_name;
+  if (m->fn == Builtin::share) {
+    Value p = eval(m->args[0]), w = eval(m->args[1]);
+    if (p.kind() != Value::Kind::list || w.kind() != Value::Kind::list) return std::nullopt;
+    part = static_cast<std::int64_t>(p.as_list().items.size());
+    whole = static_cast<std::int64_t>(w.as_list().items.size());
+    part_name = describe(m->args[0]);
+    whole_name = describe(m->args[1]);
+  } else {
+    Value w = eval(m->args[0]);
+    Value s = eval(*m);
+    if (w.kind() != Value::Kind::list || s.kind() != Value::Kind::number) return std::nullopt;
+    whole = static_cast<std::int64_t>(w.as_list().items.size());
+    auto p = Number::mul(s.as_number(), Number(whole));
+    if (!p || !p->is_integer()) return std::nullopt;
+    part = p->num();
+    part_name = "those of " + describe(m->args[0]) + " that qualify";
+    whole_name = describe(m->args[0]);
+  }
+  if (whole == 0) return std::nullopt;
+  auto limit = Number::mul(t, Number(whole));
+  if (!limit) return std::nullopt;
+  std::int64_t need = std::clamp<std::int64_t>(bound(*limit), 0, whole);
+  if (at_least)
+    return fmt::format("{} of {} {} needed ({} {}); {} are {}: {} more", need, whole, whole_name, cmp_words, t.to_percent(),
+                       part, part_name, need - part);
+  return fmt::format("at most {} of {} {} allowed ({} {}); {} are {}: {} fewer", need, whole, whole_name, cmp_words,
+                     t.to_percent(), part, part_name, part - need);
+}
+
 EvaluationResult Evaluator::run() {
   EvaluationResult result;
   if (options_.as_of) {
@@ -299,6 +412,7 @@ EvaluationResult Evaluator::run() {
       if (c.result == false) {
         any_false = true;
         if (check.message) c.message = render_message(*check.message);
+        c.gap = gap_for(check.expr);
       }
       missing_ = nullptr;
       if (!c.result) {

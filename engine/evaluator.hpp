@@ -4,6 +4,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/builtins.hpp"
 #include "engine/evidence.hpp"
@@ -15,6 +17,8 @@ namespace verdict::engine {
 struct EvalOptions {
   std::optional<Date> as_of;              // overrides the ruleset's `as_of` expression
   std::uint64_t step_budget = 100'000'000;  // expression nodes evaluated, at most
+  /// Replaces params by index (a dry-run applies one edit at a time this way).
+  std::vector<std::pair<std::uint32_t, const Param*>> param_overrides;
 };
 
 /// Evaluates every indicator and the outcome. Throws EvalError.

@@ -51,8 +51,8 @@ enum class Builtin : std::uint8_t {
   latest, earliest,  // of dates, skipping nulls; any number of args
 };
 
-/// One expression node. `span` points into the ruleset source; `text` is the
-/// source text of the node (reports quote it).
+/// One expression node. `span` points into one of Program::sources (see
+/// Program::source_of).
 struct Expr {
   Op op = Op::constant;
   Builtin fn = Builtin::count;
@@ -96,8 +96,8 @@ struct Let {
 /// A `require`.
 struct Check {
   Expr expr;
-  std::string source;  // the condition's text as written
-  std::uint32_t line = 0;
+  std::string source;      // the condition's text as written
+  std::uint32_t line = 0;  // in the file of expr.span (Program::source_of)
   std::optional<Message> message;
 };
 
@@ -132,7 +132,8 @@ struct OutcomeLabel {
   Expr when;
 };
 
-/// A whole lowered ruleset.
+/// A whole lowered ruleset. With `extends`, it holds declarations of several
+/// files: every Span says which of `sources` it points into.
 struct Program {
   std::string name;
   std::string version;
@@ -141,13 +142,23 @@ struct Program {
   std::string schema;        // the `schema` header clause, as written
   std::optional<Expr> as_of;
   std::string extends;       // "NAME@VERSION" or ""
-  std::shared_ptr<const verdict::Source> text;  // the ruleset file
+  std::shared_ptr<const verdict::Source> text;  // the ruleset file (sources[0])
+  /// The ruleset file, then the ruleset it extends, then that one's base…
+  std::vector<std::shared_ptr<const verdict::Source>> sources;
   std::vector<Param> params;
   std::vector<Let> lets;
   std::vector<Group> groups;
   std::vector<Indicator> indicators;  // in declaration order
   std::vector<OutcomeLabel> outcome;
   std::uint32_t max_element_depth = 0;  // deepest nesting of collection operations
+
+  /// The source a span points into (`text` when `sources` is empty); null
+  /// for a file index the program does not have.
+  const std::shared_ptr<const verdict::Source>& source_of(Span span) const {
+    static const std::shared_ptr<const verdict::Source> none;
+    if (span.file < sources.size()) return sources[span.file];
+    return span.file == 0 ? text : none;
+  }
 };
 
 }  // namespace verdict::engine

@@ -21,6 +21,7 @@ struct CheckResult {
   std::optional<bool> result;
   std::optional<std::string> message;  // the rendered `else` message, on failure
   std::vector<std::string> missing;    // absent evidence paths met while evaluating it
+  std::optional<std::string> gap;      // on failure: the smallest change that would make it hold
 };
 
 struct IndicatorResult {

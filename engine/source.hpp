@@ -8,10 +8,13 @@
 
 namespace verdict {
 
-/// A half-open byte range [begin, end) in one source text.
+/// A half-open byte range [begin, end) in one source text. `file` says which
+/// text when a whole holds several (engine::Program::sources: 0 is the
+/// ruleset itself, 1 the ruleset it extends, …).
 struct Span {
   std::uint32_t begin = 0;
   std::uint32_t end = 0;
+  std::uint16_t file = 0;
 };
 
 /// A 1-based line and column (columns count bytes, as compilers do).

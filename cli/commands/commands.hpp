@@ -34,4 +34,20 @@ struct ValidateArgs {
 };
 int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color);
 
+struct DiffArgs {
+  std::string base;
+  std::string candidate;
+  std::string as_of;
+  std::string format = "text";
+  std::string output;
+  bool fail_on_change = false;
+  std::vector<std::string> evidence;
+};
+int run_diff(const DiffArgs& args, const SearchOptions& search, bool color);
+
+struct ListArgs {
+  std::string format = "text";
+};
+int run_list(const ListArgs& args, const SearchOptions& search, bool color);
+
 }  // namespace verdict::cli

@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
+#include "cli/progress.hpp"
 
 namespace verdict::cli {
 
@@ -24,10 +25,16 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
   std::vector<FileOutcome> outcomes;
   outcomes.reserve(paths.size());
+  Progress progress(paths.size(), "evaluate");
   for (const auto& path : paths) {
+    progress.step(path);
     outcomes.push_back(evaluate_file(path, ruleset, as_of, limits, color));
-    if (!outcomes.back().result) fmt::print(stderr, "{}", outcomes.back().error_text);
+    if (!outcomes.back().result) {
+      progress.done();
+      fmt::print(stderr, "{}", outcomes.back().error_text);
+    }
   }
+  progress.done();
   std::string report = args.format == "json" ? render_json(ruleset.info, outcomes)
                                               : render_text(ruleset.info, outcomes, to_terminal);
   if (args.output.empty()) fmt::print("{}", report);

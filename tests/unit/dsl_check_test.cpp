@@ -89,21 +89,28 @@ TEST_CASE("dsl check: every case in tests/dsl/check renders as expected") {
 }
 
 TEST_CASE("dsl check: every shipped ruleset checks clean against the schema it names") {
+  // The catalogue and the examples; a schema is found by its $id beside the
+  // ruleset or in schemas/, or is a .json path beside the ruleset.
   const fs::path root = fs::path(VERDICT_TEST_DIR) / "..";
   std::size_t count = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(root / "rulesets")) {
-    if (entry.path().extension() != ".rules") continue;
-    ++count;
-    CAPTURE(entry.path().string());
-    auto program = dsl::load_ruleset_file(entry.path().string());
-    auto schema_path = engine::find_schema({(root / "schemas").string()}, program.schema);
-    REQUIRE(schema_path);
-    auto schema = engine::Schema::load(*schema_path);
-    Diagnostics diags;
-    dsl::check_program(program, *schema, diags);
-    CHECK_MESSAGE(diags.empty(), render(diags));
+  for (const char* folder : {"rulesets", "examples"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
+      if (entry.path().extension() != ".rules") continue;
+      ++count;
+      CAPTURE(entry.path().string());
+      auto program = dsl::load_ruleset_file(entry.path().string());
+      const auto beside = entry.path().parent_path();
+      auto schema_path = program.schema.ends_with(".json")
+                             ? std::optional<std::string>((beside / program.schema).string())
+                             : engine::find_schema({beside.string(), (root / "schemas").string()}, program.schema);
+      REQUIRE(schema_path);
+      auto schema = engine::Schema::load(*schema_path);
+      Diagnostics diags;
+      dsl::check_program(program, *schema, diags);
+      CHECK_MESSAGE(diags.empty(), render(diags));
+    }
   }
-  CHECK(count >= 1);
+  CHECK(count >= 2);
 }
 
 TEST_CASE("dsl check: errors are check_errors at the offending node, all collected") {
@@ -115,11 +122,11 @@ TEST_CASE("dsl check: errors are check_errors at the offending node, all collect
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].code == "check_error");
   CHECK(errors[0].message == "participants have no field 'comitted'; did you mean 'committed'?");
-  CHECK(errors[0].position().column == 29);
-  CHECK(errors[0].span.end - errors[0].span.begin == 9);
+  CHECK(errors[0].position().column == 30);
+  CHECK(errors[0].span.end - errors[0].span.begin == 8);
   // The caret sits under the field name, not the whole path.
   CHECK(errors[1].message == "strategy.document has no field 'dat'; did you mean 'date'?");
-  CHECK(errors[1].position().column == 61);
+  CHECK(errors[1].position().column == 62);
   CHECK(errors[1].span.end - errors[1].span.begin == 3);
 }
 

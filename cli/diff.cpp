@@ -1,0 +1,357 @@
+#include "cli/diff.hpp"
+
+#include <functional>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/evidence_files.hpp"
+#include "cli/progress.hpp"
+
+namespace verdict::cli {
+
+namespace {
+
+using engine::Expr;
+using engine::Op;
+using engine::Program;
+
+std::string value_text(const engine::Value& v) {
+  if (v.kind() == engine::Value::Kind::number) {
+    auto n = v.as_number();
+    if (!n.is_integer() && n > engine::Number(0) && n < engine::Number(1))
+      return fmt::format("{} ({})", n.to_string(), n.to_percent(2));
+  }
+  if (v.kind() == engine::Value::Kind::string) return fmt::format("\"{}\"", v.as_string());
+  return engine::to_display(v);
+}
+
+std::string param_text(const engine::Param& p) {
+  std::string out;
+  for (const auto& d : p.values) {
+    if (!out.empty()) out += ", ";
+    out += value_text(d.value);
+    if (d.from) out += " from " + engine::to_string(*d.from);
+  }
+  return out;
+}
+
+// A structural print of an expression that names params and lets instead of
+// numbering them, so two programs' expressions compare by meaning.
+void fingerprint(const Program& p, const Expr& e, std::string& out) {
+  out += fmt::format("({}", static_cast<int>(e.op));
+  switch (e.op) {
+    case Op::constant: out += " " + value_text(e.value); break;
+    case Op::param: out += " param " + p.params[e.index].name; break;
+    case Op::let: out += " let " + p.lets[e.index].name; break;
+    case Op::call: out += fmt::format(" fn{}", static_cast<int>(e.fn)); break;
+    case Op::element: out += fmt::format(" el{}", e.index); break;
+    default: if (!e.name.empty()) out += " " + e.name;
+  }
+  for (const auto& a : e.args) fingerprint(p, a, out);
+  out += ")";
+}
+
+std::string indicator_fingerprint(const Program& p, const engine::Indicator& ind) {
+  std::string out = ind.title + "|" + (ind.minimum ? "V" : "-") + "|" + ind.group;
+  for (const auto& c : ind.checks) {
+    fingerprint(p, c.expr, out);
+    if (c.message)
+      for (const auto& part : c.message->parts) {
+        out += part.text;
+        if (part.expr) fingerprint(p, *part.expr, out);
+      }
+  }
+  for (auto l : ind.lets) {
+    out += "let " + p.lets[l].name;
+    fingerprint(p, p.lets[l].expr, out);
+  }
+  if (ind.score) fingerprint(p, *ind.score, out);
+  for (const auto& lv : ind.levels) {
+    out += lv.name;
+    fingerprint(p, lv.when, out);
+  }
+  return out;
+}
+
+// Whether an expression reads let `name`, directly or through other lets.
+bool uses_let(const Program& p, const Expr& e, const std::string& name, std::set<std::uint32_t>& seen) {
+  if (e.op == Op::let) {
+    if (p.lets[e.index].name == name) return true;
+    if (seen.insert(e.index).second && uses_let(p, p.lets[e.index].expr, name, seen)) return true;
+  }
+  for (const auto& a : e.args)
+    if (uses_let(p, a, name, seen)) return true;
+  return false;
+}
+
+bool indicator_uses_let(const Program& p, const engine::Indicator& ind, const std::string& name) {
+  std::set<std::uint32_t> seen;
+  for (const auto& c : ind.checks)
+    if (uses_let(p, c.expr, name, seen)) return true;
+  return false;
+}
+
+const engine::Indicator* find_indicator(const Program& p, const std::string& id) {
+  for (const auto& i : p.indicators)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+
+std::optional<std::uint32_t> param_index(const Program& p, const std::string& name) {
+  for (std::uint32_t i = 0; i < p.params.size(); ++i)
+    if (p.params[i].name == name) return i;
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* Edit::kind_name() const {
+  switch (kind) {
+    case Kind::param_changed: return "param_changed";
+    case Kind::param_added: return "param_added";
+    case Kind::param_removed: return "param_removed";
+    case Kind::indicator_added: return "indicator_added";
+    case Kind::indicator_removed: return "indicator_removed";
+    case Kind::indicator_changed: return "indicator_changed";
+    case Kind::let_changed: return "let_changed";
+    case Kind::outcome_changed: return "outcome_changed";
+  }
+  return "?";
+}
+
+std::string Edit::describe() const {
+  switch (kind) {
+    case Kind::param_changed: return fmt::format("param {} changed from {} to {}", name, base, candidate);
+    case Kind::param_added: return fmt::format("param {} added ({})", name, candidate);
+    case Kind::param_removed: return fmt::format("param {} removed (was {})", name, base);
+    case Kind::indicator_added: return fmt::format("indicator {} added", name);
+    case Kind::indicator_removed: return fmt::format("indicator {} removed", name);
+    case Kind::indicator_changed: return fmt::format("indicator {} overridden", name);
+    case Kind::let_changed: return fmt::format("let {} changed", name);
+    case Kind::outcome_changed: return "outcome labels changed";
+  }
+  return name;
+}
+
+std::vector<Edit> edits_between(const Program& base, const Program& cand) {
+  std::vector<Edit> out;
+  for (const auto& p : base.params) {
+    auto ci = param_index(cand, p.name);
+    if (!ci) out.push_back({Edit::Kind::param_removed, p.name, param_text(p), ""});
+    else if (param_text(p) != param_text(cand.params[*ci]))
+      out.push_back({Edit::Kind::param_changed, p.name, param_text(p), param_text(cand.params[*ci])});
+  }
+  for (const auto& p : cand.params)
+    if (!param_index(base, p.name)) out.push_back({Edit::Kind::param_added, p.name, "", param_text(p)});
+  // Lets outside indicators (indicator lets belong to their indicator's definition).
+  for (const auto& l : base.lets) {
+    if (!l.indicator.empty()) continue;
+    for (const auto& m : cand.lets)
+      if (m.name == l.name && m.indicator.empty()) {
+        std::string a, b;
+        fingerprint(base, l.expr, a);
+        fingerprint(cand, m.expr, b);
+        if (a != b) out.push_back({Edit::Kind::let_changed, l.name, "", ""});
+      }
+  }
+  for (const auto& ind : base.indicators) {
+    const auto* other = find_indicator(cand, ind.id);
+    if (!other) out.push_back({Edit::Kind::indicator_removed, ind.id, ind.title, ""});
+    else if (indicator_fingerprint(base, ind) != indicator_fingerprint(cand, *other))
+      out.push_back({Edit::Kind::indicator_changed, ind.id, ind.title, other->title});
+  }
+  for (const auto& ind : cand.indicators)
+    if (!find_indicator(base, ind.id)) out.push_back({Edit::Kind::indicator_added, ind.id, "", ind.title});
+  std::string ob, oc;
+  for (const auto& l : base.outcome) { ob += l.label; fingerprint(base, l.when, ob); }
+  for (const auto& l : cand.outcome) { oc += l.label; fingerprint(cand, l.when, oc); }
+  if (ob != oc) out.push_back({Edit::Kind::outcome_changed, "outcome", "", ""});
+  return out;
+}
+
+DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, const std::vector<std::string>& paths,
+                         std::optional<engine::Date> as_of, bool color) {
+  DiffReport report;
+  report.base = base.info;
+  report.candidate = cand.info;
+  report.edits = edits_between(base.program, cand.program);
+  Progress progress(paths.size(), "diff");
+  for (const auto& path : paths) {
+    progress.step(path);
+    FileDiff fd;
+    fd.evidence = path;
+    FileOutcome failure;
+    failure.evidence = path;
+    // Each evidence file is read once; it is typed again only if the candidate reads another schema.
+    auto ev = load_evidence_file(path, base, EvidenceLimits{}, failure, color);
+    std::optional<engine::Evidence> ev_cand;
+    if (!ev) {
+      fd.error = failure.error_text;
+      fd.error_diag = failure.error;
+      fd.unreadable = failure.unreadable;
+      report.files.push_back(std::move(fd));
+      continue;
+    }
+    try {
+      if (cand.schema->id() != base.schema->id())
+        ev_cand = engine::evidence_from_yaml(engine::parse_yaml(ev->source), ev->source, *cand.schema);
+      engine::EvalOptions opts;
+      opts.as_of = as_of;
+      auto rb = engine::evaluate(base.program, *ev, opts);
+      auto rc = engine::evaluate(cand.program, ev_cand ? *ev_cand : *ev, opts);
+      fd.base_outcome = engine::to_string(rb.outcome);
+      fd.candidate_outcome = engine::to_string(rc.outcome);
+      std::map<std::string, std::string> vb, vc;
+      std::vector<std::string> order;
+      for (const auto& i : rb.indicators) { vb[i.id] = engine::to_string(i.verdict); order.push_back(i.id); }
+      for (const auto& i : rc.indicators) {
+        vc[i.id] = engine::to_string(i.verdict);
+        if (!vb.count(i.id)) order.push_back(i.id);
+      }
+      // Counterfactuals: the base with one changed param set as in the candidate.
+      std::map<const Edit*, engine::EvaluationResult> single;
+      auto with_param = [&](const Edit& edit) -> const engine::EvaluationResult* {
+        if (auto it = single.find(&edit); it != single.end()) return &it->second;
+        auto bi = param_index(base.program, edit.name);
+        auto ci = param_index(cand.program, edit.name);
+        if (!bi || !ci) return nullptr;
+        engine::EvalOptions o = opts;
+        o.param_overrides.push_back({*bi, &cand.program.params[*ci]});
+        return &(single[&edit] = engine::evaluate(base.program, *ev, o));
+      };
+      for (const auto& id : order) {
+        std::string b = vb.count(id) ? vb[id] : "absent", c = vc.count(id) ? vc[id] : "absent";
+        if (b == c) continue;
+        IndicatorChange ch{id, b, c, {}};
+        for (const auto& edit : report.edits) {
+          switch (edit.kind) {
+            case Edit::Kind::indicator_added:
+            case Edit::Kind::indicator_removed:
+            case Edit::Kind::indicator_changed:
+              if (edit.name == id) ch.causes.push_back(&edit);
+              break;
+            case Edit::Kind::param_changed:
+              if (const auto* r = with_param(edit))
+                for (const auto& i : r->indicators)
+                  if (i.id == id && engine::to_string(i.verdict) == c) ch.causes.push_back(&edit);
+              break;
+            case Edit::Kind::let_changed:
+              if (const auto* ind = find_indicator(cand.program, id); ind && indicator_uses_let(cand.program, *ind, edit.name))
+                ch.causes.push_back(&edit);
+              break;
+            default: break;
+          }
+        }
+        fd.changes.push_back(std::move(ch));
+      }
+    } catch (const engine::EvalError& e) {
+      fd.error = fmt::format("{}: error[eval_error]: {}\n", path, e.what());
+      fd.error_diag = Diagnostic{Severity::error, "eval_error", e.what(), nullptr, {}, {}};
+    } catch (const DiagnosticError& e) {
+      fd.error = render(e.diagnostics(), {color});
+      fd.error_diag = e.diagnostics().items().front();
+    }
+    report.files.push_back(std::move(fd));
+  }
+  progress.done();
+  return report;
+}
+
+namespace {
+std::string transition(const std::string& a, const std::string& b) { return a + "->" + b; }
+}  // namespace
+
+std::string render_diff_text(const DiffReport& r, bool color) {
+  auto bold = [&](const std::string& s) { return color ? "\x1b[1m" + s + "\x1b[0m" : s; };
+  std::string out = fmt::format("{} {} -> {} {}\n", r.base.name, r.base.version, r.candidate.name, r.candidate.version);
+  if (r.edits.empty()) out += "No edits between the two rulesets.\n";
+  else {
+    out += "Edits:\n";
+    for (const auto& e : r.edits) out += "  - " + e.describe() + "\n";
+  }
+  out += "\n";
+  std::map<std::string, int> outcomes;
+  std::map<std::string, std::map<std::string, int>> per_indicator;
+  std::size_t changed = 0, errors = 0;
+  for (const auto& f : r.files) {
+    if (f.error) {
+      ++errors;
+      out += fmt::format("{}: error (not compared)\n", bold(f.evidence));
+      continue;
+    }
+    if (!f.changed()) continue;
+    ++changed;
+    out += bold(f.evidence);
+    if (f.base_outcome != f.candidate_outcome) {
+      out += fmt::format(": outcome {} -> {}", f.base_outcome, f.candidate_outcome);
+      ++outcomes[transition(f.base_outcome, f.candidate_outcome)];
+    }
+    out += "\n";
+    for (const auto& c : f.changes) {
+      ++per_indicator[c.id][transition(c.base, c.candidate)];
+      std::string because;
+      for (const auto* e : c.causes) because += (because.empty() ? "" : "; ") + e->describe();
+      out += fmt::format("  {:<8} {} -> {}   because {}\n", c.id, c.base, c.candidate,
+                         because.empty() ? "of several edits together (no single edit explains it)" : because);
+    }
+  }
+  out += fmt::format("\n{} of {} evidence files change{}\n", changed, r.files.size(),
+                     errors ? fmt::format(" ({} could not be compared)", errors) : "");
+  for (const auto& [t, n] : outcomes) out += fmt::format("  outcome {}: {}\n", t, n);
+  for (const auto& [id, ts] : per_indicator)
+    for (const auto& [t, n] : ts) out += fmt::format("  {} {}: {}\n", id, t, n);
+  return out;
+}
+
+std::string render_diff_json(const DiffReport& r) {
+  using ojson = nlohmann::ordered_json;
+  auto info = [](const RulesetInfo& i) { return ojson{{"name", i.name}, {"version", i.version}, {"digest", i.digest}}; };
+  ojson out;
+  out["base"] = info(r.base);
+  out["candidate"] = info(r.candidate);
+  out["evidence_count"] = r.files.size();
+  ojson edits = ojson::array();
+  for (const auto& e : r.edits)
+    edits.push_back({{"kind", e.kind_name()}, {"name", e.name}, {"base", e.base}, {"candidate", e.candidate},
+                     {"description", e.describe()}});
+  out["edits"] = std::move(edits);
+  ojson changed = ojson::array(), errors = ojson::array();
+  ojson outcomes = ojson::object(), indicators = ojson::object();
+  for (const auto& f : r.files) {
+    if (f.error) {
+      ojson e{{"evidence", f.evidence}, {"message", f.error_diag ? f.error_diag->message : *f.error}};
+      if (f.error_diag && f.error_diag->source) {
+        auto pos = f.error_diag->position();
+        e["file"] = f.error_diag->file();
+        e["line"] = pos.line;
+        e["column"] = pos.column;
+      }
+      errors.push_back(std::move(e));
+      continue;
+    }
+    if (!f.changed()) continue;
+    ojson inds = ojson::array();
+    for (const auto& c : f.changes) {
+      ojson causes = ojson::array();
+      for (const auto* e : c.causes) causes.push_back({{"kind", e->kind_name()}, {"name", e->name}, {"description", e->describe()}});
+      inds.push_back({{"id", c.id}, {"base", c.base}, {"candidate", c.candidate}, {"causes", std::move(causes)}});
+      auto t = transition(c.base, c.candidate);
+      indicators[c.id][t] = indicators[c.id].value(t, 0) + 1;
+    }
+    if (f.base_outcome != f.candidate_outcome) {
+      auto t = transition(f.base_outcome, f.candidate_outcome);
+      outcomes[t] = outcomes.value(t, 0) + 1;
+    }
+    changed.push_back({{"evidence", f.evidence},
+                       {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}}},
+                       {"indicators", std::move(inds)}});
+  }
+  out["changed"] = std::move(changed);
+  out["errors"] = std::move(errors);
+  out["summary"] = {{"outcomes", std::move(outcomes)}, {"indicators", std::move(indicators)}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace verdict::cli

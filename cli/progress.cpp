@@ -1,0 +1,28 @@
+#include "cli/progress.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace verdict::cli {
+
+Progress::Progress(std::size_t total, std::string what)
+    : total_(total), what_(std::move(what)), active_(total > 1 && ::isatty(STDERR_FILENO)) {}
+
+void Progress::step(const std::string& item) {
+  ++current_;
+  if (!active_) return;
+  std::string shown = item.size() > 50 ? "…" + item.substr(item.size() - 49) : item;
+  int width = 24;
+  int filled = static_cast<int>(width * (current_ - 1) / total_);
+  fmt::print(stderr, "\r\x1b[2K{} [{}{}] {}/{} {}", what_, std::string(static_cast<std::size_t>(filled), '#'),
+             std::string(static_cast<std::size_t>(width - filled), '.'), current_, total_, shown);
+  std::fflush(stderr);
+}
+
+void Progress::done() {
+  if (active_ && current_ > 0) fmt::print(stderr, "\r\x1b[2K");
+  active_ = false;
+}
+
+}  // namespace verdict::cli
