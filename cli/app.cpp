@@ -71,6 +71,21 @@ int run(int argc, char** argv) {
   df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
   df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
 
+  TestArgs test;
+  auto* ts = app.add_subcommand("test", "Run ruleset test files (*.test.yaml): cases of evidence and expected verdicts");
+  ts->add_option("paths", test.paths, "Test files or folders; default: those beside the catalogue's rulesets");
+  ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
+  ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
+  ts->footer("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.");
+
+  ExplainArgs explain;
+  auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
+  ex->add_option("-r,--ruleset", explain.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
+  ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
+  ex->add_option("evidence", explain.evidence, "One evidence file")->required();
+  ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
+  ex->footer("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.");
+
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -90,6 +105,8 @@ int run(int argc, char** argv) {
     if (va->parsed()) return run_validate(validate, search, color);
     if (df->parsed()) return run_diff(diff, search, color);
     if (ls->parsed()) return run_list(list, search, color);
+    if (ts->parsed()) return run_test(test, search, color);
+    if (ex->parsed()) return run_explain(explain, search, color);
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

@@ -56,7 +56,7 @@ FileOutcome evaluate_file(const std::string& path, const LoadedRuleset& ruleset,
     out.result = engine::evaluate(ruleset.program, *evidence, options);
   } catch (const engine::EvalError& e) {
     Diagnostic d{Severity::error, "eval_error", fmt::format("{} (while evaluating {})", e.what(), path),
-                 ruleset.program.text, e.span, {}};
+                 ruleset.program.source_of(e.span), e.span, {}};
     out.error = d;
     out.error_text = render(d, {color});
   }

@@ -52,6 +52,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     SearchOptions local = search;
     local.ruleset_dirs.push_back(fs::path(path).parent_path().string());
     LoadedRuleset ruleset = load_ruleset(ruleset_ref, local, false);
+    out.info = ruleset.info;
     const YamlNode& cases = need(src, root, "cases", "a list of cases");
     if (cases.kind != YamlNode::Kind::sequence) bad(src, cases, "'cases' must be a list");
     for (const auto& c : cases.children) {
@@ -81,7 +82,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
         } catch (const DiagnosticError& e) {
           outcome.error_text = render(e.diagnostics());
         } catch (const engine::EvalError& e) {
-          outcome.error_text = render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.text, e.span, {}});
+          outcome.error_text = render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.source_of(e.span), e.span, {}});
         }
       }
       const YamlNode* expect_error = expect.get("error");
@@ -93,6 +94,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
         continue;
       }
       if (expect_error) r.failures.push_back({fmt::format("expected an error containing '{}', but it evaluated", expect_error->text)});
+      r.result = outcome.result;
       const auto& res = *outcome.result;
       if (const auto* o = expect.get("outcome")) expect_verdict(r, "outcome", o->text, engine::to_string(res.outcome));
       if (const auto* l = expect.get("label")) {

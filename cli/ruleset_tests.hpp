@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/workspace.hpp"
+#include "engine/result.hpp"
 
 namespace verdict::cli {
 
@@ -18,17 +19,38 @@ struct CaseResult {
   std::string name;
   std::uint32_t line = 0;
   std::vector<CaseFailure> failures;
+  std::optional<engine::EvaluationResult> result;  // for coverage
   bool passed() const { return failures.empty(); }
 };
 
 struct TestFileResult {
   std::string path;
   std::string ruleset;          // as named in the file
+  RulesetInfo info;             // the ruleset it ran (when it could be loaded)
   std::vector<CaseResult> cases;
   std::optional<std::string> error;  // the file itself could not be run (rendered)
 };
 
 /// Runs every case of one test file. Never throws for bad input.
 TestFileResult run_test_file(const std::string& path, const SearchOptions& search);
+
+/// Test files: the paths given (files, or folders searched for *.test.yaml),
+/// or, with none, those beside the rulesets of the catalogue.
+std::vector<std::string> find_test_files(const std::vector<std::string>& paths, const SearchOptions& search);
+
+/// Which `require`s no case made true, and which none made false.
+struct CoverageGap {
+  std::string ruleset;  // NAME@VERSION
+  std::string indicator;
+  std::string source;
+  std::uint32_t line = 0;
+  bool never_true = false;
+  bool never_false = false;
+};
+std::vector<CoverageGap> coverage_gaps(const std::vector<TestFileResult>& results);
+
+std::string render_tests_text(const std::vector<TestFileResult>& results, const std::vector<CoverageGap>& gaps, bool color);
+std::string render_tests_json(const std::vector<TestFileResult>& results, const std::vector<CoverageGap>& gaps);
+std::string render_tests_junit(const std::vector<TestFileResult>& results);
 
 }  // namespace verdict::cli

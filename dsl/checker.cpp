@@ -99,7 +99,7 @@ public:
     check_params();
     compute_scopes();
     check_as_of();
-    for (std::uint32_t i = 0; i < program_.lets.size(); ++i) let_type(i);
+    type_lets();
     check_indicators();
     check_outcome();
   }
@@ -112,10 +112,14 @@ private:
   std::vector<Type> param_types_;
   std::vector<std::optional<Type>> let_types_;
   std::vector<bool> let_busy_;
-  std::vector<std::vector<std::uint32_t>> let_scopes_;        // per let: the lets visible from it
-  std::vector<std::vector<std::uint32_t>> indicator_scopes_;  // per indicator
+  // The lets visible at one place: top level, the group's, the indicator's.
+  struct Scope {
+    const std::vector<std::uint32_t>* parts[3] = {nullptr, nullptr, nullptr};
+  };
   std::vector<std::uint32_t> top_lets_;
-  const std::vector<std::uint32_t>* scope_ = nullptr;  // lets visible where we are (for "did you mean")
+  std::vector<Scope> indicator_scopes_;  // per indicator
+  std::vector<Scope> let_scopes_;        // per let: where it is declared
+  Scope scope_;                          // where we are (for "did you mean")
   std::vector<Type> elements_;                          // element types of the enclosing collection operations
   std::set<std::tuple<std::uint16_t, std::uint32_t, std::uint32_t, std::string>> reported_;
 
@@ -212,42 +216,70 @@ private:
     for (std::uint32_t l = 0; l < n; ++l)
       if (group_of[l] < 0 && indicator_of[l] < 0) top_lets_.push_back(l);
 
-    auto group_scope = [&](const std::string& id) {
-      std::vector<std::uint32_t> scope = top_lets_;
+    auto group_lets = [&](const std::string& id) -> const std::vector<std::uint32_t>* {
       for (const auto& g : program_.groups)
-        if (g.id == id && !id.empty()) {
-          scope.insert(scope.end(), g.lets.begin(), g.lets.end());
-          break;
-        }
-      return scope;
+        if (!id.empty() && g.id == id) return &g.lets;
+      return nullptr;
     };
-    for (const auto& ind : program_.indicators) {
-      auto scope = group_scope(ind.group);
-      scope.insert(scope.end(), ind.lets.begin(), ind.lets.end());
-      indicator_scopes_.push_back(std::move(scope));
-    }
-    let_scopes_.resize(n);
+    for (const auto& ind : program_.indicators) indicator_scopes_.push_back({&top_lets_, group_lets(ind.group), &ind.lets});
+    let_scopes_.resize(n, Scope{&top_lets_, nullptr, nullptr});
     for (std::uint32_t l = 0; l < n; ++l) {
       if (indicator_of[l] >= 0) let_scopes_[l] = indicator_scopes_[static_cast<std::size_t>(indicator_of[l])];
-      else if (group_of[l] >= 0) let_scopes_[l] = group_scope(program_.groups[static_cast<std::size_t>(group_of[l])].id);
-      else let_scopes_[l] = top_lets_;
+      else if (group_of[l] >= 0) let_scopes_[l] = Scope{&top_lets_, &program_.groups[static_cast<std::size_t>(group_of[l])].lets, nullptr};
     }
     let_types_.resize(n);
     let_busy_.resize(n, false);
-    scope_ = &top_lets_;
+    scope_ = Scope{&top_lets_, nullptr, nullptr};
   }
 
   // -------------------------------------------------------- 2. as_of
 
   void check_as_of() {
     if (!program_.as_of) return;
-    scope_ = &top_lets_;
+    scope_ = Scope{&top_lets_, nullptr, nullptr};
     Type t = infer(*program_.as_of);
     if (!t.is(K::date) && !t.is(K::any))
       error(program_.as_of->span, fmt::format("as_of must be a date, but {} is {}", quote(*program_.as_of), describe(t)));
   }
 
   // -------------------------------------------------------- 3. lets
+
+  static void lets_read(const Expr& e, std::vector<std::uint32_t>& out) {
+    if (e.op == Op::let) out.push_back(e.index);
+    for (const auto& a : e.args) lets_read(a, out);
+  }
+
+  // Types every let after the lets it reads (an iterative depth-first search:
+  // a chain of lets can be long), so that typing one never recurses far.
+  void type_lets() {
+    const auto n = static_cast<std::uint32_t>(program_.lets.size());
+    std::vector<std::vector<std::uint32_t>> reads(n);
+    for (std::uint32_t i = 0; i < n; ++i) lets_read(program_.lets[i].expr, reads[i]);
+    enum class Mark : std::uint8_t { unvisited, active, done };
+    std::vector<Mark> mark(n, Mark::unvisited);
+    for (std::uint32_t start = 0; start < n; ++start) {
+      if (mark[start] != Mark::unvisited) continue;
+      std::vector<std::pair<std::uint32_t, std::size_t>> stack{{start, 0}};
+      mark[start] = Mark::active;
+      while (!stack.empty()) {
+        auto& [let, next] = stack.back();
+        if (next == reads[let].size()) {
+          let_type(let);
+          mark[let] = Mark::done;
+          stack.pop_back();
+          continue;
+        }
+        std::uint32_t read = reads[let][next++];
+        if (read >= n) continue;
+        if (mark[read] == Mark::unvisited) {
+          mark[read] = Mark::active;
+          stack.emplace_back(read, 0);
+        } else if (mark[read] == Mark::active && !let_types_[read]) {
+          let_types_[read] = Type::of(K::any);  // a cycle, which lowering refuses: not knowable
+        }
+      }
+    }
+  }
 
   Type let_type(std::uint32_t index) {
     if (index >= let_types_.size()) return Type::of(K::any);
@@ -257,8 +289,8 @@ private:
     // A let is typed where it is declared, with no element around it.
     std::vector<Type> outer_elements;
     outer_elements.swap(elements_);
-    const auto* outer_scope = scope_;
-    scope_ = &let_scopes_[index];
+    const Scope outer_scope = scope_;
+    scope_ = let_scopes_[index];
     Type t = infer(program_.lets[index].expr);
     scope_ = outer_scope;
     elements_.swap(outer_elements);
@@ -272,7 +304,7 @@ private:
   void check_indicators() {
     for (std::size_t i = 0; i < program_.indicators.size(); ++i) {
       const auto& ind = program_.indicators[i];
-      scope_ = &indicator_scopes_[i];
+      scope_ = indicator_scopes_[i];
       for (const auto& check : ind.checks) {
         need_boolean(check.expr, infer(check.expr), "require");
         if (check.message) holes(*check.message);
@@ -300,7 +332,7 @@ private:
   // -------------------------------------------------------- 5. outcome
 
   void check_outcome() {
-    scope_ = &top_lets_;
+    scope_ = Scope{&top_lets_, nullptr, nullptr};
     for (const auto& label : program_.outcome) need_boolean(label.when, infer(label.when), "an outcome label's 'when'");
   }
 
@@ -424,8 +456,9 @@ private:
     std::vector<std::string> fields = property_names(root);
     std::vector<std::string> candidates = fields;
     for (const auto& p : program_.params) candidates.push_back(p.name);
-    if (scope_)
-      for (auto l : *scope_) candidates.push_back(program_.lets[l].name);
+    for (const auto* part : scope_.parts)
+      if (part)
+        for (auto l : *part) candidates.push_back(program_.lets[l].name);
     candidates.push_back("as_of");
     auto hint = suggest(e.name, candidates);
     if (!hint.empty())

@@ -426,6 +426,10 @@ InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source
   std::vector<ast::Ruleset> trees;
   trees.push_back(std::move(tree));
   std::vector<std::string> refs{ref_of(trees[0])};
+  if (const auto* own = extends_clause(trees[0])) {
+    out.extends_at = own->span;
+    out.extends_ref = own->text.value;
+  }
 
   // 1. chain
   while (const ast::HeaderClause* clause = extends_clause(trees.back())) {
@@ -454,7 +458,10 @@ InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source
     if (!base) {
       std::vector<std::string> known;
       if (resolver.known) known = resolver.known(*out.sources[i]);
-      fail(fmt::format("no ruleset '{}' in the catalogue (known: {})", ref, known.empty() ? "none" : join(known, ", ")));
+      auto hint = did_you_mean(ref, known);
+      fail(fmt::format("no ruleset '{}' in the catalogue{} (known: {})", ref,
+                       hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint),
+                       known.empty() ? "none" : join(known, ", ")));
       break;
     }
     if (auto bad = find_invalid_utf8(base->text()); bad != std::string_view::npos) {
@@ -489,6 +496,21 @@ InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source
   for (std::size_t i = trees.size() - 1; i-- > 0;) merged = merger.merge(std::move(merged), std::move(trees[i]), refs[i + 1]);
   out.tree = std::move(merged);
   return out;
+}
+
+void note_extends(Diagnostics& diagnostics, const InheritedRuleset& ruleset) {
+  if (!ruleset.extends_at || ruleset.sources.empty()) return;
+  const auto& own = ruleset.sources.front();
+  Diagnostics out;
+  for (auto d : diagnostics.items()) {
+    bool in_base = d.source && d.source != own &&
+                   std::find(ruleset.sources.begin(), ruleset.sources.end(), d.source) != ruleset.sources.end();
+    if (in_base)
+      d.notes.push_back(Diagnostic{Severity::note, "", fmt::format("{} is extended here", ruleset.extends_ref), own,
+                                   *ruleset.extends_at, {}});
+    out.add(std::move(d));
+  }
+  diagnostics = std::move(out);
 }
 
 }  // namespace verdict::dsl

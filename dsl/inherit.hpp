@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,14 @@ struct InheritedRuleset {
   ast::Ruleset tree;                                   // spans carry their file index
   std::vector<std::shared_ptr<const Source>> sources;  // [0] the ruleset, [1] its base, …
   bool complete = true;  // false when the chain could not be built (base not found, cycle)
+  std::optional<Span> extends_at;  // the ruleset's own `extends` clause, if any
+  std::string extends_ref;         // and the NAME@VERSION it names
 };
+
+/// Adds to each diagnostic about a base's file a note at the ruleset's own
+/// `extends` clause ("base@1 is extended here"): the error is the base's
+/// text, but loading this ruleset is what brought it up.
+void note_extends(Diagnostics& diagnostics, const InheritedRuleset& ruleset);
 
 /// How long a chain of `extends` may be (the ruleset and its bases).
 inline constexpr std::size_t max_inheritance_depth = 32;

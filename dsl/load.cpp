@@ -26,11 +26,13 @@ engine::Program load(std::shared_ptr<const Source> source, const engine::Schema*
   Diagnostics diags;
   InheritedRuleset whole = inherit(std::move(tree), source, resolver, diags);
   if (!whole.complete) {
+    note_extends(diags, whole);
     diags.sort();
     throw DiagnosticError(std::move(diags));
   }
   engine::Program program = lower(whole.tree, whole.sources, diags);
   if (schema && !diags.has_errors()) check_program(program, *schema, diags);
+  note_extends(diags, whole);
   diags.sort();
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
   if (warnings) warnings->append(diags);

@@ -36,11 +36,13 @@ constexpr int kMaxDepth = 4000;
 class Evaluator final : public Context {
 public:
   Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
-      : program_(p), evidence_(e), options_(o), lets_(p.lets.size()) {
+      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()) {
     elements_.reserve(p.max_element_depth + 1);
   }
 
   Value eval(const Expr& e) override;
+  Value eval_node(const Expr& e);
+  std::string origin_of(const Expr& e);
   void push_element(const Value& v) override { elements_.push_back(v); }
   void pop_element() override { elements_.pop_back(); }
 
@@ -69,6 +71,7 @@ private:
   const Program& program_;
   const Evidence& evidence_;
   const EvalOptions& options_;
+  std::vector<TraceEntry>* trace_;
   std::optional<Date> as_of_;
   std::vector<LetSlot> lets_;
   std::vector<Value> elements_;
@@ -125,6 +128,45 @@ Value Evaluator::field_of(const Value& base, const std::string& key, const Expr&
 }
 
 Value Evaluator::eval(const Expr& e) {
+  if (trace_ && elements_.empty()) {
+    Value v = eval_node(e);
+    std::string origin;
+    if (e.op == Op::evidence || e.op == Op::field || e.op == Op::index) origin = origin_of(e);
+    trace_->push_back({&e, v, std::move(origin)});
+    return v;
+  }
+  return eval_node(e);
+}
+
+// Where an evidence value was written: its path, file and line.
+std::string Evaluator::origin_of(const Expr& e) {
+  const Record* parent = nullptr;
+  std::string key = e.name;
+  if (e.op == Op::evidence) {
+    parent = &evidence_.root.as_record();
+  } else {
+    auto* saved = trace_;
+    trace_ = nullptr;
+    Value base;
+    try {
+      base = eval_node(e.args[0]);
+      if (e.op == Op::index) {
+        Value k = eval_node(e.args[1]);
+        key = k.kind() == Value::Kind::string ? k.as_string() : std::string();
+      }
+    } catch (const EvalError&) {
+    }
+    trace_ = saved;
+    if (base.kind() == Value::Kind::record) parent = &base.as_record();
+  }
+  if (!parent || key.empty()) return {};
+  std::string path = child_path(parent->path, key);
+  std::string file = evidence_.source ? evidence_.source->name() : std::string("evidence");
+  if (const auto* f = parent->find(key)) return fmt::format("{} ({}:{})", path, file, f->mark.line);
+  return fmt::format("{} (absent; {} at {}:{})", path, parent->path.empty() ? "top level" : parent->path, file, parent->mark.line);
+}
+
+Value Evaluator::eval_node(const Expr& e) {
   if (++steps_ > options_.step_budget)
     fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
   DepthGuard guard(depth_);
@@ -270,8 +312,9 @@ std::string Evaluator::describe(const Expr& e) const {
     case Op::field: return describe(e.args[0]) + "." + e.name;
     default: break;
   }
-  if (program_.text && e.span.end > e.span.begin && e.span.end <= program_.text->text().size())
-    return program_.text->text().substr(e.span.begin, e.span.end - e.span.begin);
+  const auto& src = program_.source_of(e.span);
+  if (src && e.span.end > e.span.begin && e.span.end <= src->text().size())
+    return src->text().substr(e.span.begin, e.span.end - e.span.begin);
   return "the value";
 }
 

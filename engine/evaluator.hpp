@@ -14,11 +14,21 @@
 
 namespace verdict::engine {
 
+/// One evaluated sub-expression, recorded for `explain` (outside collection
+/// operations only: an element's values would be one per element).
+struct TraceEntry {
+  const Expr* expr = nullptr;
+  Value value;
+  std::string origin;  // for evidence: "participants (file.yaml:20)"
+};
+
 struct EvalOptions {
   std::optional<Date> as_of;              // overrides the ruleset's `as_of` expression
   std::uint64_t step_budget = 100'000'000;  // expression nodes evaluated, at most
   /// Replaces params by index (a dry-run applies one edit at a time this way).
   std::vector<std::pair<std::uint32_t, const Param*>> param_overrides;
+  /// When set, every sub-expression evaluated outside a collection operation is recorded.
+  std::vector<TraceEntry>* trace = nullptr;
 };
 
 /// Evaluates every indicator and the outcome. Throws EvalError.

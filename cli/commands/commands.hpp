@@ -50,4 +50,19 @@ struct ListArgs {
 };
 int run_list(const ListArgs& args, const SearchOptions& search, bool color);
 
+struct TestArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+};
+int run_test(const TestArgs& args, const SearchOptions& search, bool color);
+
+struct ExplainArgs {
+  std::string ruleset;
+  std::string evidence;
+  std::string indicator;
+  std::string as_of;
+};
+int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color);
+
 }  // namespace verdict::cli

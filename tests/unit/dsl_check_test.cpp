@@ -151,3 +151,15 @@ TEST_CASE("dsl check: a schema that allows anything makes fields any, not errors
   dsl::check_program(program, *schema, diags);
   CHECK(diags.empty());
 }
+
+TEST_CASE("dsl check: a long chain of lets, declared in any order, is typed without deep recursion") {
+  std::string text = "ruleset \"t\" version \"1\"\n";
+  const int n = 20000;
+  // let l0 = l1 + 1, l1 = l2 + 1, …: each reads one declared after it.
+  for (int i = 0; i < n; ++i) text += "let l" + std::to_string(i) + " = l" + std::to_string(i + 1) + " + 1\n";
+  text += "let l" + std::to_string(n) + " = count(participants)\n";
+  text += "indicator \"1\" \"t\" { require l0 > \"x\" }\n";
+  auto errors = check_errors(text);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "cannot compare 'l0' (a number) with '\"x\"' (a string)");
+}

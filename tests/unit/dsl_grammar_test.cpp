@@ -532,11 +532,17 @@ TEST_CASE("dsl grammar: lowering reports problems, all of them") {
         "duplicate indicator id '1' (first declared at line 2)");
   CHECK(load_error(header + "param p = 1, 2 from 2030-01-01, 3 from 2029-01-01\nlet x = p") ==
         "the dates of a dated param must ascend: 2029-01-01 is not after 2030-01-01");
-  CHECK(load_error(header + "extends \"base@1\"\n") == "inheritance is not supported yet (extends)");
-  CHECK(load_error(header + "override param a = 1\nremove indicator \"1\"\n") ==
-        "inheritance is not supported yet (override param)\ninheritance is not supported yet (remove indicator)");
+  // Inheritance without a resolver, or without a base (tests/dsl/inherit has the rest).
+  CHECK(load_error(header + "extends \"base@1\"\n") == "no ruleset 'base@1' in the catalogue (known: none)");
+  CHECK(load_error(header + "extends \"base\"\n") ==
+        "extends needs \"NAME@VERSION\" (a base is always one fixed version), not \"base\"");
+  CHECK(load_error(header + "override param a = 1\nremove indicator \"1\"\nlet b = a\n") ==
+        "override param 'a', but this ruleset extends no other (add extends \"NAME@VERSION\" to its header)\n"
+        "remove indicator '1', but this ruleset extends no other (add extends \"NAME@VERSION\" to its header)");
   CHECK(load_error(header + "override indicator \"1\" \"t\" { require x }") ==
-        "inheritance is not supported yet (override indicator)");
+        "override indicator '1', but this ruleset extends no other (add extends \"NAME@VERSION\" to its header)");
+  CHECK(load_error(header + "extend group \"1\" { indicator \"2\" \"t\" { require x } }") ==
+        "extend group '1', but this ruleset extends no other (add extends \"NAME@VERSION\" to its header)");
   // Several problems are all reported.
   CHECK(load_error(header + "indicator \"1\" \"t\" {\n require cnt(x)\n require .y\n require count()\n}") ==
         "unknown function 'cnt'; did you mean 'count'?\n"

@@ -1,4 +1,4 @@
-// Runs every ruleset test file under tests/cases and rulesets/ (evidence and
+// Runs every ruleset test file under rulesets/, examples/ and tests/cases (evidence and
 // expected verdicts as data). Adding a case is adding a file.
 #include <doctest/doctest.h>
 

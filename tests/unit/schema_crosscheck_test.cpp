@@ -105,7 +105,7 @@ TEST_CASE("valijson accepts every evidence document that Verdict accepts") {
     auto src = std::make_shared<Source>(e.path().string(), read_file(e.path().string()));
     docs.push_back({src, {engine::parse_yaml(src)}});
   }
-  for (const auto& e : fs::recursive_directory_iterator(VERDICT_TEST_DIR "/cases")) {
+  for (const auto& e : fs::recursive_directory_iterator(VERDICT_TEST_DIR "/../rulesets")) {
     if (!e.path().string().ends_with(".test.yaml")) continue;
     auto src = std::make_shared<Source>(e.path().string(), read_file(e.path().string()));
     auto root = engine::parse_yaml(src);

@@ -1,0 +1,252 @@
+// `verdict explain`: why one indicator has its verdict for one evidence file:
+// each require with the value of every sub-expression drawn under it
+// (power-assert style), where each evidence value came from, and which value
+// of a dated parameter applied.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "cli/evidence_files.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+namespace {
+
+using engine::Expr;
+using engine::Op;
+
+std::string show(const engine::Value& v) {
+  using K = engine::Value::Kind;
+  switch (v.kind()) {
+    case K::list: return fmt::format("{} entr{}", v.as_list().items.size(), v.as_list().items.size() == 1 ? "y" : "ies");
+    case K::number: {
+      auto n = v.as_number();
+      if (!n.is_integer() && n > engine::Number(0) && n < engine::Number(1))
+        return fmt::format("{} ({})", n.to_string(4), n.to_percent());
+      return n.to_string(4);
+    }
+    case K::string: return fmt::format("\"{}\"", v.as_string());
+    default: return engine::to_display(v);
+  }
+}
+
+bool inside(Span inner, Span outer) {
+  return inner.file == outer.file && inner.begin >= outer.begin && inner.end <= outer.end;
+}
+
+// The column a node's value is drawn under: a binary operator's own symbol,
+// otherwise the node's first character.
+std::uint32_t anchor(const Expr& e, const std::string& text) {
+  bool binary = e.args.size() == 2 && e.op != Op::call && e.op != Op::index && e.op != Op::where && e.op != Op::field;
+  if (binary) {
+    std::uint32_t p = e.args[0].span.end;
+    while (p < e.args[1].span.begin && p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    if (p < e.args[1].span.begin) return p;
+  }
+  if (e.op == Op::where) {
+    auto p = text.find("where", e.args[0].span.end);
+    if (p != std::string::npos && p < e.args[1].span.begin) return static_cast<std::uint32_t>(p);
+  }
+  return e.span.begin;
+}
+
+struct Node {
+  std::uint32_t column;  // relative to the condition's first character
+  std::uint32_t width;
+  std::string value;
+};
+
+std::string power_assert(const std::string& condition, std::vector<Node> nodes, const std::string& indent) {
+  std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.column < b.column; });
+  // One value per column: the outermost node (the widest) keeps it.
+  std::vector<Node> uniq;
+  for (const auto& n : nodes) {
+    if (!uniq.empty() && uniq.back().column == n.column) {
+      if (n.width > uniq.back().width) uniq.back() = n;
+      continue;
+    }
+    uniq.push_back(n);
+  }
+  std::string out = indent + condition + "\n";
+  auto bars = [&](std::size_t upto) {
+    std::string row;
+    for (std::size_t i = 0; i < upto; ++i) {
+      if (row.size() < uniq[i].column) row += std::string(uniq[i].column - row.size(), ' ');
+      row += "|";
+    }
+    return row;
+  };
+  out += indent + bars(uniq.size()) + "\n";
+  for (std::size_t k = uniq.size(); k-- > 0;) {
+    std::string row = bars(k);
+    if (row.size() < uniq[k].column) row += std::string(uniq[k].column - row.size(), ' ');
+    row += uniq[k].value;
+    out += indent + row + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color) {
+  std::optional<engine::Date> as_of;
+  if (!args.as_of.empty()) {
+    as_of = engine::parse_date(args.as_of);
+    if (!as_of) throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", args.as_of));
+  }
+  LoadedRuleset ruleset = load_ruleset(args.ruleset, search, color);
+  const engine::Indicator* ind = nullptr;
+  std::vector<std::string> ids;
+  for (const auto& i : ruleset.program.indicators) {
+    ids.push_back(i.id);
+    if (i.id == args.indicator) ind = &i;
+  }
+  if (!ind) {
+    auto hint = did_you_mean(args.indicator, ids);
+    throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}; its indicators: {}", ruleset.info.name,
+                                             ruleset.info.version, args.indicator,
+                                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(ids, ", ")));
+  }
+  FileOutcome failure;
+  auto evidence = load_evidence_file(args.evidence, ruleset, EvidenceLimits{}, failure, color);
+  if (!evidence) {
+    fmt::print(stderr, "{}", failure.error_text);
+    return failure.unreadable ? Exit::no_input : Exit::data_error;
+  }
+  std::vector<engine::TraceEntry> trace;
+  engine::EvalOptions options;
+  options.as_of = as_of;
+  options.trace = &trace;
+  engine::EvaluationResult result;
+  try {
+    result = engine::evaluate(ruleset.program, *evidence, options);
+  } catch (const engine::EvalError& e) {
+    fmt::print(stderr, "{}", render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.source_of(e.span), e.span, {}}, {color}));
+    return Exit::data_error;
+  }
+  const engine::IndicatorResult* r = nullptr;
+  for (const auto& i : result.indicators)
+    if (i.id == ind->id) r = &i;
+
+  // First value seen for each node (a node evaluated again keeps its value).
+  std::map<const Expr*, const engine::TraceEntry*> value_of;
+  for (const auto& t : trace) value_of.try_emplace(t.expr, &t);
+
+  std::string out = fmt::format("{} {} — {}\n", ind->id, ind->title, engine::to_string(r->verdict));
+  out += fmt::format("ruleset {}@{}, evidence {}, as of {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
+                     engine::to_string(result.as_of));
+  for (const auto& c : ind->cites) out += fmt::format("cites: {}\n", c);
+  std::set<std::uint32_t> params_used, lets_used;
+  std::vector<std::string> origins;
+  for (std::size_t k = 0; k < ind->checks.size(); ++k) {
+    const auto& check = ind->checks[k];
+    const auto& cr = r->checks[k];
+    const auto& src = ruleset.program.source_of(check.expr.span);
+    std::string text = src ? src->text() : std::string();
+    out += fmt::format("\n{} require (line {}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", check.line,
+                       cr.result ? (*cr.result ? "true" : "false") : "unknown");
+    std::vector<Node> nodes;
+    std::vector<std::pair<std::string, std::string>> listed;  // multi-line conditions
+    bool one_line = check.source.find('\n') == std::string::npos;
+    for (const auto& [expr, entry] : value_of) {
+      if (!inside(expr->span, check.expr.span)) continue;
+      if (expr->op == Op::param) params_used.insert(expr->index);
+      if (expr->op == Op::let) lets_used.insert(expr->index);
+      if (!entry->origin.empty() && std::find(origins.begin(), origins.end(), entry->origin) == origins.end())
+        origins.push_back(entry->origin);
+      if (expr->op == Op::constant) continue;
+      auto col = anchor(*expr, text);
+      if (one_line)
+        nodes.push_back({col - check.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
+      else
+        listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
+    }
+    if (one_line) {
+      out += power_assert(check.source, nodes, "    ");
+    } else {
+      out += "    " + check.source + "\n";
+      std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+      for (const auto& [t, v] : listed) out += fmt::format("      {}  =  {}\n", t, v);
+    }
+    if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
+    if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
+    if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
+  }
+  // The lets the requires read, and the lets those read, each drawn the same way.
+  if (!lets_used.empty()) {
+    out += "\nlets:\n";
+    std::vector<std::uint32_t> queue(lets_used.begin(), lets_used.end());
+    std::set<std::uint32_t> shown;
+    while (!queue.empty()) {
+      auto i = queue.front();
+      queue.erase(queue.begin());
+      if (!shown.insert(i).second) continue;
+      const auto& let = ruleset.program.lets[i];
+      const auto& src = ruleset.program.source_of(let.expr.span);
+      std::string text = src ? src->text() : std::string();
+      std::string def = text.substr(let.expr.span.begin, let.expr.span.end - let.expr.span.begin);
+      out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_col(let.span.begin).line : 0);
+      std::vector<Node> nodes;
+      bool one_line = def.find('\n') == std::string::npos;
+      std::vector<std::pair<std::string, std::string>> listed;
+      for (const auto& [expr, entry] : value_of) {
+        if (!inside(expr->span, let.expr.span)) continue;
+        if (expr->op == Op::param) params_used.insert(expr->index);
+        if (expr->op == Op::let && !shown.count(expr->index)) queue.push_back(expr->index);
+        if (!entry->origin.empty() && std::find(origins.begin(), origins.end(), entry->origin) == origins.end())
+          origins.push_back(entry->origin);
+        if (expr->op == Op::constant) continue;
+        if (one_line)
+          nodes.push_back({anchor(*expr, text) - let.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
+        else
+          listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
+      }
+      // Lets and params read inside collection operations are not traced
+      // per element, but they are still part of the explanation.
+      std::function<void(const Expr&)> walk = [&](const Expr& e) {
+        if (e.op == Op::let && !shown.count(e.index)) queue.push_back(e.index);
+        if (e.op == Op::param) params_used.insert(e.index);
+        for (const auto& a : e.args) walk(a);
+      };
+      walk(let.expr);
+      if (one_line) {
+        out += power_assert(def, nodes, "    ");
+      } else {
+        out += "    " + def + "\n";
+        std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+        for (const auto& [t, v] : listed)
+          if (t != def) out += fmt::format("      {}  =  {}\n", t, v);
+      }
+      if (auto it = value_of.find(&let.expr); it != value_of.end()) out += fmt::format("    = {}\n", show(it->second->value));
+    }
+  }
+  if (!params_used.empty()) {
+    out += "\nparams:\n";
+    for (auto i : params_used) {
+      const auto& p = ruleset.program.params[i];
+      const auto& chosen = engine::param_value(p, result.as_of);
+      out += fmt::format("  {} = {}", p.name, chosen.kind() == engine::Value::Kind::list ? engine::to_display(chosen) : show(chosen));
+      if (p.values.size() > 1) {
+        std::string which = "the first value (before every dated one)";
+        for (const auto& d : p.values)
+          if (d.from && *d.from <= result.as_of) which = "the value from " + engine::to_string(*d.from);
+        out += fmt::format("   dated: {} applies on {}", which, engine::to_string(result.as_of));
+      }
+      if (!p.doc.empty()) out += fmt::format("\n      {}", p.doc);
+      out += "\n";
+    }
+  }
+  if (!origins.empty()) {
+    out += "\nevidence read:\n";
+    for (const auto& o : origins) out += fmt::format("  {}\n", o);
+  }
+  fmt::print("{}", out);
+  return r->verdict == engine::Verdict::pass ? Exit::ok : r->verdict == engine::Verdict::fail ? Exit::failed : Exit::undecided;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,35 @@
+// `verdict test`: run ruleset test files (*.test.yaml).
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/ruleset_tests.hpp"
+
+namespace verdict::cli {
+
+int run_test(const TestArgs& args, const SearchOptions& search, bool color) {
+  auto files = find_test_files(args.paths, search);
+  if (files.empty()) throw UserError(Exit::no_input, "no test files (*.test.yaml) found");
+  std::vector<TestFileResult> results;
+  Progress progress(files.size(), "test");
+  for (const auto& f : files) {
+    progress.step(f);
+    results.push_back(run_test_file(f, search));
+  }
+  progress.done();
+  auto gaps = coverage_gaps(results);
+  std::string out = args.format == "json"    ? render_tests_json(results, gaps)
+                    : args.format == "junit" ? render_tests_junit(results)
+                                             : render_tests_text(results, gaps, color && args.output.empty());
+  if (args.output.empty()) fmt::print("{}", out);
+  else write_file_atomically(args.output, out);
+  bool error = false, failed = false;
+  for (const auto& r : results) {
+    if (r.error) error = true;
+    for (const auto& c : r.cases) failed |= !c.passed();
+  }
+  if (error) return Exit::data_error;
+  return failed ? Exit::failed : Exit::ok;
+}
+
+}  // namespace verdict::cli

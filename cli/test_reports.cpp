@@ -1,0 +1,196 @@
+// Finding ruleset test files, coverage of requires, and the three reports of
+// `verdict test`: text, JSON and JUnit XML.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/ruleset_tests.hpp"
+
+namespace verdict::cli {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> find_test_files(const std::vector<std::string>& paths, const SearchOptions& search) {
+  std::vector<std::string> out;
+  auto scan = [&](const std::string& dir) {
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+         it.increment(ec))
+      if (it->is_regular_file(ec) && it->path().filename().string().ends_with(".test.yaml")) found.push_back(it->path().string());
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  };
+  if (paths.empty()) {
+    for (const auto& dir : ruleset_dirs(search)) scan(dir);
+  } else {
+    for (const auto& p : paths) {
+      std::error_code ec;
+      if (fs::is_directory(p, ec)) scan(p);
+      else out.push_back(p);
+    }
+  }
+  // The same file reached twice (installed and in-tree) runs once.
+  std::vector<std::string> unique;
+  std::set<std::string> seen;
+  for (const auto& p : out) {
+    std::error_code ec;
+    auto canon = fs::weakly_canonical(p, ec).string();
+    if (seen.insert(canon).second) unique.push_back(p);
+  }
+  return unique;
+}
+
+std::vector<CoverageGap> coverage_gaps(const std::vector<TestFileResult>& results) {
+  struct Seen {
+    std::string source;
+    std::uint32_t line;
+    bool t = false, f = false;
+  };
+  std::map<std::string, std::map<std::pair<std::string, std::size_t>, Seen>> seen;  // ruleset → (indicator, check) → seen
+  std::map<std::string, std::vector<std::pair<std::string, std::size_t>>> order;
+  for (const auto& file : results) {
+    if (file.error) continue;
+    std::string rs = file.info.name + "@" + file.info.version;
+    for (const auto& c : file.cases) {
+      if (!c.result) continue;
+      for (const auto& ind : c.result->indicators)
+        for (std::size_t i = 0; i < ind.checks.size(); ++i) {
+          auto key = std::make_pair(ind.id, i);
+          auto [it, fresh] = seen[rs].try_emplace(key, Seen{ind.checks[i].source, ind.checks[i].line});
+          if (fresh) order[rs].push_back(key);
+          if (ind.checks[i].result == true) it->second.t = true;
+          if (ind.checks[i].result == false) it->second.f = true;
+        }
+    }
+  }
+  std::vector<CoverageGap> gaps;
+  for (const auto& [rs, keys] : order)
+    for (const auto& key : keys) {
+      const auto& s = seen[rs][key];
+      if (!s.t || !s.f) gaps.push_back({rs, key.first, s.source, s.line, !s.t, !s.f});
+    }
+  return gaps;
+}
+
+namespace {
+struct Totals {
+  int passed = 0, failed = 0, errors = 0;
+};
+Totals totals(const std::vector<TestFileResult>& results) {
+  Totals t;
+  for (const auto& f : results) {
+    if (f.error) ++t.errors;
+    for (const auto& c : f.cases) (c.passed() ? t.passed : t.failed)++;
+  }
+  return t;
+}
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += ' ';
+        else out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string render_tests_text(const std::vector<TestFileResult>& results, const std::vector<CoverageGap>& gaps, bool color) {
+  auto paint = [&](const char* code, const std::string& s) { return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s; };
+  std::string out;
+  for (const auto& f : results) {
+    if (f.error) {
+      out += fmt::format("{} {}\n{}", paint("31", "✘"), f.path, *f.error);
+      continue;
+    }
+    int failed = 0;
+    for (const auto& c : f.cases) failed += !c.passed();
+    out += fmt::format("{} {}  ({}@{}, {} cases{})\n", failed ? paint("31", "✘") : paint("32", "✔"), f.path, f.info.name,
+                       f.info.version, f.cases.size(), failed ? fmt::format(", {} failed", failed) : "");
+    for (const auto& c : f.cases) {
+      if (c.passed()) continue;
+      out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), f.path, c.line, c.name);
+      for (const auto& why : c.failures) out += fmt::format("        {}\n", why.what);
+    }
+  }
+  if (!gaps.empty()) {
+    out += "\nCoverage: requires that no case made true or false\n";
+    for (const auto& g : gaps)
+      out += fmt::format("  {} {} (line {}): {}  never {}\n", g.ruleset, g.indicator, g.line, g.source,
+                         g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
+  }
+  auto t = totals(results);
+  out += fmt::format("\n{} passed, {} failed{}\n", t.passed, t.failed, t.errors ? fmt::format(", {} test files with errors", t.errors) : "");
+  return out;
+}
+
+std::string render_tests_json(const std::vector<TestFileResult>& results, const std::vector<CoverageGap>& gaps) {
+  using ojson = nlohmann::ordered_json;
+  ojson files = ojson::array();
+  for (const auto& f : results) {
+    ojson jf{{"path", f.path}, {"ruleset", f.ruleset}};
+    if (f.error) jf["error"] = *f.error;
+    ojson cases = ojson::array();
+    for (const auto& c : f.cases) {
+      ojson fails = ojson::array();
+      for (const auto& w : c.failures) fails.push_back(w.what);
+      cases.push_back({{"name", c.name}, {"line", c.line}, {"passed", c.passed()}, {"failures", fails}});
+    }
+    jf["cases"] = std::move(cases);
+    files.push_back(std::move(jf));
+  }
+  ojson cov = ojson::array();
+  for (const auto& g : gaps)
+    cov.push_back({{"ruleset", g.ruleset}, {"indicator", g.indicator}, {"source", g.source}, {"line", g.line},
+                   {"never_true", g.never_true}, {"never_false", g.never_false}});
+  auto t = totals(results);
+  ojson out{{"files", std::move(files)},
+            {"summary", {{"passed", t.passed}, {"failed", t.failed}, {"errors", t.errors}}},
+            {"coverage", std::move(cov)}};
+  return out.dump(2) + "\n";
+}
+
+std::string render_tests_junit(const std::vector<TestFileResult>& results) {
+  auto t = totals(results);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites name=\"verdict test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", t.passed + t.failed + t.errors,
+                     t.failed, t.errors);
+  for (const auto& f : results) {
+    int failed = 0;
+    for (const auto& c : f.cases) failed += !c.passed();
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", xml_escape(f.path),
+                       f.error ? 1 : f.cases.size(), failed, f.error ? 1 : 0);
+    if (f.error)
+      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\">\n      <error message=\"the test file could not be run\">{}</error>\n    </testcase>\n",
+                         xml_escape(f.path), xml_escape(f.ruleset), xml_escape(*f.error));
+    for (const auto& c : f.cases) {
+      out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"", xml_escape(c.name),
+                         xml_escape(f.info.name + "@" + f.info.version), xml_escape(f.path), c.line);
+      if (c.passed()) {
+        out += "/>\n";
+        continue;
+      }
+      std::string body;
+      for (const auto& w : c.failures) body += w.what + "\n";
+      out += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml_escape(c.failures.front().what),
+                         xml_escape(body));
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace verdict::cli
