@@ -45,6 +45,7 @@ int run(int argc, char** argv) {
   ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
   add_limits(ev, evaluate.max_bytes, evaluate.max_depth);
   ev->add_option("--max-steps", evaluate.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
+  ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders")->required();
   ev->footer(kExitCodes);
 
@@ -68,6 +69,7 @@ int run(int argc, char** argv) {
   df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
+  df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
   df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
 

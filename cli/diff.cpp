@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/evidence_files.hpp"
+#include "cli/parallel.hpp"
 #include "cli/progress.hpp"
 
 namespace verdict::cli {
@@ -172,15 +173,17 @@ std::vector<Edit> edits_between(const Program& base, const Program& cand) {
 }
 
 DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, const std::vector<std::string>& paths,
-                         std::optional<engine::Date> as_of, bool color) {
+                         std::optional<engine::Date> as_of, bool color, unsigned jobs) {
   DiffReport report;
   report.base = base.info;
   report.candidate = cand.info;
   report.edits = edits_between(base.program, cand.program);
   Progress progress(paths.size(), "diff");
-  for (const auto& path : paths) {
+  report.files.resize(paths.size());
+  parallel_for(paths.size(), jobs, [&](std::size_t file_index) {
+    const std::string& path = paths[file_index];
     progress.step(path);
-    FileDiff fd;
+    FileDiff& fd = report.files[file_index];
     fd.evidence = path;
     FileOutcome failure;
     failure.evidence = path;
@@ -191,8 +194,7 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       fd.error = failure.error_text;
       fd.error_diag = failure.error;
       fd.unreadable = failure.unreadable;
-      report.files.push_back(std::move(fd));
-      continue;
+      return;
     }
     try {
       if (cand.schema->id() != base.schema->id())
@@ -253,8 +255,7 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       fd.error = render(e.diagnostics(), {color});
       fd.error_diag = e.diagnostics().items().front();
     }
-    report.files.push_back(std::move(fd));
-  }
+  });
   progress.done();
   return report;
 }

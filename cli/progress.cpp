@@ -10,6 +10,7 @@ Progress::Progress(std::size_t total, std::string what)
     : total_(total), what_(std::move(what)), active_(total > 1 && ::isatty(STDERR_FILENO)) {}
 
 void Progress::step(const std::string& item) {
+  std::lock_guard lock(mutex_);
   ++current_;
   if (!active_) return;
   std::string shown = item.size() > 50 ? "…" + item.substr(item.size() - 49) : item;
@@ -21,6 +22,7 @@ void Progress::step(const std::string& item) {
 }
 
 void Progress::done() {
+  std::lock_guard lock(mutex_);
   if (active_ && current_ > 0) fmt::print(stderr, "\r\x1b[2K");
   active_ = false;
 }

@@ -75,7 +75,9 @@ std::string suggest(std::string_view word, const std::vector<std::string>& candi
       tie = true;
     }
   }
-  const std::size_t needed = std::min<std::size_t>(3, word.size() - 1);
+  // Three letters or fewer is an abbreviation ("biz"): its first letter must
+  // single out the candidate. A longer word must begin like it for three.
+  const std::size_t needed = word.size() <= 3 ? 1 : 3;
   return !tie && best_length >= needed ? best : std::string();
 }
 
@@ -120,7 +122,7 @@ private:
   std::vector<Scope> indicator_scopes_;  // per indicator
   std::vector<Scope> let_scopes_;        // per let: where it is declared
   Scope scope_;                          // where we are (for "did you mean")
-  std::vector<Type> elements_;                          // element types of the enclosing collection operations
+  std::vector<Type> elements_;           // element types of the enclosing collection operations
   std::set<std::tuple<std::uint16_t, std::uint32_t, std::uint32_t, std::string>> reported_;
 
   // -------------------------------------------------------- helpers
@@ -155,7 +157,9 @@ private:
       out += c;
     }
     if (out.size() > kQuoteLimit) {
-      out.resize(kQuoteLimit - 1);
+      std::size_t cut = kQuoteLimit - 1;
+      while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+      out.resize(cut);
       out += "…";
     }
     return "'" + out + "'";
@@ -193,7 +197,8 @@ private:
         const auto& first = p.values[0].value;
         const auto& v = p.values[i];
         error(p.span, fmt::format("the values of param '{}' must have one type, but {} is {} and {} (from {}) is {}",
-                                  p.name, shown(first), describe(type_of_value(first, p.span)), shown(v.value), v.from ? engine::to_string(*v.from) : "", describe(t)));
+                                  p.name, shown(first), describe(type_of_value(first, p.span)), shown(v.value),
+                                  v.from ? engine::to_string(*v.from) : "", describe(t)));
         type = Type::of(K::any);
         break;
       }
@@ -216,16 +221,18 @@ private:
     for (std::uint32_t l = 0; l < n; ++l)
       if (group_of[l] < 0 && indicator_of[l] < 0) top_lets_.push_back(l);
 
-    auto group_lets = [&](const std::string& id) -> const std::vector<std::uint32_t>* {
-      for (const auto& g : program_.groups)
-        if (!id.empty() && g.id == id) return &g.lets;
-      return nullptr;
-    };
-    for (const auto& ind : program_.indicators) indicator_scopes_.push_back({&top_lets_, group_lets(ind.group), &ind.lets});
+    std::map<std::string_view, const std::vector<std::uint32_t>*> group_lets;
+    for (const auto& g : program_.groups) group_lets.emplace(g.id, &g.lets);  // the first of a duplicated id
+    for (const auto& ind : program_.indicators) {
+      auto g = group_lets.find(ind.group);
+      indicator_scopes_.push_back({&top_lets_, g != group_lets.end() ? g->second : nullptr, &ind.lets});
+    }
     let_scopes_.resize(n, Scope{&top_lets_, nullptr, nullptr});
     for (std::uint32_t l = 0; l < n; ++l) {
-      if (indicator_of[l] >= 0) let_scopes_[l] = indicator_scopes_[static_cast<std::size_t>(indicator_of[l])];
-      else if (group_of[l] >= 0) let_scopes_[l] = Scope{&top_lets_, &program_.groups[static_cast<std::size_t>(group_of[l])].lets, nullptr};
+      if (indicator_of[l] >= 0)
+        let_scopes_[l] = indicator_scopes_[static_cast<std::size_t>(indicator_of[l])];
+      else if (group_of[l] >= 0)
+        let_scopes_[l] = Scope{&top_lets_, &program_.groups[static_cast<std::size_t>(group_of[l])].lets, nullptr};
     }
     let_types_.resize(n);
     let_busy_.resize(n, false);

@@ -84,7 +84,8 @@ Value arithmetic(Context& ctx, const Expr& e, const Value& a, const Value& b) {
   ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_text(e.op), kind_name(a.kind()), kind_name(b.kind())));
 }
 
-// A key under which equal values hash equal (for distinct and membership).
+}  // namespace
+
 std::string value_key(const Value& v) {
   std::string key(1, static_cast<char>('0' + static_cast<int>(v.kind())));
   if (v.kind() == K::number) key += fmt::format("{}/{}", v.as_number().num(), v.as_number().den());
@@ -92,6 +93,8 @@ std::string value_key(const Value& v) {
   else key += to_display(v);
   return key;
 }
+
+namespace {
 
 const List* list_arg(Context& ctx, const Expr& at, const Value& v, const char* fn) {
   if (v.kind() != K::list)
@@ -134,6 +137,10 @@ Value apply_binary(Context& ctx, const Expr& e, const Value& a, const Value& b) 
     if (a.is_unknown() || b.is_unknown()) return Value::unknown();
     if (b.is_null()) return Value::boolean(false);
     if (b.kind() != K::list) ctx.fail(e, fmt::format("'in' needs a list on its right, got {}", kind_name(b.kind())));
+    // Long lists of known values of one kind are looked up in a hash set.
+    if (b.as_list().items.size() > 16 && !a.is_null())
+      if (const auto* index = ctx.membership_index(b.as_list()))
+        if (index->kind == a.kind()) return Value::boolean(index->keys.count(value_key(a)) > 0);
     bool unknown = false;
     for (const auto& item : b.as_list().items) {
       if (item.is_unknown()) { unknown = true; continue; }

@@ -2,6 +2,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 #include "engine/program.hpp"
 #include "engine/value.hpp"
@@ -16,6 +17,15 @@ public:
   Span span;
 };
 
+/// A key under which equal values hash equal (for distinct and membership).
+std::string value_key(const Value& v);
+
+/// A hash set over a list whose items are all known, non-null and of one kind.
+struct MembershipIndex {
+  Value::Kind kind = Value::Kind::unknown;
+  std::unordered_set<std::string> keys;
+};
+
 /// What builtins need from the evaluator: evaluate a sub-expression, bind the
 /// current element of a collection operation, report an error at a node.
 class Context {
@@ -24,6 +34,9 @@ public:
   virtual Value eval(const Expr& e) = 0;
   virtual void push_element(const Value& v) = 0;
   virtual void pop_element() = 0;
+  /// A membership index for a list, built once per list; null when the list
+  /// holds unknown, null or mixed values (then `in` scans it).
+  virtual const MembershipIndex* membership_index(const List& list) = 0;
   [[noreturn]] void fail(const Expr& at, std::string message) { throw EvalError(std::move(message), at.span); }
 };
 

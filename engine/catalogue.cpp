@@ -49,7 +49,7 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path) {
   static const std::regex head(R"re(^\s*ruleset\s+"([^"]*)"\s+version\s+"([^"]*)")re");
   static const std::regex title(R"re(^\s*title\s+"([^"]*)")re");
   static const std::regex extends(R"re(^\s*extends\s+"([^"]*)")re");
-  static const std::regex body(R"re(^\s*(param|let|group|indicator|outcome|override|remove)\b)re");
+  static const std::regex body(R"re(^\s*(param|let|group|indicator|outcome|override|remove|extend)\b)re");
   CatalogueEntry e;
   e.path = path;
   bool found = false;

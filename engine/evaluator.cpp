@@ -1,6 +1,7 @@
 #include "engine/evaluator.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -45,6 +46,7 @@ public:
   std::string origin_of(const Expr& e);
   void push_element(const Value& v) override { elements_.push_back(v); }
   void pop_element() override { elements_.pop_back(); }
+  const MembershipIndex* membership_index(const List& list) override;
 
   EvaluationResult run();
 
@@ -72,6 +74,17 @@ private:
   const Evidence& evidence_;
   const EvalOptions& options_;
   std::vector<TraceEntry>* trace_;
+  // Hash indexes, built once per evaluation: membership sets per list, and
+  // for `C where X in .field` (X not reading C's element) the elements of C
+  // by each value of their field.
+  std::unordered_map<const List*, std::optional<MembershipIndex>> membership_;
+  struct InIndex {
+    std::shared_ptr<const List> list;
+    bool usable = false;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> by_key;
+  };
+  std::unordered_map<const Expr*, InIndex> in_indexes_;
+  std::optional<Value> indexed_where(const Expr& e, const Value& collection);
   std::optional<Date> as_of_;
   std::vector<LetSlot> lets_;
   std::vector<Value> elements_;
@@ -247,6 +260,7 @@ Value Evaluator::eval_node(const Expr& e) {
       Value c = eval(e.args[0]);
       if (c.is_unknown()) return c;
       if (c.kind() != Value::Kind::list) fail(e.args[0], fmt::format("'where' needs a list, got {}", kind_name(c.kind())));
+      if (auto fast = indexed_where(e, c)) return *fast;
       auto out = std::make_shared<List>();
       bool unknown = false;
       for (const auto& item : c.as_list().items) {
@@ -279,6 +293,74 @@ Value Evaluator::binary(const Expr& e) {
   Value a = eval(e.args[0]);
   Value b = eval(e.args[1]);
   return apply_binary(*this, e, a, b);
+}
+
+const MembershipIndex* Evaluator::membership_index(const List& list) {
+  auto [it, fresh] = membership_.try_emplace(&list);
+  if (fresh) {
+    MembershipIndex index;
+    bool ok = !list.items.empty();
+    for (const auto& item : list.items) {
+      if (!item.is_known() || item.is_null() || item.kind() == Value::Kind::record || item.kind() == Value::Kind::list) { ok = false; break; }
+      if (index.kind == Value::Kind::unknown) index.kind = item.kind();
+      if (item.kind() != index.kind) { ok = false; break; }
+      index.keys.insert(value_key(item));
+    }
+    if (ok) it->second = std::move(index);
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+namespace {
+// Whether an expression reads an element at `depth` or deeper, or pushes elements itself.
+bool reads_element_from(const Expr& e, std::uint32_t depth) {
+  if (e.op == Op::element && e.index >= depth) return true;
+  if (e.op == Op::where) return true;
+  if (e.op == Op::call && e.args.size() >= 2 && e.fn != Builtin::share && e.fn != Builtin::between) return true;
+  for (const auto& a : e.args)
+    if (reads_element_from(a, depth)) return true;
+  return false;
+}
+}  // namespace
+
+// `C where NEEDLE in .FIELD`, with NEEDLE independent of C's element: the
+// elements of C are indexed once by the values of FIELD, so each evaluation
+// is a hash lookup instead of a scan (this makes `participants as p where
+// sum(activities where p.id in .participants, …)` linear).
+std::optional<Value> Evaluator::indexed_where(const Expr& e, const Value& collection) {
+  const Expr& pred = e.args[1];
+  const auto depth = static_cast<std::uint32_t>(elements_.size());
+  if (pred.op != Op::in || trace_) return std::nullopt;
+  const Expr& needle = pred.args[0];
+  const Expr& field = pred.args[1];
+  if (field.op != Op::field || field.args[0].op != Op::element || field.args[0].index != depth) return std::nullopt;
+  if (reads_element_from(needle, depth)) return std::nullopt;
+  const auto& list_ptr = collection.list_ptr();
+  auto& index = in_indexes_[&e];
+  if (index.list != list_ptr) {
+    index = InIndex{list_ptr, true, {}};
+    const auto& items = list_ptr->items;
+    for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
+      push_element(items[i]);
+      Value values = eval(field);
+      pop_element();
+      if (values.kind() != Value::Kind::list) { index.usable = false; break; }
+      for (const auto& v : values.as_list().items) {
+        if (!v.is_known() || v.is_null()) { index.usable = false; break; }
+        auto& slot = index.by_key[value_key(v)];
+        if (slot.empty() || slot.back() != i) slot.push_back(i);
+      }
+    }
+    if (!index.usable) index.by_key.clear();
+  }
+  if (!index.usable) return std::nullopt;
+  Value n = eval(needle);
+  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return std::nullopt;
+  auto out = std::make_shared<List>();
+  out->path = list_ptr->path;
+  if (auto it = index.by_key.find(value_key(n)); it != index.by_key.end())
+    for (auto i : it->second) out->items.push_back(list_ptr->items[i]);
+  return Value::list(std::move(out));
 }
 
 std::string Evaluator::render_message(const Message& m) {

@@ -18,6 +18,7 @@ struct EvaluateArgs {
   std::size_t max_bytes = 64u << 20;
   int max_depth = 64;
   std::uint64_t max_steps = 100'000'000;
+  unsigned jobs = 0;  // threads; 0 = one per core
 };
 int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool color);
 
@@ -42,6 +43,7 @@ struct DiffArgs {
   std::string output;
   bool fail_on_change = false;
   std::vector<std::string> evidence;
+  unsigned jobs = 0;
 };
 int run_diff(const DiffArgs& args, const SearchOptions& search, bool color);
 

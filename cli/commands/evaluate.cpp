@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
+#include "cli/parallel.hpp"
 #include "cli/progress.hpp"
 
 namespace verdict::cli {
@@ -23,18 +24,16 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
 
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
-  std::vector<FileOutcome> outcomes;
-  outcomes.reserve(paths.size());
+  std::vector<FileOutcome> outcomes(paths.size());
   Progress progress(paths.size(), "evaluate");
-  for (const auto& path : paths) {
-    progress.step(path);
-    outcomes.push_back(evaluate_file(path, ruleset, as_of, limits, color));
-    if (!outcomes.back().result) {
-      progress.done();
-      fmt::print(stderr, "{}", outcomes.back().error_text);
-    }
-  }
+  parallel_for(paths.size(), worker_count(args.jobs), [&](std::size_t i) {
+    progress.step(paths[i]);
+    outcomes[i] = evaluate_file(paths[i], ruleset, as_of, limits, color);
+  });
   progress.done();
+  // Problems are reported in input order, whatever order the threads finished in.
+  for (const auto& o : outcomes)
+    if (!o.result) fmt::print(stderr, "{}", o.error_text);
   std::string report = args.format == "json" ? render_json(ruleset.info, outcomes)
                                               : render_text(ruleset.info, outcomes, to_terminal);
   if (args.output.empty()) fmt::print("{}", report);

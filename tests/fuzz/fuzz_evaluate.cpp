@@ -1,0 +1,20 @@
+// The shipped ecei-minimum ruleset evaluated on fuzzed evidence.
+#include "tests/fuzz/fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace verdict;
+  const auto& r = fuzz::ecei_minimum();
+  auto src = fuzz::source_of(data, size, "fuzz.yaml");
+  engine::YamlLimits limits;
+  limits.max_nodes = 200'000;
+  try {
+    auto ev = engine::load_evidence(src, *r.schema, limits);
+    engine::EvalOptions options;
+    options.step_budget = 2'000'000;
+    auto result = engine::evaluate(r.program, ev, options);
+    (void)result;
+  } catch (const DiagnosticError&) {
+  } catch (const engine::EvalError&) {
+  }
+  return 0;
+}

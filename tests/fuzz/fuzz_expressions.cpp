@@ -1,0 +1,71 @@
+// Generated rule expressions evaluated on generated evidence: the bytes
+// choose an expression tree (built as a tree, then printed as rule text) and
+// the seed and size of the evidence. Parse, check and evaluation may refuse
+// it; nothing may crash.
+#include <functional>
+
+#include "bench/evidence_generator.hpp"
+#include "tests/fuzz/fuzz_common.hpp"
+
+namespace {
+
+struct Bytes {
+  const uint8_t* p;
+  size_t n;
+  uint8_t next() { return n ? (--n, *p++) : 0; }
+};
+
+// A small expression grammar over the ECEI evidence.
+std::string expr(Bytes& b, int depth) {
+  static const char* leaves[] = {"participants", "cooperation", "as_of", "assessment.date", "1", "0", "20%", "0.5",
+                                 "true", "false", "null", "\"business\"", "2026-06-30", "1 year", "6 months",
+                                 "management.started", "strategy.reviews.last", "[\"a\", \"b\"]", "attestations[\"2.4\"].met"};
+  static const char* elem[] = {".committed", ".kind", ".in_sector", ".id", ".contacts", ".date", ".effort_days", "."};
+  static const char* binops[] = {" and ", " or ", " == ", " != ", " < ", " <= ", " > ", " >= ", " + ", " - ", " * ", " / ", " in "};
+  static const char* colls[] = {"count", "any", "all", "sum", "min", "max", "distinct", "share"};
+  uint8_t c = b.next();
+  if (depth > 6 || c < 60) {
+    if (depth > 0 && (c & 1)) return elem[b.next() % 8];
+    return leaves[b.next() % 19];
+  }
+  switch (c % 8) {
+    case 0: return "not " + expr(b, depth + 1);
+    case 1: return "(" + expr(b, depth + 1) + binops[b.next() % 13] + expr(b, depth + 1) + ")";
+    case 2: return "(" + expr(b, depth + 1) + " where " + expr(b, depth + 1) + ")";
+    case 3: {
+      const char* f = colls[b.next() % 8];
+      if (std::string(f) == "count") return std::string("count(") + expr(b, depth + 1) + ")";
+      return std::string(f) + "(" + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ")";
+    }
+    case 4: return "if " + expr(b, depth + 1) + " then " + expr(b, depth + 1) + " else " + expr(b, depth + 1);
+    case 5: return "between(" + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ")";
+    case 6: return "latest(" + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ")";
+    default: return "known(" + expr(b, depth + 1) + ")";
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace verdict;
+  Bytes b{data, size};
+  int participants = b.next() % 40;
+  unsigned seed = b.next();
+  std::string e = expr(b, 0);
+  std::string text = "ruleset \"fuzz\" version \"0\"\n  schema \"ecei-evidence/1\"\n  as_of assessment.date\n"
+                     "indicator \"x\" \"x\" {\n  let value = " + e + "\n  require known(value) or true\n}\n";
+  static const auto evidence_src = std::make_shared<Source>("generated.yaml", bench::generate_evidence(8, 1));
+  try {
+    auto program = dsl::load_ruleset_text(std::make_shared<Source>("fuzz.rules", text));
+    auto src = std::make_shared<Source>("generated.yaml", bench::generate_evidence(participants, seed));
+    auto ev = engine::load_evidence(src, *fuzz::ecei_minimum().schema);
+    engine::EvalOptions options;
+    options.step_budget = 1'000'000;
+    auto result = engine::evaluate(program, ev, options);
+    (void)result;
+  } catch (const DiagnosticError&) {
+  } catch (const engine::EvalError&) {
+  }
+  (void)evidence_src;
+  return 0;
+}
