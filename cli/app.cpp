@@ -41,7 +41,9 @@ int run(int argc, char** argv) {
   ev->add_option("-r,--ruleset", evaluate.ruleset,
                  "Ruleset: a .rules path, NAME@VERSION, or NAME (latest); default: the catalogue's default");
   ev->add_option("--as-of", evaluate.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
-  ev->add_option("-f,--format", evaluate.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  ev->add_option("-f,--format", evaluate.format, "Output format: text, json, markdown, html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
+      ->capture_default_str();
   ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
   add_limits(ev, evaluate.max_bytes, evaluate.max_depth);
   ev->add_option("--max-steps", evaluate.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
@@ -92,6 +94,14 @@ int run(int argc, char** argv) {
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
+  FmtArgs format;
+  auto* fm = app.add_subcommand("fmt", "Lay rulesets out canonically: print them, check them (--check) or rewrite them (--write)");
+  auto* fm_check = fm->add_flag("--check", format.check, "Print a diff for each file that is not canonical, exit 1 if any");
+  fm->add_flag("-w,--write", format.write, "Rewrite the files that are not canonical (atomically)")->excludes(fm_check);
+  fm->add_option("files", format.files, "Ruleset files (.rules) or folders of them")->required();
+  fm->footer("Exit status: 0 ok (--check: every file is canonical), 1 with --check a file is not,\n"
+             "65 a file does not parse (it is left as it is), 66 a file cannot be read.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -109,6 +119,7 @@ int run(int argc, char** argv) {
     if (ls->parsed()) return run_list(list, search, color);
     if (ts->parsed()) return run_test(test, search, color);
     if (ex->parsed()) return run_explain(explain, search, color);
+    if (fm->parsed()) return run_fmt(format, color);
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

@@ -29,6 +29,13 @@ struct FileOutcome {
 
 std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
 std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
+std::string render_markdown(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
+/// One self-contained HTML page (inline CSS and SVG, no network), printable on A4.
+std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
+
+/// The result with groups and indicators in natural id order (1.1.0 < 1.2 <
+/// 2.1 < 2.2.1 …), as people read a catalogue; JSON keeps declaration order.
+engine::EvaluationResult display_order(const engine::EvaluationResult& r);
 
 /// Exit code of a batch: 0 all pass, 1 a fail, 2 an unknown, 65/66 errors.
 int batch_exit_code(const std::vector<FileOutcome>& files);

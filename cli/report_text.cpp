@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/report.hpp"
+#include "engine/catalogue.hpp"
 
 namespace verdict::cli {
 
@@ -42,7 +45,7 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
     if (f.error) out += fmt::format("  {}\n\n", f.error->message);
     return;
   }
-  const auto& r = *f.result;
+  const auto r = display_order(*f.result);
   out += fmt::format("{}  (as of {})\n", s.paint("1", f.evidence), engine::to_string(r.as_of));
   auto render_group = [&](const std::string& group_id, const std::string& title) {
     bool header = false;
@@ -111,6 +114,14 @@ std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcom
     }
     out += fmt::format("{} files: {} pass, {} fail, {} unknown, {} error\n", files.size(), pass, fail, unknown, error);
   }
+  return out;
+}
+
+engine::EvaluationResult display_order(const engine::EvaluationResult& r) {
+  engine::EvaluationResult out = r;
+  auto by_id = [](const auto& a, const auto& b) { return engine::compare_versions(a.id, b.id) < 0; };
+  std::stable_sort(out.groups.begin(), out.groups.end(), by_id);
+  std::stable_sort(out.indicators.begin(), out.indicators.end(), by_id);
   return out;
 }
 

@@ -117,7 +117,12 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
           } else if (want.kind == YamlNode::Kind::mapping) {
             if (const auto* v = want.get("verdict")) expect_verdict(r, id, v->text, engine::to_string(got->verdict));
             if (const auto* lv = want.get("level")) expect_verdict(r, id + " level", lv->kind == YamlNode::Kind::null ? "null" : lv->text, got->level ? *got->level : "null");
-            if (const auto* sc = want.get("score")) expect_verdict(r, id + " score", sc->text, got->score ? got->score->to_string() : "null");
+            if (const auto* sc = want.get("score")) {
+              // An expected score is a number (compared exactly) or null (no score: unknown).
+              std::string expected = sc->kind == YamlNode::Kind::null ? "null" : sc->text;
+              if (auto n = engine::Number::parse(expected)) expected = n->to_string();
+              expect_verdict(r, id + " score", expected, got->score ? got->score->to_string() : "null");
+            }
           } else {
             bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
           }

@@ -159,7 +159,6 @@ public:
   /// `base_ref` is empty for the root of the chain, which extends nothing.
   ast::Ruleset merge(ast::Ruleset base, ast::Ruleset child, const std::string& base_ref) {
     base_ref_ = base_ref;
-    child_file_ = child.span.file;
     params_.clear();
     lets_.clear();
     groups_.clear();
@@ -232,7 +231,6 @@ private:
   const std::vector<std::shared_ptr<const Source>>& sources_;
   Diagnostics& diags_;
   std::string base_ref_;
-  std::uint16_t child_file_ = 0;
   std::vector<ast::Declaration>* decls_ = nullptr;
   std::size_t base_count_ = 0;
   std::map<std::string, std::size_t, std::less<>> params_, lets_, groups_;

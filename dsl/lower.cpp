@@ -316,7 +316,8 @@ private:
   // extends it, the error is where the new name was written.
   void shadowing(Span inner, Span outer, const char* inner_kind, const char* outer_kind, const std::string& name) {
     if (outer.file < inner.file) {
-      error(outer, fmt::format("{} '{}' clashes with the {} '{}' at {}, which it would shadow; choose another name",
+      error(outer, fmt::format("{} '{}' clashes with the inherited {} '{}' at {} (a let may not shadow another name); "
+                               "choose another name",
                                outer_kind, name, inner_kind, name, where(inner, outer)),
             inner, fmt::format("the inherited {} '{}' is declared here", inner_kind, name));
       return;

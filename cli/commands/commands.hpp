@@ -67,4 +67,11 @@ struct ExplainArgs {
 };
 int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color);
 
+struct FmtArgs {
+  std::vector<std::string> files;  // .rules files, or folders of them
+  bool check = false;              // print a diff for each file that is not canonical; exit 1 if any
+  bool write = false;              // rewrite those files in place (atomically)
+};
+int run_fmt(const FmtArgs& args, bool color);
+
 }  // namespace verdict::cli

@@ -34,8 +34,10 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   // Problems are reported in input order, whatever order the threads finished in.
   for (const auto& o : outcomes)
     if (!o.result) fmt::print(stderr, "{}", o.error_text);
-  std::string report = args.format == "json" ? render_json(ruleset.info, outcomes)
-                                              : render_text(ruleset.info, outcomes, to_terminal);
+  std::string report = args.format == "json"     ? render_json(ruleset.info, outcomes)
+                       : args.format == "markdown" ? render_markdown(ruleset.info, outcomes)
+                       : args.format == "html"     ? render_html(ruleset.info, outcomes)
+                                                   : render_text(ruleset.info, outcomes, to_terminal);
   if (args.output.empty()) fmt::print("{}", report);
   else write_file_atomically(args.output, report);
   return batch_exit_code(outcomes);

@@ -161,6 +161,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
         origins.push_back(entry->origin);
       if (expr->op == Op::constant) continue;
       auto col = anchor(*expr, text);
+      if (col < check.expr.span.begin || col >= check.expr.span.end) continue;
       if (one_line)
         nodes.push_back({col - check.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
       else
@@ -201,8 +202,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
         if (!entry->origin.empty() && std::find(origins.begin(), origins.end(), entry->origin) == origins.end())
           origins.push_back(entry->origin);
         if (expr->op == Op::constant) continue;
+        auto col = anchor(*expr, text);
+        if (col < let.expr.span.begin || col >= let.expr.span.end) continue;
         if (one_line)
-          nodes.push_back({anchor(*expr, text) - let.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
+          nodes.push_back({col - let.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
         else
           listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
       }
