@@ -90,6 +90,11 @@ int run(int argc, char** argv) {
   ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
   ex->footer("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.");
 
+  TemplateArgs templ;
+  auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
+  tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
+  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout");
+
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
@@ -119,6 +124,7 @@ int run(int argc, char** argv) {
     if (ls->parsed()) return run_list(list, search, color);
     if (ts->parsed()) return run_test(test, search, color);
     if (ex->parsed()) return run_explain(explain, search, color);
+    if (tp->parsed()) return run_template(templ, search, color);
     if (fm->parsed()) return run_fmt(format, color);
     return Exit::usage;
   } catch (const UserError& e) {

@@ -56,6 +56,7 @@ std::string escaped(std::string_view value, bool in_message) {
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '{': out += in_message ? "\\{" : "{"; break;
+      case '}': out += in_message ? "\\}" : "}"; break;
       default: out.push_back(c); break;
     }
   }
@@ -244,19 +245,25 @@ struct Piece {
   const ast::Expr* expr = nullptr;
   bool parens = false;
   bool open_right = true;  // nothing of the enclosing expression follows it
+  bool hang = false;  // a `where` predicate: a chain in it hangs its operators (see chain())
 };
 
 // An operand of `parent`. Parentheses go where precedence needs them, where
-// an open-ended `where` or `if` would swallow what follows, and in two
-// places for the reader: `not (a == b)` and `a or (b and c)`.
+// an open-ended `where` or `if` would swallow what follows, and, for the
+// reader, around a comparison under `not` (`not (a == b)`), an `and` under
+// `or` (`a or (b and c)`), a `where` under an operator (`(c where p) == d`)
+// and an `if` in the condition or `then` branch of another.
 Piece operand(const ast::Expr& e, int min_level, bool open_right, const ast::Expr& parent) {
+  const bool operator_parent = parent.kind == K::binary || parent.kind == K::not_ || parent.kind == K::negate;
   bool parens = level(e) < min_level || (!open_right && (e.kind == K::where || e.kind == K::if_)) ||
                 (parent.kind == K::binary && parent.op == B::or_ && e.kind == K::binary && e.op == B::and_) ||
-                (parent.kind == K::not_ && is_comparison(e));
+                (parent.kind == K::not_ && is_comparison(e)) || (operator_parent && e.kind == K::where) ||
+                (parent.kind == K::if_ && e.kind == K::if_ && &e != &parent.args[2]);
   Piece p;
   p.expr = &e;
   p.parens = parens;
   p.open_right = parens || open_right;
+  p.hang = parent.kind == K::where && &e == &parent.args[1];
   return p;
 }
 
@@ -282,13 +289,17 @@ public:
   // `e` starting at column `col`, with `trail` characters to follow it on
   // its last line. `where_indent` is given for the whole expression of a
   // statement: its `where` may then move to a line of its own, so indented.
+  // A chain hangs its operators in front of its operands when it is the
+  // statement's expression (or a `where` predicate).
   Block layout(const ast::Expr& e, std::size_t col, std::size_t trail, bool open_right,
-               std::optional<std::size_t> where_indent = std::nullopt) const {
+               std::optional<std::size_t> where_indent = std::nullopt, bool hang = false) const {
+    hang = hang || where_indent.has_value();
     std::string line = flat(e, open_right);
     if (col + width(line) + trail <= max_width && !comment_between_operands(e, where_indent.has_value()))
       return Block(line, e.span);
-    if (is_logic_chain(e)) return chain(e, col, trail, open_right);
+    if (is_logic_chain(e)) return chain(e, col, trail, open_right, hang);
     if (e.kind == K::where) return where(e, col, trail, open_right, where_indent);
+    if (e.kind == K::if_) return conditional(e, col, trail, open_right);
     auto ps = pieces(e, open_right);
     std::vector<std::size_t> rest(ps.size() + 1, trail);  // what follows each piece if flat
     for (std::size_t i = ps.size(); i-- > 0;) rest[i] = rest[i + 1] + width(flat(ps[i]));
@@ -318,9 +329,9 @@ private:
   }
 
   Block layout(const Piece& p, std::size_t col, std::size_t trail) const {
-    if (!p.parens) return layout(*p.expr, col, trail, p.open_right);
+    if (!p.parens) return layout(*p.expr, col, trail, p.open_right, std::nullopt, p.hang);
     Block b("(");
-    b.add(layout(*p.expr, col + 1, trail + 1, true));
+    b.add(layout(*p.expr, col + 1, trail + 1, true, std::nullopt, false));
     b.add(")");
     return b;
   }
@@ -429,15 +440,17 @@ private:
     return false;
   }
 
-  // One operand per line, the operator in front so that the operands align:
-  //     require a >= 1
-  //          or b
-  Block chain(const ast::Expr& e, std::size_t col, std::size_t trail, bool open_right) const {
+  // One operand per line, the operator in front so that the operands align
+  // (`hang`), or elsewhere (brackets, `if`), the operators under the first
+  // operand:
+  //     require a >= 1            require any(c, .a
+  //          or b                                 and .b)
+  Block chain(const ast::Expr& e, std::size_t col, std::size_t trail, bool open_right, bool hang) const {
     std::vector<Piece> ops;
     chain_operands(e, open_right, ops);
     std::string op = ast::spelling(e.op);
     std::size_t gutter = op.size() + 1;
-    std::size_t indent = col >= gutter ? col - gutter : col;
+    std::size_t indent = hang && col >= gutter ? col - gutter : col;
     Block b;
     for (std::size_t i = 0; i < ops.size(); ++i) {
       std::size_t at_col = col;
@@ -451,8 +464,33 @@ private:
     return b;
   }
 
-  // `C where P` on one line when it fits (P broken as it needs), else, for a
-  // statement's expression, `where P` on a line of its own.
+  // `if` and each `else` at the same column:
+  //     let points = if a then 4
+  //                  else if b then 2
+  //                  else 0
+  Block conditional(const ast::Expr& e, std::size_t col, std::size_t trail, bool open_right) const {
+    Block b;
+    const ast::Expr* branch = &e;
+    std::vector<Piece> ps = pieces(e, open_right);  // if, C, then, A, else, B
+    for (bool first = true;; first = false) {
+      if (!first) b.newline(col);
+      b.add(first ? "if " : "else if ");
+      b.add(layout(ps[1], b.column(col), 6 + width(flat(ps[3]))));
+      b.add(" then ");
+      b.add(layout(ps[3], b.column(col), 0));
+      if (ps[5].parens || ps[5].expr->kind != K::if_) break;
+      branch = ps[5].expr;
+      ps = pieces(*branch, ps[5].open_right);
+    }
+    b.newline(col);
+    b.add("else ");
+    b.add(layout(ps[5], col + 5, trail));
+    return b;
+  }
+
+  // `C where P` on one line (P broken as it needs) or, for a statement's
+  // expression, `where P` on a line of its own: the one of the two that
+  // fits in fewer lines, the second when equal.
   Block where(const ast::Expr& e, std::size_t col, std::size_t trail, bool open_right,
               std::optional<std::size_t> where_indent) const {
     auto ps = pieces(e, open_right);
@@ -462,15 +500,15 @@ private:
     Block same_line = head;
     same_line.add(" where ");
     same_line.add(layout(ps.back(), same_line.column(col), trail));
-    if (where_indent &&
-        (comment_in(e.args[0].span.end, e.args[1].span.begin) || !same_line.fits(col, trail))) {
-      Block own_line = std::move(head);
-      own_line.newline(*where_indent);
-      own_line.add("where ");
-      own_line.add(layout(ps.back(), *where_indent + 6, trail));
-      return own_line;
-    }
-    return same_line;
+    if (!where_indent) return same_line;
+    Block own_line = std::move(head);
+    own_line.newline(*where_indent);
+    own_line.add("where ");
+    own_line.add(layout(ps.back(), *where_indent + 6, trail));
+    if (comment_in(e.args[0].span.end, e.args[1].span.begin)) return own_line;
+    bool fits_same = same_line.fits(col, trail), fits_own = own_line.fits(col, trail);
+    if (fits_same && (!fits_own || same_line.lines().size() < own_line.lines().size())) return same_line;
+    return own_line;
   }
 };
 
@@ -503,11 +541,14 @@ public:
   void ruleset(const ast::Ruleset& rs) {
     Block head(fmt::format("ruleset {} version {}", quoted(rs.name.value), quoted(rs.version.value)), rs.span);
     emit(0, Blank::source, std::move(head));  // blank lines among the comments above it stay
+    // The values align, but for `extends`, which says what the ruleset is
+    // rather than describing it.
     std::size_t pad = 0;
-    for (const auto& h : rs.header) pad = std::max(pad, std::string_view(keyword(h.kind)).size() + 1);
+    for (const auto& h : rs.header)
+      if (h.kind != ast::HeaderClause::Kind::extends) pad = std::max(pad, std::string_view(keyword(h.kind)).size() + 1);
     for (const auto& h : rs.header) {
       std::string kw = keyword(h.kind);
-      kw.resize(pad, ' ');
+      kw.resize(h.kind == ast::HeaderClause::Kind::extends ? kw.size() + 1 : pad, ' ');
       if (h.kind == ast::HeaderClause::Kind::as_of) {
         Block b(kw, at(h.span.begin, h.span.begin + 5));
         b.add(exprs_.layout(*h.expr, 2 + pad, 0, true, 4));
@@ -698,6 +739,15 @@ private:
     for (std::size_t i = 0; i < ind.scores.size(); ++i) order.emplace_back(ind.scores[i].span.begin, Item::score, i);
     for (std::size_t i = 0; i < ind.levels.size(); ++i) order.emplace_back(ind.levels[i].span.begin, Item::level, i);
     std::sort(order.begin(), order.end());
+    // Consecutive levels are a table: their `when` align.
+    std::vector<std::size_t> level_pad(ind.levels.size(), 0);
+    for (std::size_t k = 0; k < order.size();) {
+      std::size_t end = k, pad = 0;
+      for (; end < order.size() && std::get<1>(order[end]) == Item::level; ++end)
+        pad = std::max(pad, width(quoted(ind.levels[std::get<2>(order[end])].name.value)));
+      for (std::size_t x = k; x < end; ++x) level_pad[std::get<2>(order[x])] = pad;
+      k = std::max(end, k + 1);
+    }
     for (const auto& [begin, item, i] : order) {
       switch (item) {
         case Item::cite:
@@ -729,7 +779,9 @@ private:
         }
         case Item::level: {
           const auto& l = ind.levels[i];
-          Block b(fmt::format("level {} when ", quoted(l.name.value)), at(l.span.begin, l.name.span.end));
+          std::string name = quoted(l.name.value);
+          name.resize(name.size() + level_pad[i] - width(name), ' ');
+          Block b(fmt::format("level {} when ", name), at(l.span.begin, l.name.span.end));
           b.add(exprs_.layout(l.when, b.column(in), 0, true, in + 2));
           emit(in, Blank::source, std::move(b));
           break;

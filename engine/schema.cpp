@@ -10,7 +10,7 @@
 
 namespace verdict::engine {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps the schema's property order (templates, messages)
 
 namespace {
 

@@ -2,7 +2,7 @@
 # Installs what Verdict needs to build, from Debian's packages, when missing.
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config tao-pegtl-dev libyaml-cpp-dev libfmt-dev doctest-dev
-          libcli11-dev nlohmann-json3-dev libssl-dev libbenchmark-dev)
+          libcli11-dev nlohmann-json3-dev libssl-dev libbenchmark-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -74,4 +74,10 @@ struct FmtArgs {
 };
 int run_fmt(const FmtArgs& args, bool color);
 
+struct TemplateArgs {
+  std::string ruleset;
+  std::string output;
+};
+int run_template(const TemplateArgs& args, const SearchOptions& search, bool color);
+
 }  // namespace verdict::cli

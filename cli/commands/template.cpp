@@ -1,0 +1,101 @@
+// `verdict template REF`: a blank, commented evidence file for the ruleset's
+// schema. Required keys are written out with a placeholder to replace;
+// optional keys are commented out, each with its description and allowed
+// values, so that the filled-in file validates.
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli/commands/commands.hpp"
+#include "engine/text.hpp"
+
+namespace verdict::cli {
+
+namespace {
+
+using engine::SchemaNode;
+
+std::string placeholder(const SchemaNode& s) {
+  if (s.const_value) return *s.const_value;
+  if (!s.enum_values.empty()) return s.enum_values.front();
+  if (s.format == "date") return "YYYY-MM-DD";
+  if (s.format == "percent") return "0%";
+  if (s.types & engine::t_boolean) return "false";
+  if (s.types & (engine::t_integer | engine::t_number)) return "0";
+  if (s.types & engine::t_array) return "[]";
+  if (s.types & engine::t_object) return "{}";
+  return "\"\"";
+}
+
+std::string describe(const SchemaNode& s) {
+  std::string d = s.description.empty() ? s.title : s.description;
+  if (!s.enum_values.empty()) d += (d.empty() ? "" : " ") + fmt::format("One of: {}.", join(s.enum_values, ", "));
+  if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
+  if (s.types & engine::t_null) d += " May be null.";
+  return d;
+}
+
+void emit(std::string& out, const SchemaNode& node, int indent, bool commented, int depth) {
+  if (depth > 12) return;
+  for (const auto& [key, child] : node.properties) {
+    bool required = std::find(node.required.begin(), node.required.end(), key) != node.required.end();
+    bool off = commented || !required;
+    std::string pad(static_cast<std::size_t>(indent), ' ');
+    std::string hash = off ? "# " : "";
+    auto d = describe(*child);
+    if (!d.empty()) out += fmt::format("{}# {}{}\n", pad, required ? "(required) " : "", d);
+    bool is_object = (child->types & engine::t_object) && !child->properties.empty();
+    bool is_list = (child->types & engine::t_array) && child->items;
+    if (is_object) {
+      out += fmt::format("{}{}{}:\n", pad, hash, key);
+      emit(out, *child, indent + 2, off, depth + 1);
+    } else if (is_list && !child->items->properties.empty()) {
+      out += fmt::format("{}{}{}:\n", pad, hash, key);
+      // One example entry, commented, to copy for each item.
+      std::string item;
+      emit(item, *child->items, 0, true, depth + 1);
+      bool first = true;
+      for (std::size_t pos = 0; pos < item.size();) {
+        auto nl = item.find('\n', pos);
+        std::string line = item.substr(pos, nl - pos);
+        pos = nl == std::string::npos ? item.size() : nl + 1;
+        if (line.rfind("# ", 0) == 0 && line.find(':') != std::string::npos && line.rfind("# (", 0) != 0 && line.find("One of") == std::string::npos &&
+            first && line.substr(2, 1) != " ") {
+          out += fmt::format("{}#   - {}\n", pad, line.substr(2));
+          first = false;
+        } else {
+          out += fmt::format("{}#     {}\n", pad, line.rfind("# ", 0) == 0 ? line.substr(2) : line);
+        }
+      }
+    } else if (child->types == 0 && child->additional) {
+      out += fmt::format("{}{}{}: {{}}\n", pad, hash, key);
+    } else {
+      out += fmt::format("{}{}{}: {}\n", pad, hash, key, placeholder(*child));
+    }
+  }
+}
+
+}  // namespace
+
+int run_template(const TemplateArgs& args, const SearchOptions& search, bool color) {
+  LoadedRuleset r = load_ruleset(args.ruleset, search, color);
+  const auto& schema = *r.schema;
+  std::string schema_path = schema.path();
+  std::error_code ec;
+  auto base = args.output.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(args.output, ec).parent_path();
+  auto rel = std::filesystem::relative(std::filesystem::absolute(schema_path, ec), base, ec);
+  if (!ec && !rel.empty()) schema_path = rel.string();
+  std::string out = fmt::format("# yaml-language-server: $schema={}\n", schema_path);
+  out += fmt::format("# Evidence for {}@{}: {}\n", r.info.name, r.info.version, r.info.title);
+  out += "# Fill in the required keys; uncomment and fill the others you can report.\n";
+  out += "# A key left out is 'not reported': the indicators that need it are unknown.\n";
+  out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
+                     r.info.version);
+  emit(out, schema.root(), 0, false, 0);
+  if (args.output.empty()) fmt::print("{}", out);
+  else write_file_atomically(args.output, out);
+  return Exit::ok;
+}
+
+}  // namespace verdict::cli
