@@ -14,6 +14,8 @@
 #include "dsl/printer.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -827,6 +829,7 @@ private:
         rows_[i].first = rows_[i].last = i > 0 ? rows_[i - 1].last : 0;
       }
     }
+    if (std::getenv("FMT_DEBUG")) for (auto& r : rows_) fprintf(stderr, "%u %u [%s]\n", r.first, r.last, r.text.c_str());
     const std::size_t end = 2 * rows_.size();  // place 2i: before row i, 2i+1: at its end
     std::size_t cursor = 0;
     for (const auto& c : comments_) {
