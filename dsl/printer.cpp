@@ -14,8 +14,6 @@
 #include "dsl/printer.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -159,7 +157,7 @@ struct Line {
   std::uint32_t last = no_offset;
 
   void touch(Span s) {
-    if (s.begin == no_offset) return;
+    if (s.begin == no_offset || s.begin >= s.end) return;
     first = std::min(first, s.begin);
     last = last == no_offset ? s.end : std::max(last, s.end);
   }
@@ -498,7 +496,7 @@ private:
     auto ps = pieces(e, open_right);
     std::string binding = e.binding.empty() ? "" : " as " + e.binding;
     Block head = layout(ps.front(), col, width(binding) + 6);
-    head.add(binding, e.binding_span);
+    if (!binding.empty()) head.add(binding, e.binding_span);
     Block same_line = head;
     same_line.add(" where ");
     same_line.add(layout(ps.back(), same_line.column(col), trail));
@@ -753,10 +751,10 @@ private:
     for (const auto& [begin, item, i] : order) {
       switch (item) {
         case Item::cite:
-          emit(in, Blank::source, Block("cite " + quoted(ind.cites[i].value), ind.cites[i].span));
+          emit(in, Blank::source, Block("cite " + quoted(ind.cites[i].value), keyword_before(ind.cites[i].span, "cite")));
           break;
         case Item::note:
-          emit(in, Blank::source, Block("note " + quoted(ind.notes[i].value), ind.notes[i].span));
+          emit(in, Blank::source, Block("note " + quoted(ind.notes[i].value), keyword_before(ind.notes[i].span, "note")));
           break;
         case Item::let: let(ind.lets[i], in, Blank::source); break;
         case Item::require: {
@@ -765,7 +763,7 @@ private:
           b.add(exprs_.layout(r.condition, in + 8, 0, true, in + 2));
           if (r.message) {
             b.newline(in + 2);
-            b.add("else " + message(*r.message), r.message->span);
+            b.add("else " + message(*r.message), keyword_before(r.message->span, "else"));
           }
           emit(in, Blank::source, std::move(b));
           break;
@@ -804,6 +802,13 @@ private:
     return out + "\"";
   }
 
+  // `s` from the keyword written before it (the tree does not keep where
+  // `cite`, `note` or `else` are), so that comments between them stay after.
+  Span keyword_before(Span s, std::string_view keyword) const {
+    auto at_keyword = text_.rfind(keyword, s.begin);
+    return at_keyword == std::string::npos ? s : at(static_cast<std::uint32_t>(at_keyword), s.end);
+  }
+
   std::string_view source(Span s) const { return std::string_view(text_).substr(s.begin, s.end - s.begin); }
 
   bool blank_line_between(std::uint32_t from, std::uint32_t to) const {
@@ -829,7 +834,6 @@ private:
         rows_[i].first = rows_[i].last = i > 0 ? rows_[i - 1].last : 0;
       }
     }
-    if (std::getenv("FMT_DEBUG")) for (auto& r : rows_) fprintf(stderr, "%u %u [%s]\n", r.first, r.last, r.text.c_str());
     const std::size_t end = 2 * rows_.size();  // place 2i: before row i, 2i+1: at its end
     std::size_t cursor = 0;
     for (const auto& c : comments_) {
