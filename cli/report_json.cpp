@@ -40,6 +40,7 @@ ojson indicator_json(const engine::IndicatorResult& r) {
     ojson cj;
     cj["source"] = c.source;
     cj["line"] = c.line;
+    if (!c.file.empty()) cj["file"] = c.file;
     cj["result"] = c.result ? ojson(*c.result) : ojson(nullptr);
     cj["message"] = c.message ? ojson(*c.message) : ojson(nullptr);
     if (c.gap) cj["gap"] = *c.gap;

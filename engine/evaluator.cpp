@@ -529,6 +529,8 @@ EvaluationResult Evaluator::run() {
       CheckResult c;
       c.source = check.source;
       c.line = check.line;
+      if (check.expr.span.file != 0)
+        if (const auto& src = program_.source_of(check.expr.span)) c.file = src->name();
       missing_ = &c.missing;
       Value v = eval(check.expr);
       if (v.kind() == Value::Kind::boolean) c.result = v.as_bool();

@@ -18,6 +18,7 @@ const char* to_string(Verdict v);
 struct CheckResult {
   std::string source;
   std::uint32_t line = 0;
+  std::string file;  // the ruleset file the require is written in, when it is inherited from a base
   std::optional<bool> result;
   std::optional<std::string> message;  // the rendered `else` message, on failure
   std::vector<std::string> missing;    // absent evidence paths met while evaluating it

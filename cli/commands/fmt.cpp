@@ -93,12 +93,12 @@ std::string unified_diff(const std::string& path, const std::string& before, con
       if (i < n && j < m && a[prefix + i] == b[prefix + j]) {
         ops.push_back(' ');
         ++i, ++j;
-      } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
+      } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
+        ops.push_back('-');  // removals first, as diff(1) shows them
+        ++i;
+      } else {
         ops.push_back('+');
         ++j;
-      } else {
-        ops.push_back('-');
-        ++i;
       }
     }
   } else {
