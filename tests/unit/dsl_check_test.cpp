@@ -5,6 +5,8 @@
 // .expected files, then review them.
 #include <doctest/doctest.h>
 
+#include "tests/unit/golden.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,34 +60,8 @@ std::vector<Diagnostic> check_errors(const std::string& text) {
 }  // namespace
 
 TEST_CASE("dsl check: every case in tests/dsl/check renders as expected") {
-  const fs::path dir = fs::path(VERDICT_TEST_DIR) / "dsl" / "check";
-  REQUIRE(fs::is_directory(dir));
-  const bool update = std::getenv("VERDICT_UPDATE_EXPECTED") != nullptr;
-  std::set<std::string> rules, expected;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    auto ext = entry.path().extension().string();
-    auto stem = entry.path().stem().string();
-    if (ext == ".rules") rules.insert(stem);
-    else if (ext == ".expected") expected.insert(stem);
-    else FAIL_CHECK("unexpected file in tests/dsl/check: " << entry.path().filename().string());
-  }
-  CHECK(rules.size() >= 25);
-  for (const auto& name : expected)
-    CHECK_MESSAGE(rules.count(name), name << ".expected has no " << name << ".rules");
-  for (const auto& name : rules) {
-    CAPTURE(name);
-    auto actual = diagnose(name + ".rules", read_text(dir / (name + ".rules")));
-    auto expected_path = dir / (name + ".expected");
-    if (update) {
-      std::ofstream(expected_path, std::ios::binary) << actual;
-      continue;
-    }
-    if (!fs::exists(expected_path)) {
-      FAIL_CHECK(name << ".rules has no " << name << ".expected; it would be:\n" << actual);
-      continue;
-    }
-    CHECK(actual == read_text(expected_path));
-  }
+  verdict::testing::run_golden_folder(fs::path(VERDICT_TEST_DIR) / "dsl" / "check", ".rules", 25,
+                                      [](const std::string& name, const std::string& text) { return diagnose(name, text); });
 }
 
 TEST_CASE("dsl check: every shipped ruleset checks clean against the schema it names") {
