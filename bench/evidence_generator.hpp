@@ -29,7 +29,7 @@ inline std::string generate_evidence(int participants, std::uint32_t seed = 1) {
   y += fmt::format("organisation: {{name: Generated cluster {}, country: DE, sector: automotive}}\n", seed);
   y += "assessment: {date: 2026-06-30, kind: self}\n";
   y += "management:\n  started: 2016-01-15\n  team:\n    - {name: A. Manager, fte: 1.0, education: master}\n";
-  y += "participants:\n";
+  y += participants > 0 ? "participants:\n" : "participants: []\n";
   for (int i = 0; i < participants; ++i) {
     const char* kind = kinds[next(8)];
     bool committed = next(10) < 8;
@@ -42,8 +42,9 @@ inline std::string generate_evidence(int participants, std::uint32_t seed = 1) {
         y += fmt::format("      - {{date: 2026-{:02}-{:02}, kind: {}}}\n", 1 + next(12), 1 + next(28), contact_kinds[next(3)]);
     }
   }
-  y += "cooperation:\n";
-  int activities = participants / 5 + 1;
+  // Activities list participant ids, so there are none without participants.
+  y += participants > 0 ? "cooperation:\n" : "cooperation: []\n";
+  int activities = participants > 0 ? participants / 5 + 1 : 0;
   static const char* coop_kinds[] = {"project", "working_group", "trade_fair", "delegation_visit", "seminar", "workshop"};
   for (int a = 0; a < activities; ++a) {
     y += fmt::format("  - title: Activity {}\n    kind: {}\n    date: 2026-{:02}-{:02}\n    effort_days: {}\n    participants: [",
