@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -162,6 +163,16 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   buf.push_back('\0');
   int fd = ::mkstemp(buf.data());
   if (fd < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  // mkstemp makes the file private (0600): keep the mode of the file being
+  // replaced, or give a new file the usual mode under the umask.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    ::fchmod(fd, st.st_mode & 07777);
+  } else {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+  }
   std::size_t done = 0;
   while (done < content.size()) {
     auto n = ::write(fd, content.data() + done, content.size() - done);

@@ -198,10 +198,7 @@ int run_fmt(const FmtArgs& args, bool color) {
       }
     } else if (args.write) {
       if (changed) {
-        std::error_code ec;
-        auto perms = fs::status(path, ec).permissions();
-        write_file_atomically(path, formatted);
-        if (!ec) fs::permissions(path, perms, ec);  // the temporary file was created 0600
+        write_file_atomically(path, formatted);  // keeps the file's mode
         fmt::print("formatted {}\n", path);
       }
     } else {
