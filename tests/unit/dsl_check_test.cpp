@@ -23,13 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 const engine::Schema& ecei_schema() {
   static const auto schema = engine::Schema::load(VERDICT_TEST_DIR "/../schemas/ecei-evidence-1.schema.json");
   return *schema;

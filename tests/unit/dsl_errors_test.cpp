@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Everything a ruleset author would see for `text`: the errors, or the warnings.
 std::string diagnose(const std::string& name, std::string text) {
   auto src = std::make_shared<const Source>(name, std::move(text));
