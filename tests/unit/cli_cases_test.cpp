@@ -56,9 +56,16 @@ TEST_CASE("CLI cases in tests/cli") {
         fs::create_directories(target.parent_path());
         std::ofstream(target, std::ios::binary) << f.second.as<std::string>();
       }
+    // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random bytes).
+    if (c["shell"]) {
+      std::string prep = "cd " + quote(tmp.string()) + " && " + replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string());
+      REQUIRE_MESSAGE(std::system(prep.c_str()) == 0, file.filename().string(), ": shell set-up failed: ", prep);
+    }
     std::string cmd = "cd " + quote(root.string()) + " && ";
     if (c["env"])
       for (const auto& e : c["env"]) cmd += e.first.as<std::string>() + "=" + quote(replace_all(e.second.as<std::string>(), "{tmp}", tmp.string())) + " ";
+    // `timeout: N` bounds the run: a hang shows as exit 124, not as a stuck suite.
+    if (c["timeout"]) cmd += "timeout " + std::to_string(c["timeout"].as<int>()) + " ";
     cmd += quote(VERDICT_BINARY);
     for (const auto& a : c["args"]) cmd += " " + quote(replace_all(a.as<std::string>(), "{tmp}", tmp.string()));
     cmd += " </dev/null >" + quote((tmp / "stdout").string()) + " 2>" + quote((tmp / "stderr").string());
