@@ -33,6 +33,10 @@ std::string render_markdown(const RulesetInfo& ruleset, const std::vector<FileOu
 /// One self-contained HTML page (inline CSS and SVG, no network), printable on A4.
 std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
 
+/// Escapes text for HTML and XML (control characters other than tab and
+/// newlines become spaces, which XML 1.0 cannot carry).
+std::string escape_markup(const std::string& text);
+
 /// The result with groups and indicators in natural id order (1.1.0 < 1.2 <
 /// 2.1 < 2.2.1 …), as people read a catalogue; JSON keeps declaration order.
 engine::EvaluationResult display_order(const engine::EvaluationResult& r);

@@ -13,21 +13,7 @@ namespace verdict::cli {
 
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return escape_markup(s); }
 
 const char* css_class(engine::Verdict v) {
   return v == engine::Verdict::pass ? "pass" : v == engine::Verdict::fail ? "fail" : "unknown";
@@ -221,6 +207,24 @@ void render_file(std::string& out, const FileOutcome& f) {
 }
 
 }  // namespace
+
+std::string escape_markup(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += ' ';
+        else out += c;
+    }
+  }
+  return out;
+}
 
 std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files) {
   std::string title = files.size() == 1 ? files.front().evidence : fmt::format("{} files", files.size());

@@ -89,22 +89,7 @@ Totals totals(const std::vector<TestFileResult>& results) {
   }
   return t;
 }
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += ' ';
-        else out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(const std::string& s) { return escape_markup(s); }
 }  // namespace
 
 std::string render_tests_text(const std::vector<TestFileResult>& results, const std::vector<CoverageGap>& gaps, bool color) {

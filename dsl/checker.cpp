@@ -30,23 +30,6 @@ using K = Type::Kind;
 // Expressions quoted in messages are cut to this many characters.
 constexpr std::size_t kQuoteLimit = 40;
 
-const char* op_text(Op op) {
-  switch (op) {
-    case Op::eq: return "==";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::in: return "in";
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    default: return "?";
-  }
-}
-
 bool orderable(const Type& t) {
   return t.is(K::number) || t.is(K::date) || t.is(K::string) || t.is_open();
 }
@@ -550,7 +533,7 @@ private:
       else if (t->is(K::list) && short_text(*x)) hint = fmt::format("; compare its size, e.g. count({})", text_of(x->span));
       else if (t->is(K::duration)) hint = "; compare dates moved by it instead, e.g. … <= as_of - 2 years";
       else if (t->is(K::record)) hint = "; compare one of its fields";
-      error(x->span, fmt::format("'{}' orders numbers, dates and strings, but {} is {}{}", op_text(e.op), quote(*x),
+      error(x->span, fmt::format("'{}' orders numbers, dates and strings, but {} is {}{}", op_symbol(e.op), quote(*x),
                                  describe(*t), hint));
       return Type::of(K::boolean);
     }
@@ -609,8 +592,8 @@ private:
                        : e.op == Op::sub ? "subtracts numbers, durations, a duration from a date, or a date from a date"
                        : e.op == Op::mul ? "multiplies numbers"
                                          : "divides numbers";
-    error(e.span, fmt::format("cannot apply '{}' to {} ({}) and {} ({}); '{}' {}", op_text(e.op), quote(e.args[0]),
-                              describe(a), quote(e.args[1]), describe(b), op_text(e.op), does));
+    error(e.span, fmt::format("cannot apply '{}' to {} ({}) and {} ({}); '{}' {}", op_symbol(e.op), quote(e.args[0]),
+                              describe(a), quote(e.args[1]), describe(b), op_symbol(e.op), does));
     return Type::of(K::any);
   }
 

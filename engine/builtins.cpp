@@ -10,22 +10,6 @@ namespace {
 
 using K = Value::Kind;
 
-const char* op_text(Op op) {
-  switch (op) {
-    case Op::eq: return "==";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::in: return "in";
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    default: return "?";
-  }
-}
 
 // -1, 0, 1 for two known, non-null values of one orderable kind.
 int compare(Context& ctx, const Expr& at, const Value& a, const Value& b) {
@@ -56,7 +40,7 @@ bool equal(Context& ctx, const Expr& at, const Value& a, const Value& b) {
 Value arithmetic(Context& ctx, const Expr& e, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
   auto overflow = [&](std::optional<Number> n) {
-    if (!n) ctx.fail(e, fmt::format("number overflow in '{}'", op_text(e.op)));
+    if (!n) ctx.fail(e, fmt::format("number overflow in '{}'", op_symbol(e.op)));
     return Value::number(*n);
   };
   if (a.kind() == K::number && b.kind() == K::number) {
@@ -81,10 +65,27 @@ Value arithmetic(Context& ctx, const Expr& e, const Value& a, const Value& b) {
     return Value::duration({a.as_duration().months + s * b.as_duration().months,
                             a.as_duration().days + s * b.as_duration().days});
   }
-  ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_text(e.op), kind_name(a.kind()), kind_name(b.kind())));
+  ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_symbol(e.op), kind_name(a.kind()), kind_name(b.kind())));
 }
 
 }  // namespace
+
+const char* op_symbol(Op op) {
+  switch (op) {
+    case Op::eq: return "==";
+    case Op::ne: return "!=";
+    case Op::lt: return "<";
+    case Op::le: return "<=";
+    case Op::gt: return ">";
+    case Op::ge: return ">=";
+    case Op::in: return "in";
+    case Op::add: return "+";
+    case Op::sub: return "-";
+    case Op::mul: return "*";
+    case Op::div: return "/";
+    default: return "?";
+  }
+}
 
 std::string value_key(const Value& v) {
   std::string key(1, static_cast<char>('0' + static_cast<int>(v.kind())));

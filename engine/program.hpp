@@ -38,6 +38,9 @@ enum class Op : std::uint8_t {
   verdict_of,   // outcome scope: verdict of indicator `name` as a string
 };
 
+/// The symbol of a comparison, `in` or arithmetic operator, for messages ("?" otherwise).
+const char* op_symbol(Op op);
+
 /// Builtin functions. For those taking a collection and an expression
 /// (share_where, any, all, sum, min, max, distinct), args[1] is evaluated once
 /// per element with the element pushed.

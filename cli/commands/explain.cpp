@@ -91,6 +91,43 @@ std::string power_assert(const std::string& condition, std::vector<Node> nodes, 
   return out;
 }
 
+// What drawing an expression read: params, lets and evidence origins.
+struct Reads {
+  std::set<std::uint32_t> params, lets;
+  std::vector<std::string> origins;
+};
+
+// Draws `root` (source text `text`) with the traced value of every
+// sub-expression: power-assert style when it is on one line, otherwise as a
+// list of sub-expressions and their values.
+std::string draw(const Expr& root, const std::string& text, const std::map<const Expr*, const engine::TraceEntry*>& value_of,
+                 Reads& reads) {
+  const std::string source = text.substr(root.span.begin, root.span.end - root.span.begin);
+  const bool one_line = source.find('\n') == std::string::npos;
+  std::vector<Node> nodes;
+  std::vector<std::pair<std::string, std::string>> listed;
+  for (const auto& [expr, entry] : value_of) {
+    if (!inside(expr->span, root.span)) continue;
+    if (expr->op == Op::param) reads.params.insert(expr->index);
+    if (expr->op == Op::let) reads.lets.insert(expr->index);
+    if (!entry->origin.empty() && std::find(reads.origins.begin(), reads.origins.end(), entry->origin) == reads.origins.end())
+      reads.origins.push_back(entry->origin);
+    if (expr->op == Op::constant) continue;
+    auto col = anchor(*expr, text);
+    if (col < root.span.begin || col >= root.span.end) continue;
+    if (one_line)
+      nodes.push_back({col - root.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
+    else
+      listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
+  }
+  if (one_line) return power_assert(source, nodes, "    ");
+  std::string out = "    " + source + "\n";
+  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [t, v] : listed)
+    if (t != source) out += fmt::format("      {}  =  {}\n", t, v);
+  return out;
+}
+
 }  // namespace
 
 int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color) {
@@ -141,8 +178,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   out += fmt::format("ruleset {}@{}, evidence {}, as of {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
                      engine::to_string(result.as_of));
   for (const auto& c : ind->cites) out += fmt::format("cites: {}\n", c);
-  std::set<std::uint32_t> params_used, lets_used;
-  std::vector<std::string> origins;
+  Reads reads;  // everything the requires and their lets read
   for (std::size_t k = 0; k < ind->checks.size(); ++k) {
     const auto& check = ind->checks[k];
     const auto& cr = r->checks[k];
@@ -150,38 +186,15 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     std::string text = src ? src->text() : std::string();
     out += fmt::format("\n{} require (line {}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", check.line,
                        cr.result ? (*cr.result ? "true" : "false") : "unknown");
-    std::vector<Node> nodes;
-    std::vector<std::pair<std::string, std::string>> listed;  // multi-line conditions
-    bool one_line = check.source.find('\n') == std::string::npos;
-    for (const auto& [expr, entry] : value_of) {
-      if (!inside(expr->span, check.expr.span)) continue;
-      if (expr->op == Op::param) params_used.insert(expr->index);
-      if (expr->op == Op::let) lets_used.insert(expr->index);
-      if (!entry->origin.empty() && std::find(origins.begin(), origins.end(), entry->origin) == origins.end())
-        origins.push_back(entry->origin);
-      if (expr->op == Op::constant) continue;
-      auto col = anchor(*expr, text);
-      if (col < check.expr.span.begin || col >= check.expr.span.end) continue;
-      if (one_line)
-        nodes.push_back({col - check.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
-      else
-        listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
-    }
-    if (one_line) {
-      out += power_assert(check.source, nodes, "    ");
-    } else {
-      out += "    " + check.source + "\n";
-      std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-      for (const auto& [t, v] : listed) out += fmt::format("      {}  =  {}\n", t, v);
-    }
+    out += draw(check.expr, text, value_of, reads);
     if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
     if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
   }
   // The lets the requires read, and the lets those read, each drawn the same way.
-  if (!lets_used.empty()) {
+  if (!reads.lets.empty()) {
     out += "\nlets:\n";
-    std::vector<std::uint32_t> queue(lets_used.begin(), lets_used.end());
+    std::vector<std::uint32_t> queue(reads.lets.begin(), reads.lets.end());
     std::set<std::uint32_t> shown;
     while (!queue.empty()) {
       auto i = queue.front();
@@ -190,47 +203,29 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       const auto& let = ruleset.program.lets[i];
       const auto& src = ruleset.program.source_of(let.expr.span);
       std::string text = src ? src->text() : std::string();
-      std::string def = text.substr(let.expr.span.begin, let.expr.span.end - let.expr.span.begin);
       out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_col(let.span.begin).line : 0);
-      std::vector<Node> nodes;
-      bool one_line = def.find('\n') == std::string::npos;
-      std::vector<std::pair<std::string, std::string>> listed;
-      for (const auto& [expr, entry] : value_of) {
-        if (!inside(expr->span, let.expr.span)) continue;
-        if (expr->op == Op::param) params_used.insert(expr->index);
-        if (expr->op == Op::let && !shown.count(expr->index)) queue.push_back(expr->index);
-        if (!entry->origin.empty() && std::find(origins.begin(), origins.end(), entry->origin) == origins.end())
-          origins.push_back(entry->origin);
-        if (expr->op == Op::constant) continue;
-        auto col = anchor(*expr, text);
-        if (col < let.expr.span.begin || col >= let.expr.span.end) continue;
-        if (one_line)
-          nodes.push_back({col - let.expr.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
-        else
-          listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
-      }
+      Reads read;
+      std::string drawn = draw(let.expr, text, value_of, read);
+      reads.params.insert(read.params.begin(), read.params.end());
+      for (auto l : read.lets)
+        if (!shown.count(l)) queue.push_back(l);
+      for (auto& o : read.origins)
+        if (std::find(reads.origins.begin(), reads.origins.end(), o) == reads.origins.end()) reads.origins.push_back(o);
       // Lets and params read inside collection operations are not traced
       // per element, but they are still part of the explanation.
       std::function<void(const Expr&)> walk = [&](const Expr& e) {
         if (e.op == Op::let && !shown.count(e.index)) queue.push_back(e.index);
-        if (e.op == Op::param) params_used.insert(e.index);
+        if (e.op == Op::param) reads.params.insert(e.index);
         for (const auto& a : e.args) walk(a);
       };
       walk(let.expr);
-      if (one_line) {
-        out += power_assert(def, nodes, "    ");
-      } else {
-        out += "    " + def + "\n";
-        std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-        for (const auto& [t, v] : listed)
-          if (t != def) out += fmt::format("      {}  =  {}\n", t, v);
-      }
+      out += drawn;
       if (auto it = value_of.find(&let.expr); it != value_of.end()) out += fmt::format("    = {}\n", show(it->second->value));
     }
   }
-  if (!params_used.empty()) {
+  if (!reads.params.empty()) {
     out += "\nparams:\n";
-    for (auto i : params_used) {
+    for (auto i : reads.params) {
       const auto& p = ruleset.program.params[i];
       const auto& chosen = engine::param_value(p, result.as_of);
       out += fmt::format("  {} = {}", p.name, chosen.kind() == engine::Value::Kind::list ? engine::to_display(chosen) : show(chosen));
@@ -244,9 +239,9 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       out += "\n";
     }
   }
-  if (!origins.empty()) {
+  if (!reads.origins.empty()) {
     out += "\nevidence read:\n";
-    for (const auto& o : origins) out += fmt::format("  {}\n", o);
+    for (const auto& o : reads.origins) out += fmt::format("  {}\n", o);
   }
   fmt::print("{}", out);
   return r->verdict == engine::Verdict::pass ? Exit::ok : r->verdict == engine::Verdict::fail ? Exit::failed : Exit::undecided;
