@@ -87,12 +87,21 @@ const char* op_symbol(Op op) {
   }
 }
 
-std::string value_key(const Value& v) {
-  std::string key(1, static_cast<char>('0' + static_cast<int>(v.kind())));
-  if (v.kind() == K::number) key += fmt::format("{}/{}", v.as_number().num(), v.as_number().den());
-  else if (v.kind() == K::record) key += fmt::format("{}", static_cast<const void*>(&v.as_record()));
-  else key += to_display(v);
-  return key;
+std::size_t ValueHash::operator()(const Value& v) const noexcept {
+  auto mix = [](std::size_t h, std::size_t x) { return h ^ (x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); };
+  std::size_t h = static_cast<std::size_t>(v.kind());
+  switch (v.kind()) {
+    case K::boolean: return mix(h, v.as_bool());
+    case K::number: return mix(mix(h, std::hash<std::int64_t>{}(v.as_number().num())), std::hash<std::int64_t>{}(v.as_number().den()));
+    case K::date: return mix(h, std::hash<std::int64_t>{}(v.as_date().days));
+    case K::duration: return mix(mix(h, std::hash<std::int64_t>{}(v.as_duration().months)), std::hash<std::int64_t>{}(v.as_duration().days));
+    case K::string: return mix(h, std::hash<std::string_view>{}(v.as_string()));
+    case K::list:
+      for (const auto& item : v.as_list().items) h = mix(h, (*this)(item));
+      return h;
+    case K::record: return mix(h, std::hash<const void*>{}(&v.as_record()));
+    default: return h;
+  }
 }
 
 namespace {
@@ -141,7 +150,7 @@ Value apply_binary(Context& ctx, const Expr& e, const Value& a, const Value& b) 
     // Long lists of known values of one kind are looked up in a hash set.
     if (b.as_list().items.size() > 16 && !a.is_null())
       if (const auto* index = ctx.membership_index(b.as_list()))
-        if (index->kind == a.kind()) return Value::boolean(index->keys.count(value_key(a)) > 0);
+        if (index->kind == a.kind()) return Value::boolean(index->keys.count(a) > 0);
     bool unknown = false;
     for (const auto& item : b.as_list().items) {
       if (item.is_unknown()) { unknown = true; continue; }
@@ -180,37 +189,47 @@ Value call_builtin(Context& ctx, const Expr& e) {
   const char* name = fn_name(e.fn);
   switch (e.fn) {
     case Builtin::count: {
-      Value c = ctx.eval(e.args[0]);
-      if (!c.is_known()) return c;
-      return Value::number(Number(static_cast<std::int64_t>(list_arg(ctx, e.args[0], c, name)->items.size())));
+      Value held;
+      Items c = ctx.items(e.args[0], held);
+      if (!c.is_list()) {
+        if (!c.value->is_known()) return *c.value;
+        list_arg(ctx, e.args[0], *c.value, name);
+      }
+      return Value::number(Number(static_cast<std::int64_t>(c.size())));
     }
     case Builtin::share: {
-      Value part = ctx.eval(e.args[0]);
-      Value whole = ctx.eval(e.args[1]);
+      Value part_held, whole_held;
+      const Value& part = ctx.ref(e.args[0], part_held);
+      const Value& whole = ctx.ref(e.args[1], whole_held);
       if (!part.is_known()) return part;
       if (!whole.is_known()) return whole;
       return share_of(ctx, e, list_arg(ctx, e.args[0], part, name)->items.size(),
                       list_arg(ctx, e.args[1], whole, name)->items.size());
     }
     case Builtin::known: {
-      Value v = ctx.eval(e.args[0]);
+      Value held;
+      const Value& v = ctx.ref(e.args[0], held);
       if (v.is_error()) return v;
       return Value::boolean(!v.is_unknown());
     }
     case Builtin::between: {
-      Value x = ctx.eval(e.args[0]);
-      Value lo = ctx.eval(e.args[1]);
-      Value hi = ctx.eval(e.args[2]);
+      Value x_held, lo_held, hi_held;
+      const Value& x = ctx.ref(e.args[0], x_held);
+      const Value& lo = ctx.ref(e.args[1], lo_held);
+      const Value& hi = ctx.ref(e.args[2], hi_held);
       for (const Value* v : {&x, &lo, &hi})
         if (v->is_error()) return *v;
-      // Kleene and of lo <= x and x <= hi.
-      Expr le;
-      le.op = Op::le;
-      le.span = e.span;
-      Value a = apply_binary(ctx, le, lo, x);
-      Value b = apply_binary(ctx, le, x, hi);
-      if ((a.kind() == K::boolean && !a.as_bool()) || (b.kind() == K::boolean && !b.as_bool())) return Value::boolean(false);
-      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      // Kleene and of lo <= x and x <= hi (unknown operands make unknown;
+      // ordering with null is false).
+      auto at_most = [&](const Value& a, const Value& b) -> std::optional<bool> {
+        if (a.is_unknown() || b.is_unknown()) return std::nullopt;
+        if (a.is_null() || b.is_null()) return false;
+        return compare(ctx, e, a, b) <= 0;
+      };
+      auto a = at_most(lo, x);
+      auto b = at_most(x, hi);
+      if (a == false || b == false) return Value::boolean(false);
+      if (!a || !b) return Value::unknown();
       return Value::boolean(true);
     }
     case Builtin::latest:
@@ -218,7 +237,8 @@ Value call_builtin(Context& ctx, const Expr& e) {
       std::optional<Date> best;
       bool unknown = false;
       for (const auto& arg : e.args) {
-        Value v = ctx.eval(arg);
+        Value held;
+        const Value& v = ctx.ref(arg, held);
         if (v.is_error()) return v;
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.is_null()) continue;
@@ -232,9 +252,13 @@ Value call_builtin(Context& ctx, const Expr& e) {
   }
 
   // Collection operations whose second argument is evaluated per element.
-  Value c = ctx.eval(e.args[0]);
-  if (!c.is_known()) return c;
-  const List* list = list_arg(ctx, e.args[0], c, name);
+  Value held;
+  const Items list = ctx.items(e.args[0], held);
+  if (!list.is_list()) {
+    if (!list.value->is_known()) return *list.value;
+    list_arg(ctx, e.args[0], *list.value, name);
+  }
+  const std::size_t n = list.size();
   const Expr& per = e.args[1];
   bool unknown = false;
   switch (e.fn) {
@@ -243,9 +267,10 @@ Value call_builtin(Context& ctx, const Expr& e) {
     case Builtin::share_where: {
       const bool is_any = e.fn == Builtin::any;
       std::size_t matches = 0;
-      for (const auto& item : list->items) {
-        ctx.push_element(item);
-        Value v = ctx.eval(per);
+      for (std::size_t k = 0; k < n; ++k) {
+        ctx.push_element(list[k]);
+        Value v_held;
+        const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", name, kind_name(v.kind())));
@@ -255,14 +280,15 @@ Value call_builtin(Context& ctx, const Expr& e) {
         if (e.fn == Builtin::all && !v.as_bool()) return Value::boolean(false);
       }
       if (unknown) return Value::unknown();
-      if (e.fn == Builtin::share_where) return share_of(ctx, e, matches, list->items.size());
+      if (e.fn == Builtin::share_where) return share_of(ctx, e, matches, n);
       return Value::boolean(!is_any);
     }
     case Builtin::sum: {
       Number total;
-      for (const auto& item : list->items) {
-        ctx.push_element(item);
-        Value v = ctx.eval(per);
+      for (std::size_t k = 0; k < n; ++k) {
+        ctx.push_element(list[k]);
+        Value v_held;
+        const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::number) ctx.fail(per, fmt::format("sum() needs numbers, got {} ({})", kind_name(v.kind()), to_display(v)));
@@ -275,9 +301,10 @@ Value call_builtin(Context& ctx, const Expr& e) {
     case Builtin::min:
     case Builtin::max: {
       Value best = Value::null();
-      for (const auto& item : list->items) {
-        ctx.push_element(item);
-        Value v = ctx.eval(per);
+      for (std::size_t k = 0; k < n; ++k) {
+        ctx.push_element(list[k]);
+        Value v_held;
+        const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.is_null()) continue;
@@ -289,13 +316,14 @@ Value call_builtin(Context& ctx, const Expr& e) {
     }
     case Builtin::distinct: {
       auto out = std::make_shared<List>();
-      std::unordered_set<std::string> seen;
-      for (const auto& item : list->items) {
-        ctx.push_element(item);
-        Value v = ctx.eval(per);
+      ValueSet seen;
+      for (std::size_t k = 0; k < n; ++k) {
+        ctx.push_element(list[k]);
+        Value v_held;
+        const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
-        if (seen.insert(value_key(v)).second) out->items.push_back(v);
+        if (seen.insert(v).second) out->items.push_back(v);
       }
       if (unknown) return Value::unknown();
       return Value::list(std::move(out));

@@ -1,6 +1,7 @@
 #include "engine/evaluator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -42,9 +43,15 @@ public:
   }
 
   Value eval(const Expr& e) override;
-  Value eval_node(const Expr& e);
+  const Value& ref(const Expr& e, Value& scratch) override {
+    if (trace_ && elements_.empty()) [[unlikely]] return ref_traced(e, scratch);
+    return ref_node(e, scratch);
+  }
+  const Value& ref_traced(const Expr& e, Value& scratch);
+  Items items(const Expr& collection, Value& held) override;
+  const Value& ref_node(const Expr& e, Value& scratch);
   std::string origin_of(const Expr& e);
-  void push_element(const Value& v) override { elements_.push_back(v); }
+  void push_element(const Value& v) override { elements_.push_back(&v); }
   void pop_element() override { elements_.pop_back(); }
   const MembershipIndex* membership_index(const List& list) override;
 
@@ -63,9 +70,8 @@ private:
     if (missing_->size() >= kMaxMissing) return;
     if (std::find(missing_->begin(), missing_->end(), path) == missing_->end()) missing_->push_back(std::move(path));
   }
-  Value eval_let(const Expr& e);
-  Value field_of(const Value& base, const std::string& key, const Expr& at);
-  Value binary(const Expr& e);
+  const Value& let_ref(std::uint32_t index, Span at);
+  const Value& field_ref(const Value& base, const std::string& key, const Expr& at);
   std::string render_message(const Message& m);
   std::optional<std::string> gap_for(const Expr& check);
   std::string describe(const Expr& e) const;
@@ -81,13 +87,14 @@ private:
   struct InIndex {
     std::shared_ptr<const List> list;
     bool usable = false;
-    std::unordered_map<std::string, std::vector<std::uint32_t>> by_key;
+    std::unordered_map<Value, std::vector<std::uint32_t>, ValueHash, ValueSame> by_key;
   };
   std::unordered_map<const Expr*, InIndex> in_indexes_;
-  std::optional<Value> indexed_where(const Expr& e, const Value& collection);
+  const std::vector<std::uint32_t>* index_matches(const Expr& e, const Value& collection);
+  Value filter(const Expr& where, const Value& collection);
   std::optional<Date> as_of_;
   std::vector<LetSlot> lets_;
-  std::vector<Value> elements_;
+  std::vector<const Value*> elements_;  // the elements of enclosing collection operations
   std::vector<std::string>* missing_ = nullptr;
   std::uint64_t steps_ = 0;
   int depth_ = 0;
@@ -103,52 +110,195 @@ struct DepthGuard {
   int& d_;
 };
 
-Value Evaluator::eval_let(const Expr& e) {
-  auto& slot = lets_[e.index];
+const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
+  auto& slot = lets_[index];
   if (!slot.done) {
-    if (slot.busy) fail(e, fmt::format("let {} depends on itself", e.name));
+    if (slot.busy) throw EvalError(fmt::format("let {} depends on itself", program_.lets[index].name), at);
     slot.busy = true;
     auto* saved = missing_;
     missing_ = &slot.missing;
     // A let may be first needed inside a collection operation; it is still
     // evaluated where it was declared, outside any element.
-    std::vector<Value> outer;
+    std::vector<const Value*> outer;
     outer.swap(elements_);
-    slot.value = eval(program_.lets[e.index].expr);
+    slot.value = eval(program_.lets[index].expr);
     elements_.swap(outer);
     missing_ = saved;
     slot.busy = false;
     slot.done = true;
   }
-  for (const auto& m : slot.missing) note_missing(m);
+  if (missing_)
+    for (const auto& m : slot.missing) note_missing(m);
   return slot.value;
 }
 
-Value Evaluator::field_of(const Value& base, const std::string& key, const Expr& at) {
+namespace {
+const Value kUnknown;
+const Value kNull = Value::null();
+const Value kTrue = Value::boolean(true);
+const Value kFalse = Value::boolean(false);
+const Value& boolean_ref(bool b) { return b ? kTrue : kFalse; }
+}  // namespace
+
+Value Evaluator::eval(const Expr& e) {
+  Value scratch;
+  const Value& r = ref(e, scratch);
+  if (&r == &scratch) return scratch;
+  return r;
+}
+
+// ref() while explaining: every node outside collection operations is
+// recorded with its value (and, for evidence, where it was written).
+const Value& Evaluator::ref_traced(const Expr& e, Value& scratch) {
+  const Value& v = ref_node(e, scratch);
+  std::string origin;
+  if (e.op == Op::evidence || e.op == Op::field || e.op == Op::index) origin = origin_of(e);
+  trace_->push_back({&e, v, std::move(origin)});
+  return v;
+}
+
+// A field of a record. The result lives as long as `base` does, or is
+// `scratch`.
+const Value& Evaluator::field_ref(const Value& base, const std::string& key, const Expr& at) {
   switch (base.kind()) {
     case Value::Kind::unknown:
     case Value::Kind::error: return base;
-    case Value::Kind::null: return Value::null();  // a field of "none" is none
+    case Value::Kind::null: return kNull;  // a field of "none" is none
     case Value::Kind::record: {
       const auto& r = base.as_record();
-      if (const auto* f = r.find(key)) return f->value;
-      note_missing(child_path(r.path, key));
-      return Value::unknown();
+      std::atomic_ref<std::uint32_t> cache(at.field_hint);
+      std::uint32_t hint = cache.load(std::memory_order_relaxed);
+      const std::uint32_t was = hint;
+      if (const auto* f = r.find(key, hint)) {
+        if (hint != was) cache.store(hint, std::memory_order_relaxed);
+        return f->value;
+      }
+      if (missing_) note_missing(child_path(r.path, key));
+      return kUnknown;
     }
     default:
       fail(at, fmt::format("cannot take field '{}' of {} ({})", key, kind_name(base.kind()), to_display(base)));
   }
 }
 
-Value Evaluator::eval(const Expr& e) {
-  if (trace_ && elements_.empty()) {
-    Value v = eval_node(e);
-    std::string origin;
-    if (e.op == Op::evidence || e.op == Op::field || e.op == Op::index) origin = origin_of(e);
-    trace_->push_back({&e, v, std::move(origin)});
-    return v;
+// What `ref` returns for a part of `base` when `base` may be the temporary
+// `held`: a part of a temporary is copied to `scratch` before `held` dies.
+static const Value& keep(const Value& part, const Value& base, const Value& held, Value& scratch) {
+  if (&base == &held && &part != &kUnknown && &part != &kNull) {
+    scratch = part;
+    return scratch;
   }
-  return eval_node(e);
+  return part;
+}
+
+const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
+  if (++steps_ > options_.step_budget) [[unlikely]]
+    fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
+  DepthGuard guard(depth_);
+  if (depth_ > kMaxDepth) [[unlikely]] fail(e, "expression evaluation nested too deeply");
+  switch (e.op) {
+    case Op::constant: return e.value;
+    case Op::param:
+      for (const auto& [index, replacement] : options_.param_overrides)
+        if (index == e.index) return param_value(*replacement, as_of_);
+      return param_value(program_.params[e.index], as_of_);
+    case Op::let: return let_ref(e.index, e.span);
+    case Op::as_of: return scratch = as_of_ ? Value::date(*as_of_) : Value::unknown();
+    case Op::evidence: return field_ref(evidence_.root, e.name, e);
+    case Op::element:
+      if (e.index >= elements_.size()) fail(e, "'.' used outside a collection operation");
+      return *elements_[e.index];
+    case Op::field: {
+      Value held;
+      const Value& base = ref(e.args[0], held);
+      return keep(field_ref(base, e.name, e), base, held, scratch);
+    }
+    case Op::index: {
+      Value held, key_held;
+      const Value& base = ref(e.args[0], held);
+      const Value& key = ref(e.args[1], key_held);
+      if (!base.is_known()) return keep(base, base, held, scratch);
+      if (!key.is_known()) return keep(key, key, key_held, scratch);
+      if (base.is_null()) return kNull;
+      if (base.kind() == Value::Kind::record && key.kind() == Value::Kind::string)
+        return keep(field_ref(base, key.as_string(), e), base, held, scratch);
+      if (base.kind() == Value::Kind::list && key.kind() == Value::Kind::number && key.as_number().is_integer()) {
+        auto i = key.as_number().num();
+        const auto& items = base.as_list().items;
+        if (i < 0 || static_cast<std::size_t>(i) >= items.size()) return kUnknown;
+        return keep(items[static_cast<std::size_t>(i)], base, held, scratch);
+      }
+      fail(e, fmt::format("cannot index {} with {}", kind_name(base.kind()), kind_name(key.kind())));
+    }
+    case Op::list: {
+      auto list = std::make_shared<List>();
+      list->items.reserve(e.args.size());
+      for (const auto& a : e.args) list->items.push_back(eval(a));
+      return scratch = Value::list(std::move(list));
+    }
+    case Op::negate: {
+      Value held;
+      const Value& v = ref(e.args[0], held);
+      if (!v.is_known() || v.is_null()) return keep(v, v, held, scratch);
+      if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
+      auto r = v.as_number().negate();
+      if (!r) fail(e, "number overflow");
+      return scratch = Value::number(*r);
+    }
+    case Op::not_: {
+      Value held;
+      const Value& v = ref(e.args[0], held);
+      if (v.is_unknown()) return kUnknown;
+      if (v.kind() != Value::Kind::boolean) fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
+      return boolean_ref(!v.as_bool());
+    }
+    case Op::and_:
+    case Op::or_: {
+      const bool is_and = e.op == Op::and_;
+      Value held_a;
+      const Value& a = ref(e.args[0], held_a);
+      auto check = [&](const Value& v, const Expr& at) {
+        if (!v.is_unknown() && v.kind() != Value::Kind::boolean)
+          fail(at, fmt::format("'{}' needs booleans, got {}", is_and ? "and" : "or", kind_name(v.kind())));
+      };
+      check(a, e.args[0]);
+      // Kleene: false and x = false, true or x = true, whatever x is.
+      if (a.kind() == Value::Kind::boolean && a.as_bool() != is_and) return boolean_ref(a.as_bool());
+      Value held_b;
+      const Value& b = ref(e.args[1], held_b);
+      check(b, e.args[1]);
+      if (b.kind() == Value::Kind::boolean && b.as_bool() != is_and) return boolean_ref(b.as_bool());
+      if (a.is_unknown() || b.is_unknown()) return kUnknown;
+      return boolean_ref(is_and);
+    }
+    case Op::if_: {
+      Value held;
+      const Value& c = ref(e.args[0], held);
+      if (c.is_unknown()) return kUnknown;
+      if (c.kind() != Value::Kind::boolean) fail(e.args[0], fmt::format("'if' needs a boolean, got {}", kind_name(c.kind())));
+      return ref(e.args[c.as_bool() ? 1 : 2], scratch);
+    }
+    case Op::where: {
+      Value held;
+      const Value& c = ref(e.args[0], held);
+      return scratch = filter(e, c);
+    }
+    case Op::call: return scratch = call_builtin(*this, e);
+    case Op::minimum_met: return minimum_met_;
+    case Op::score_share: return score_share_;
+    case Op::verdict_of: {
+      if (!partial_) fail(e, "verdict() is only available in the outcome");
+      for (const auto& r : partial_->indicators)
+        if (r.id == e.name) return scratch = Value::string(to_string(r.verdict));
+      return kUnknown;
+    }
+    default: {
+      Value held_a, held_b;
+      const Value& a = ref(e.args[0], held_a);
+      const Value& b = ref(e.args[1], held_b);
+      return scratch = apply_binary(*this, e, a, b);
+    }
+  }
 }
 
 // Where an evidence value was written: its path, file and line.
@@ -162,9 +312,9 @@ std::string Evaluator::origin_of(const Expr& e) {
     trace_ = nullptr;
     Value base;
     try {
-      base = eval_node(e.args[0]);
+      base = eval(e.args[0]);
       if (e.op == Op::index) {
-        Value k = eval_node(e.args[1]);
+        Value k = eval(e.args[1]);
         key = k.kind() == Value::Kind::string ? k.as_string() : std::string();
       }
     } catch (const EvalError&) {
@@ -179,120 +329,33 @@ std::string Evaluator::origin_of(const Expr& e) {
   return fmt::format("{} (absent; {} at {}:{})", path, parent->path.empty() ? "top level" : parent->path, file, parent->mark.line);
 }
 
-Value Evaluator::eval_node(const Expr& e) {
-  if (++steps_ > options_.step_budget)
-    fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
-  DepthGuard guard(depth_);
-  if (depth_ > kMaxDepth) fail(e, "expression evaluation nested too deeply");
-  switch (e.op) {
-    case Op::constant: return e.value;
-    case Op::param:
-      for (const auto& [index, replacement] : options_.param_overrides)
-        if (index == e.index) return param_value(*replacement, as_of_);
-      return param_value(program_.params[e.index], as_of_);
-    case Op::let: return eval_let(e);
-    case Op::as_of: return as_of_ ? Value::date(*as_of_) : Value::unknown();
-    case Op::evidence: return field_of(evidence_.root, e.name, e);
-    case Op::element:
-      if (e.index >= elements_.size()) fail(e, "'.' used outside a collection operation");
-      return elements_[e.index];
-    case Op::field: return field_of(eval(e.args[0]), e.name, e);
-    case Op::index: {
-      Value base = eval(e.args[0]);
-      Value key = eval(e.args[1]);
-      if (!base.is_known()) return base;
-      if (!key.is_known()) return key;
-      if (base.is_null()) return Value::null();
-      if (base.kind() == Value::Kind::record && key.kind() == Value::Kind::string)
-        return field_of(base, key.as_string(), e);
-      if (base.kind() == Value::Kind::list && key.kind() == Value::Kind::number && key.as_number().is_integer()) {
-        auto i = key.as_number().num();
-        const auto& items = base.as_list().items;
-        if (i < 0 || static_cast<std::size_t>(i) >= items.size()) return Value::unknown();
-        return items[static_cast<std::size_t>(i)];
-      }
-      fail(e, fmt::format("cannot index {} with {}", kind_name(base.kind()), kind_name(key.kind())));
-    }
-    case Op::list: {
-      auto list = std::make_shared<List>();
-      list->items.reserve(e.args.size());
-      for (const auto& a : e.args) list->items.push_back(eval(a));
-      return Value::list(std::move(list));
-    }
-    case Op::negate: {
-      Value v = eval(e.args[0]);
-      if (!v.is_known() || v.is_null()) return v;
-      if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
-      auto r = v.as_number().negate();
-      if (!r) fail(e, "number overflow");
-      return Value::number(*r);
-    }
-    case Op::not_: {
-      Value v = eval(e.args[0]);
-      if (v.is_unknown()) return v;
-      if (v.kind() != Value::Kind::boolean) fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
-      return Value::boolean(!v.as_bool());
-    }
-    case Op::and_:
-    case Op::or_: {
-      const bool is_and = e.op == Op::and_;
-      Value a = eval(e.args[0]);
-      auto check = [&](const Value& v, const Expr& at) {
-        if (!v.is_unknown() && v.kind() != Value::Kind::boolean)
-          fail(at, fmt::format("'{}' needs booleans, got {}", is_and ? "and" : "or", kind_name(v.kind())));
-      };
-      check(a, e.args[0]);
-      // Kleene: false and x = false, true or x = true, whatever x is.
-      if (a.kind() == Value::Kind::boolean && a.as_bool() != is_and) return a;
-      Value b = eval(e.args[1]);
-      check(b, e.args[1]);
-      if (b.kind() == Value::Kind::boolean && b.as_bool() != is_and) return b;
-      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
-      return Value::boolean(is_and);
-    }
-    case Op::if_: {
-      Value c = eval(e.args[0]);
-      if (c.is_unknown()) return c;
-      if (c.kind() != Value::Kind::boolean) fail(e.args[0], fmt::format("'if' needs a boolean, got {}", kind_name(c.kind())));
-      return eval(e.args[c.as_bool() ? 1 : 2]);
-    }
-    case Op::where: {
-      Value c = eval(e.args[0]);
-      if (c.is_unknown()) return c;
-      if (c.kind() != Value::Kind::list) fail(e.args[0], fmt::format("'where' needs a list, got {}", kind_name(c.kind())));
-      if (auto fast = indexed_where(e, c)) return *fast;
-      auto out = std::make_shared<List>();
-      bool unknown = false;
-      for (const auto& item : c.as_list().items) {
-        push_element(item);
-        Value keep = eval(e.args[1]);
-        pop_element();
-        if (keep.is_unknown()) { unknown = true; continue; }
-        if (keep.kind() != Value::Kind::boolean)
-          fail(e.args[1], fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
-        if (keep.as_bool()) out->items.push_back(item);
-      }
-      if (unknown) return Value::unknown();
-      out->path = c.as_list().path;
-      return Value::list(std::move(out));
-    }
-    case Op::call: return call_builtin(*this, e);
-    case Op::minimum_met: return minimum_met_;
-    case Op::score_share: return score_share_;
-    case Op::verdict_of: {
-      if (!partial_) fail(e, "verdict() is only available in the outcome");
-      for (const auto& r : partial_->indicators)
-        if (r.id == e.name) return Value::string(to_string(r.verdict));
-      return Value::unknown();
-    }
-    default: return binary(e);
+// `C where PRED` on the evaluated C.
+Value Evaluator::filter(const Expr& e, const Value& c) {
+  if (c.is_unknown()) return c;
+  if (c.kind() != Value::Kind::list) fail(e.args[0], fmt::format("'where' needs a list, got {}", kind_name(c.kind())));
+  const auto& list = c.as_list();
+  auto out = std::make_shared<List>();
+  out->path = list.path;
+  if (const auto* matches = index_matches(e, c)) {
+    out->items.reserve(matches->size());
+    for (auto i : *matches) out->items.push_back(list.items[i]);
+    return Value::list(std::move(out));
   }
-}
 
-Value Evaluator::binary(const Expr& e) {
-  Value a = eval(e.args[0]);
-  Value b = eval(e.args[1]);
-  return apply_binary(*this, e, a, b);
+  bool unknown = false;
+  const Expr& pred = e.args[1];
+  for (const auto& item : list.items) {
+    push_element(item);
+    Value keep_held;
+    const Value& keep = ref(pred, keep_held);
+    pop_element();
+    if (keep.is_unknown()) { unknown = true; continue; }
+    if (keep.kind() != Value::Kind::boolean)
+      fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
+    if (keep.as_bool()) out->items.push_back(item);
+  }
+  if (unknown) return Value::unknown();
+  return Value::list(std::move(out));
 }
 
 const MembershipIndex* Evaluator::membership_index(const List& list) {
@@ -304,7 +367,7 @@ const MembershipIndex* Evaluator::membership_index(const List& list) {
       if (!item.is_known() || item.is_null() || item.kind() == Value::Kind::record || item.kind() == Value::Kind::list) { ok = false; break; }
       if (index.kind == Value::Kind::unknown) index.kind = item.kind();
       if (item.kind() != index.kind) { ok = false; break; }
-      index.keys.insert(value_key(item));
+      index.keys.insert(item);
     }
     if (ok) it->second = std::move(index);
   }
@@ -327,14 +390,14 @@ bool reads_element_from(const Expr& e, std::uint32_t depth) {
 // elements of C are indexed once by the values of FIELD, so each evaluation
 // is a hash lookup instead of a scan (this makes `participants as p where
 // sum(activities where p.id in .participants, …)` linear).
-std::optional<Value> Evaluator::indexed_where(const Expr& e, const Value& collection) {
+const std::vector<std::uint32_t>* Evaluator::index_matches(const Expr& e, const Value& collection) {
   const Expr& pred = e.args[1];
   const auto depth = static_cast<std::uint32_t>(elements_.size());
-  if (pred.op != Op::in || trace_) return std::nullopt;
+  if (pred.op != Op::in || trace_) return nullptr;
   const Expr& needle = pred.args[0];
   const Expr& field = pred.args[1];
-  if (field.op != Op::field || field.args[0].op != Op::element || field.args[0].index != depth) return std::nullopt;
-  if (reads_element_from(needle, depth)) return std::nullopt;
+  if (field.op != Op::field || field.args[0].op != Op::element || field.args[0].index != depth) return nullptr;
+  if (reads_element_from(needle, depth)) return nullptr;
   const auto& list_ptr = collection.list_ptr();
   auto& index = in_indexes_[&e];
   if (index.list != list_ptr) {
@@ -347,20 +410,35 @@ std::optional<Value> Evaluator::indexed_where(const Expr& e, const Value& collec
       if (values.kind() != Value::Kind::list) { index.usable = false; break; }
       for (const auto& v : values.as_list().items) {
         if (!v.is_known() || v.is_null()) { index.usable = false; break; }
-        auto& slot = index.by_key[value_key(v)];
+        auto& slot = index.by_key[v];
         if (slot.empty() || slot.back() != i) slot.push_back(i);
       }
     }
     if (!index.usable) index.by_key.clear();
   }
-  if (!index.usable) return std::nullopt;
+  if (!index.usable) return nullptr;
   Value n = eval(needle);
-  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return std::nullopt;
-  auto out = std::make_shared<List>();
-  out->path = list_ptr->path;
-  if (auto it = index.by_key.find(value_key(n)); it != index.by_key.end())
-    for (auto i : it->second) out->items.push_back(list_ptr->items[i]);
-  return Value::list(std::move(out));
+  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return nullptr;
+  static const std::vector<std::uint32_t> none;
+  if (auto it = index.by_key.find(n); it != index.by_key.end()) return &it->second;
+  return &none;
+}
+
+Items Evaluator::items(const Expr& collection, Value& held) {
+  if (collection.op == Op::where && collection.args[1].op == Op::in && !trace_) {
+    const Value& c = ref(collection.args[0], held);
+    if (c.kind() == Value::Kind::list) {
+      if (const auto* matches = index_matches(collection, c)) return {&c, &c.as_list().items, matches};
+      // No index: evaluate the `where` as usual, on the collection already in hand.
+      Value filtered = filter(collection, c);
+      held = std::move(filtered);
+      return items_of(held);
+    }
+    if (&c != &held) held = c;
+    // Not a list: let the `where` report it as usual.
+  }
+  const Value& c = ref(collection, held);
+  return items_of(c);
 }
 
 std::string Evaluator::render_message(const Message& m) {
@@ -525,6 +603,7 @@ EvaluationResult Evaluator::run() {
     r.cites = ind.cites;
     r.notes = ind.notes;
     bool any_false = false, any_unknown = false;
+    r.checks.reserve(ind.checks.size());
     for (const auto& check : ind.checks) {
       CheckResult c;
       c.source = check.source;
@@ -552,16 +631,10 @@ EvaluationResult Evaluator::run() {
       r.checks.push_back(std::move(c));
     }
     r.verdict = any_false ? Verdict::fail : any_unknown ? Verdict::unknown : Verdict::pass;
+    r.values.reserve(ind.lets.size());
     for (auto let_index : ind.lets) {
-      Expr ref;
-      ref.op = Op::let;
-      ref.index = let_index;
-      ref.name = program_.lets[let_index].name;
-      ref.span = program_.lets[let_index].span;
-      std::vector<std::string> ignored;
-      missing_ = &ignored;
-      r.values.emplace_back(ref.name, eval(ref));
-      missing_ = nullptr;
+      missing_ = nullptr;  // a let's absent evidence is reported by the checks that read it
+      r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span));
     }
     for (const auto& level : ind.levels) {
       Value v = eval(level.when);

@@ -64,6 +64,10 @@ struct Expr {
   std::string name;      // Op::evidence, Op::field, Op::verdict_of; the let/param name for let/param
   std::uint32_t index = 0;  // Op::param, Op::let, Op::element
   std::vector<Expr> args;
+  /// Op::field and Op::evidence: where in its record the key was last found.
+  /// A cache the evaluator reads and writes through std::atomic_ref (a
+  /// program is shared by the threads of a batch).
+  mutable std::uint32_t field_hint = 0;
 };
 
 /// A message with `{EXPR}` and `{EXPR:%}` holes.

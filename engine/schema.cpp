@@ -1,5 +1,6 @@
 #include "engine/schema.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -216,16 +217,30 @@ bool is_number_text(const std::string& t) {
   return !t.empty() && (std::isdigit(static_cast<unsigned char>(t[0])) || ((t[0] == '-' || t[0] == '+' || t[0] == '.') && t.size() > 1));
 }
 
+// A place in the evidence ("participants[3].kind"), spelt out only when it
+// is needed: for an error, or for a list or record that keeps it.
+struct PathRef {
+  const std::string* parent = nullptr;  // null for the top level
+  std::string_view key;
+  std::size_t index = std::string::npos;  // a list position, instead of key
+
+  std::string str() const {
+    if (!parent) return {};
+    return index != std::string::npos ? child_path(*parent, index) : child_path(*parent, key);
+  }
+};
+
 class Converter {
 public:
   Converter(const std::shared_ptr<const Source>& src, Diagnostics& diags) : src_(src), diags_(diags) {}
 
-  void error(const YamlNode& at, const std::string& path, std::string message) {
+  void error(const YamlNode& at, const PathRef& path, std::string message) {
     if (diags_.size() >= 200) return;
-    diags_.error("evidence_error", src_, at.span(), path.empty() ? message : fmt::format("{}: {}", path, message));
+    std::string where = path.str();
+    diags_.error("evidence_error", src_, at.span(), where.empty() ? message : fmt::format("{}: {}", where, message));
   }
 
-  Value convert(const YamlNode& n, const SchemaNode& s, const std::string& path) {
+  Value convert(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
     switch (n.kind) {
       case YamlNode::Kind::null:
         if (s.allows(t_null)) return Value::null();
@@ -243,7 +258,7 @@ public:
   }
 
 private:
-  Value scalar(const YamlNode& n, const SchemaNode& s, const std::string& path) {
+  Value scalar(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
     const std::string& t = n.text;
     Value v;
     bool typed = false;
@@ -271,9 +286,12 @@ private:
       v = Value::boolean(t == "true");
       typed = true;
     } else if ((s.allows(t_number) || s.allows(t_integer)) && n.plain && is_number_text(t)) {
-      auto lower = t;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos) {
+      auto has = [&](std::string_view word) {  // case-insensitive
+        return std::search(t.begin(), t.end(), word.begin(), word.end(), [](char a, char b) {
+                 return std::tolower(static_cast<unsigned char>(a)) == b;
+               }) != t.end();
+      };
+      if (has("inf") || has("nan")) {
         error(n, path, fmt::format("{} is not a finite number", t));
         return Value::unknown();
       }
@@ -324,9 +342,9 @@ private:
     return v;
   }
 
-  Value list(const YamlNode& n, const SchemaNode& s, const std::string& path) {
+  Value list(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
     auto out = std::make_shared<List>();
-    out->path = path;
+    out->path = path.str();
     out->mark = {n.line, n.column};
     out->items.reserve(n.children.size());
     out->marks.reserve(n.children.size());
@@ -334,27 +352,28 @@ private:
       error(n, path, fmt::format("needs at least {} entries, has {}", *s.min_items, n.children.size()));
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       const auto& c = n.children[i];
-      std::string child = child_path(path, i);
+      PathRef child{&out->path, {}, i};
       out->items.push_back(s.items ? convert(c, *s.items, child) : untyped(c, child));
       out->marks.push_back({c.line, c.column});
     }
     return Value::list(std::move(out));
   }
 
-  Value record(const YamlNode& n, const SchemaNode& s, const std::string& path) {
+  Value record(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
     auto out = std::make_shared<Record>();
-    out->path = path;
+    out->path = path.str();
     out->mark = {n.line, n.column};
     out->fields.reserve(n.children.size() / 2 + s.properties.size());
-    std::vector<std::string> names, suggested;
-    for (const auto& [k, _] : s.properties) names.push_back(k);
+    std::vector<std::string> suggested;
     for (std::size_t i = 0; i + 1 < n.children.size(); i += 2) {
       const YamlNode& key = n.children[i];
       const YamlNode& value = n.children[i + 1];
-      std::string child = child_path(path, key.text);
+      PathRef child{&out->path, key.text};
       const SchemaNode* ps = s.property(key.text);
       if (!ps) ps = s.additional;
       if (!ps && !s.additional_allowed) {
+        std::vector<std::string> names;
+        for (const auto& [k, _] : s.properties) names.push_back(k);
         auto hint = did_you_mean(key.text, names);
         if (!hint.empty()) suggested.push_back(hint);
         error(key, path, fmt::format("unknown key '{}'{}", key.text,
@@ -368,20 +387,20 @@ private:
     for (const auto& req : s.required)
       // A misspelt required key is reported once, as the unknown key.
       if (!n.get(req) && std::find(suggested.begin(), suggested.end(), req) == suggested.end())
-        error(n, path, fmt::format("the required key '{}' is missing{}", req, path.empty() ? " at the top level" : ""));
+        error(n, path, fmt::format("the required key '{}' is missing{}", req, out->path.empty() ? " at the top level" : ""));
     for (const auto& [k, ps] : s.properties)
       if (ps->default_value && !n.get(k)) {
         YamlNode d = *ps->default_value;
         d.offset = n.offset;
         d.line = n.line;
         d.column = n.column;
-        out->fields.push_back({k, convert(d, *ps, child_path(path, k)), {n.line, n.column}});
+        out->fields.push_back({k, convert(d, *ps, PathRef{&out->path, k}), {n.line, n.column}});
       }
     return Value::record(std::move(out));
   }
 
   // Without a schema: YAML core typing.
-  Value untyped(const YamlNode& n, const std::string& path) {
+  Value untyped(const YamlNode& n, const PathRef& path) {
     static const SchemaNode any = [] {
       SchemaNode a;
       a.types = 0;
@@ -410,7 +429,7 @@ Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const So
     throw DiagnosticError(std::move(diags));
   }
   Converter conv(source, diags);
-  Value v = conv.convert(root, schema.root(), "");
+  Value v = conv.convert(root, schema.root(), PathRef{});
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
   return Evidence{source, std::move(v)};
 }

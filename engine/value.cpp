@@ -1,5 +1,7 @@
 #include "engine/value.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace verdict::engine {
@@ -47,6 +49,10 @@ std::string to_display(const Value& v) {
     case Value::Kind::error: return "error: " + v.error_message();
   }
   return "?";
+}
+
+void Value::wrong_kind(Kind wanted) const {
+  throw std::logic_error(fmt::format("internal error: read {} as {}", kind_name(kind_), kind_name(wanted)));
 }
 
 bool same(const Value& a, const Value& b) {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <new>
 #include <vector>
 
 #include "engine/date.hpp"
@@ -23,57 +23,137 @@ struct Mark {
   std::uint32_t column = 0;
 };
 
-struct Unknown {
-  friend bool operator==(Unknown, Unknown) = default;
-};
-struct Null {
-  friend bool operator==(Null, Null) = default;
-};
-struct ErrorValue {
-  std::shared_ptr<const std::string> message;
-};
-
-/// A value; cheap to copy (strings, lists and records are shared).
+/// A value; cheap to copy (strings, lists and records are shared). A tagged
+/// union rather than std::variant: copying or destroying a scalar is a branch
+/// and a copy, and the evaluator does that for every node.
 class Value {
 public:
   enum class Kind : std::uint8_t { unknown, null, boolean, number, date, duration, string, list, record, error };
 
-  Value() : v_(Unknown{}) {}
+  Value() noexcept : n_() {}
+  Value(const Value& o) noexcept : kind_(o.kind_) {
+    if (o.shared()) copy_payload(o);
+    else n_ = o.n_;  // Number is the widest scalar
+  }
+  Value(Value&& o) noexcept : kind_(o.kind_) {
+    if (o.shared()) move_payload(o);
+    else n_ = o.n_;
+  }
+  Value& operator=(const Value& o) noexcept {
+    if (this != &o) {
+      Value copy(o);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      if (shared()) release();
+      kind_ = o.kind_;
+      if (o.shared()) move_payload(o);
+      else n_ = o.n_;
+    }
+    return *this;
+  }
+  ~Value() {
+    if (shared()) release();
+  }
+
   static Value unknown() { return Value(); }
-  static Value null() { Value v; v.v_ = Null{}; return v; }
-  static Value boolean(bool b) { Value v; v.v_ = b; return v; }
-  static Value number(Number n) { Value v; v.v_ = n; return v; }
-  static Value date(Date d) { Value v; v.v_ = d; return v; }
-  static Value duration(Duration d) { Value v; v.v_ = d; return v; }
-  static Value string(std::string s) { Value v; v.v_ = std::make_shared<const std::string>(std::move(s)); return v; }
-  static Value list(std::shared_ptr<const List> l) { Value v; v.v_ = std::move(l); return v; }
-  static Value record(std::shared_ptr<const Record> r) { Value v; v.v_ = std::move(r); return v; }
-  static Value error(std::string message) {
+  static Value null() { Value v; v.kind_ = Kind::null; return v; }
+  static Value boolean(bool b) { Value v; v.kind_ = Kind::boolean; v.b_ = b; return v; }
+  static Value number(Number n) { Value v; v.kind_ = Kind::number; v.n_ = n; return v; }
+  static Value date(Date d) { Value v; v.kind_ = Kind::date; v.d_ = d; return v; }
+  static Value duration(Duration d) { Value v; v.kind_ = Kind::duration; v.du_ = d; return v; }
+  static Value string(std::string s) {
     Value v;
-    v.v_ = ErrorValue{std::make_shared<const std::string>(std::move(message))};
+    v.kind_ = Kind::string;
+    new (&v.s_) std::shared_ptr<const std::string>(std::make_shared<const std::string>(std::move(s)));
+    return v;
+  }
+  static Value list(std::shared_ptr<const List> l) {
+    Value v;
+    v.kind_ = Kind::list;
+    new (&v.l_) std::shared_ptr<const List>(std::move(l));
+    return v;
+  }
+  static Value record(std::shared_ptr<const Record> r) {
+    Value v;
+    v.kind_ = Kind::record;
+    new (&v.r_) std::shared_ptr<const Record>(std::move(r));
+    return v;
+  }
+  static Value error(std::string message) {
+    Value v = string(std::move(message));
+    v.kind_ = Kind::error;
     return v;
   }
 
-  Kind kind() const { return static_cast<Kind>(v_.index()); }
-  bool is_unknown() const { return kind() == Kind::unknown; }
-  bool is_null() const { return kind() == Kind::null; }
-  bool is_error() const { return kind() == Kind::error; }
+  Kind kind() const { return kind_; }
+  bool is_unknown() const { return kind_ == Kind::unknown; }
+  bool is_null() const { return kind_ == Kind::null; }
+  bool is_error() const { return kind_ == Kind::error; }
   bool is_known() const { return !is_unknown() && !is_error(); }
 
-  bool as_bool() const { return std::get<bool>(v_); }
-  Number as_number() const { return std::get<Number>(v_); }
-  Date as_date() const { return std::get<Date>(v_); }
-  Duration as_duration() const { return std::get<Duration>(v_); }
-  const std::string& as_string() const { return *std::get<std::shared_ptr<const std::string>>(v_); }
-  const List& as_list() const { return *std::get<std::shared_ptr<const List>>(v_); }
-  const Record& as_record() const { return *std::get<std::shared_ptr<const Record>>(v_); }
-  const std::shared_ptr<const List>& list_ptr() const { return std::get<std::shared_ptr<const List>>(v_); }
-  const std::string& error_message() const { return *std::get<ErrorValue>(v_).message; }
+  bool as_bool() const { check(Kind::boolean); return b_; }
+  Number as_number() const { check(Kind::number); return n_; }
+  Date as_date() const { check(Kind::date); return d_; }
+  Duration as_duration() const { check(Kind::duration); return du_; }
+  const std::string& as_string() const { check(Kind::string); return *s_; }
+  const List& as_list() const { check(Kind::list); return *l_; }
+  const Record& as_record() const { check(Kind::record); return *r_; }
+  const std::shared_ptr<const List>& list_ptr() const { check(Kind::list); return l_; }
+  const std::string& error_message() const { check(Kind::error); return *s_; }
 
 private:
-  std::variant<Unknown, Null, bool, Number, Date, Duration, std::shared_ptr<const std::string>,
-               std::shared_ptr<const List>, std::shared_ptr<const Record>, ErrorValue>
-      v_;
+  bool shared() const { return kind_ >= Kind::string; }
+  // Reading the wrong kind is a bug in the caller (as with std::get).
+  void check(Kind k) const {
+    if (kind_ != k) [[unlikely]] wrong_kind(k);
+  }
+  [[noreturn]] void wrong_kind(Kind wanted) const;
+  void copy_payload(const Value& o) noexcept {
+    switch (kind_) {
+      case Kind::string:
+      case Kind::error: new (&s_) std::shared_ptr<const std::string>(o.s_); break;
+      case Kind::list: new (&l_) std::shared_ptr<const List>(o.l_); break;
+      case Kind::record: new (&r_) std::shared_ptr<const Record>(o.r_); break;
+      default: n_ = o.n_; break;  // Number is the widest scalar
+    }
+  }
+  void move_payload(Value& o) noexcept {
+    switch (kind_) {
+      case Kind::string:
+      case Kind::error: new (&s_) std::shared_ptr<const std::string>(std::move(o.s_)); o.s_.~shared_ptr(); break;
+      case Kind::list: new (&l_) std::shared_ptr<const List>(std::move(o.l_)); o.l_.~shared_ptr(); break;
+      case Kind::record: new (&r_) std::shared_ptr<const Record>(std::move(o.r_)); o.r_.~shared_ptr(); break;
+      default: n_ = o.n_; return;
+    }
+    o.kind_ = Kind::unknown;
+    new (&o.n_) Number();
+  }
+  void release() noexcept {
+    switch (kind_) {
+      case Kind::string:
+      case Kind::error: s_.~shared_ptr(); break;
+      case Kind::list: l_.~shared_ptr(); break;
+      case Kind::record: r_.~shared_ptr(); break;
+      default: return;
+    }
+    kind_ = Kind::unknown;
+    new (&n_) Number();
+  }
+
+  Kind kind_ = Kind::unknown;
+  union {
+    bool b_;
+    Number n_;
+    Date d_;
+    Duration du_;
+    std::shared_ptr<const std::string> s_;  // string and error
+    std::shared_ptr<const List> l_;
+    std::shared_ptr<const Record> r_;
+  };
 };
 
 /// A sequence. `path` names it in its evidence ("participants[3].contacts"),
@@ -100,8 +180,16 @@ struct Record {
 
   const Field* find(std::string_view key) const {
     for (const auto& f : fields)
-      if (f.key == key) return &f;
+      if (f.key.size() == key.size() && (key.empty() || (f.key[0] == key[0] && f.key == key))) return &f;
     return nullptr;
+  }
+  /// find(), trying position `hint` first; on return `hint` is where the key
+  /// was found (records of one schema type tend to share their key order).
+  const Field* find(std::string_view key, std::uint32_t& hint) const {
+    if (hint < fields.size() && fields[hint].key == key) return &fields[hint];
+    const Field* f = find(key);
+    if (f) hint = static_cast<std::uint32_t>(f - fields.data());
+    return f;
   }
 };
 
