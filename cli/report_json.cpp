@@ -52,8 +52,8 @@ ojson indicator_json(const engine::IndicatorResult& r) {
   for (const auto& [name, v] : r.values) values[name] = value_json(v);
   j["values"] = std::move(values);
   j["missing"] = r.missing;
-  j["cite"] = r.cites;
-  j["notes"] = r.notes;
+  j["cite"] = r.cites.list();
+  j["notes"] = r.notes.list();
   return j;
 }
 

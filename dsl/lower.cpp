@@ -364,8 +364,11 @@ private:
     out.group = group;
     out.minimum = ind.minimum;
     out.span = ind.span;
-    for (const auto& c : ind.cites) out.cites.push_back(c.value);
-    for (const auto& n : ind.notes) out.notes.push_back(n.value);
+    std::vector<std::string> cites, notes;
+    for (const auto& c : ind.cites) cites.push_back(c.value);
+    out.cites = std::move(cites);
+    for (const auto& n : ind.notes) notes.push_back(n.value);
+    out.notes = std::move(notes);
     LetScope scope;
     std::vector<const LetScope*> outer;
     if (group_scope) outer.push_back(group_scope);

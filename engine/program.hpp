@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/source.hpp"
+#include "engine/texts.hpp"
 #include "engine/value.hpp"
 
 namespace verdict::engine {
@@ -115,8 +116,8 @@ struct Indicator {
   std::string group;  // group id
   bool minimum = false;
   Span span;
-  std::vector<std::string> cites;
-  std::vector<std::string> notes;
+  Texts cites;
+  Texts notes;
   std::vector<Check> checks;
   std::vector<std::uint32_t> lets;  // Program::lets declared in this indicator (reported as values)
   std::optional<Expr> score;        // `score EXPR of N`

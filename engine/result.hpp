@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/texts.hpp"
 #include "engine/value.hpp"
 
 namespace verdict::engine {
@@ -34,8 +35,8 @@ struct IndicatorResult {
   std::optional<std::string> level;
   std::optional<Number> score;
   std::optional<Number> score_of;
-  std::vector<std::string> cites;
-  std::vector<std::string> notes;
+  Texts cites;  // shared with the program
+  Texts notes;
   std::vector<CheckResult> checks;
   std::vector<std::pair<std::string, Value>> values;  // the indicator's lets
   std::vector<std::string> missing;                   // of the checks that were unknown, deduplicated

@@ -40,7 +40,10 @@ public:
     else n_ = o.n_;
   }
   Value& operator=(const Value& o) noexcept {
-    if (this != &o) {
+    if (!shared() && !o.shared()) {
+      kind_ = o.kind_;
+      n_ = o.n_;
+    } else if (this != &o) {
       Value copy(o);
       *this = std::move(copy);
     }
@@ -178,15 +181,22 @@ struct Record {
   Mark mark;
   std::vector<Field> fields;
 
+  /// Keys are short: compared inline rather than through memcmp.
+  static bool same_key(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
   const Field* find(std::string_view key) const {
     for (const auto& f : fields)
-      if (f.key.size() == key.size() && (key.empty() || (f.key[0] == key[0] && f.key == key))) return &f;
+      if (same_key(f.key, key)) return &f;
     return nullptr;
   }
   /// find(), trying position `hint` first; on return `hint` is where the key
   /// was found (records of one schema type tend to share their key order).
   const Field* find(std::string_view key, std::uint32_t& hint) const {
-    if (hint < fields.size() && fields[hint].key == key) return &fields[hint];
+    if (hint < fields.size() && same_key(fields[hint].key, key)) return &fields[hint];
     const Field* f = find(key);
     if (f) hint = static_cast<std::uint32_t>(f - fields.data());
     return f;

@@ -84,7 +84,25 @@ private:
   struct Open {
     YamlNode node;
     YAML::anchor_t anchor;
+    // A mapping's keys by text, once it has many (so that a mapping with
+    // 100,000 keys is not checked for duplicates in quadratic time).
+    std::unordered_map<std::string, std::uint32_t> keys;
   };
+
+  // The key of the open mapping equal to `text`, or null; remembers `text`.
+  static const YamlNode* find_key(Open& open, const std::string& text) {
+    auto& children = open.node.children;
+    constexpr std::size_t kScan = 32;
+    if (children.size() < 2 * kScan) {
+      for (std::size_t i = 0; i < children.size(); i += 2)
+        if (children[i].text == text) return &children[i];
+      return nullptr;
+    }
+    if (open.keys.empty())
+      for (std::size_t i = 0; i < children.size(); i += 2) open.keys.emplace(children[i].text, static_cast<std::uint32_t>(i));
+    auto [it, fresh] = open.keys.emplace(text, static_cast<std::uint32_t>(children.size()));
+    return fresh ? nullptr : &children[it->second];
+  }
 
   [[noreturn]] void error(const YAML::Mark& mark, std::string message) {
     throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), src_,
@@ -107,7 +125,7 @@ private:
   void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       error(mark, fmt::format("nesting deeper than {} levels (limit max_depth)", limits_.max_depth));
-    stack_.push_back({make(mark, kind), anchor});
+    stack_.push_back({make(mark, kind), anchor, {}});
   }
 
   void close() {
@@ -128,9 +146,8 @@ private:
       if (is_key) {
         if (n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::mapping)
           error_at(n, "a key must be a plain name, not a list or mapping");
-        for (std::size_t i = 0; i < parent.children.size(); i += 2)
-          if (parent.children[i].text == n.text)
-            error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, parent.children[i].line));
+        if (const YamlNode* first = find_key(stack_.back(), n.text))
+          error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, first->line));
       }
       if (parent.children.size() / 2 >= limits_.max_items)
         error_at(n, fmt::format("more than {} entries in one mapping (limit max_items)", limits_.max_items));
