@@ -96,7 +96,11 @@ public:
       if (t->is_array()) for (const auto& e : *t) add(e);
       else add(*t);
     }
-    if (auto f = j.find("format"); f != j.end() && f->is_string()) n.format = f->get<std::string>();
+    if (auto f = j.find("format"); f != j.end() && f->is_string()) {
+      n.format = f->get<std::string>();
+      n.date_format = n.format == "date";
+      n.percent_format = n.format == "percent";
+    }
     if (auto f = j.find("title"); f != j.end() && f->is_string()) n.title = f->get<std::string>();
     if (auto f = j.find("description"); f != j.end() && f->is_string()) n.description = f->get<std::string>();
     if (auto p = j.find("properties"); p != j.end()) {
@@ -262,7 +266,7 @@ private:
     const std::string& t = n.text;
     Value v;
     bool typed = false;
-    if (s.format == "date" && s.allows(t_string)) {
+    if (s.date_format && s.allows(t_string)) {
       if (looks_like_date(t)) {
         auto d = parse_date(t);
         if (!d) { error(n, path, fmt::format("{} is not a date in the calendar", t)); return Value::unknown(); }
@@ -272,7 +276,7 @@ private:
         error(n, path, fmt::format("expected {}, found {}", describe_types(s), found(n)));
         return Value::unknown();
       }
-    } else if (s.format == "percent") {
+    } else if (s.percent_format) {
       auto num = Number::parse(t, true);
       if (!num) {
         bool looks_numeric = !t.empty() && t.find_first_not_of("0123456789+-.eE_% ") == std::string::npos;

@@ -24,6 +24,8 @@ enum SchemaType : unsigned {
 struct SchemaNode {
   unsigned types = 0;
   std::string format;  // "date", "percent" or ""
+  bool date_format = false;     // format == "date" (checked for every scalar)
+  bool percent_format = false;  // format == "percent"
   std::string title;
   std::string description;
   std::vector<std::pair<std::string, const SchemaNode*>> properties;

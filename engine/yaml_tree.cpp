@@ -62,10 +62,12 @@ public:
     if (value.size() > limits_.max_scalar_bytes)
       error(mark, fmt::format("a scalar of {} bytes is longer than the limit of {} bytes", value.size(), limits_.max_scalar_bytes));
     YamlNode n = make(mark, YamlNode::Kind::scalar);
-    n.plain = tag == "?";
+    n.plain = tag.size() == 1 && tag[0] == '?';
     n.text = value;
-    if (n.plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL"))
-      n.kind = YamlNode::Kind::null;
+    if (n.plain && value.size() <= 4) {
+      std::string_view v = value;
+      if (v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") n.kind = YamlNode::Kind::null;
+    }
     finish(std::move(n), anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
