@@ -87,14 +87,17 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
       auto gutter = fmt::format("{}", pos.line);
       out += fmt::format(" {} | {}{}{}\n", gutter, prefix, printable_line(line), suffix);
       // The caret covers the span on this line (at least one column).
-      std::uint32_t start_col = pos.column;
+      // A position past the shown text (trailing carriage returns, say) is
+      // drawn just after it.
+      const auto line_end_col = static_cast<std::uint32_t>(line.size()) + 1;
+      std::uint32_t start_col = std::min(pos.column, line_end_col);
       std::uint32_t end_off = std::max(d.span.end, d.span.begin + 1);
       auto end_pos = d.source->line_col(end_off);
       auto orig_start = d.source->line_col(d.span.begin).column;
       std::uint32_t width = 1;
       if (end_pos.line == pos.line && end_pos.column > orig_start) width = end_pos.column - orig_start;
       else if (end_pos.line != pos.line && line.size() + 1 > start_col) width = static_cast<std::uint32_t>(line.size()) + 1 - start_col;
-      if (start_col + width > line.size() + 2) width = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(line.size()) + 2 - start_col);
+      if (start_col + width > line_end_col + 1) width = line_end_col + 1 - start_col;  // at least 1: start_col <= line_end_col
       width = std::max<std::uint32_t>(width, 1);
       std::string marker = "^" + std::string(width - 1, '~');
       out += fmt::format(" {} | {}{}{}{}\n", std::string(gutter.size(), ' '), std::string(start_col - 1, ' '), sev_color,
