@@ -56,9 +56,11 @@ TEST_CASE("CLI cases in tests/cli") {
         fs::create_directories(target.parent_path());
         std::ofstream(target, std::ios::binary) << f.second.as<std::string>();
       }
-    // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random bytes).
+    // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random
+    // bytes, an example grown past a limit); it runs in {tmp}, {root} is the project.
     if (c["shell"]) {
-      std::string prep = "cd " + quote(tmp.string()) + " && " + replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string());
+      std::string prep = "cd " + quote(tmp.string()) + " && " +
+                         replace_all(replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string()), "{root}", root.string());
       REQUIRE_MESSAGE(std::system(prep.c_str()) == 0, file.filename().string(), ": shell set-up failed: ", prep);
     }
     std::string cmd = "cd " + quote(root.string()) + " && ";
@@ -80,6 +82,8 @@ TEST_CASE("CLI cases in tests/cli") {
       for (const auto& frag : c["stderr"]) CHECK_MESSAGE(err.find(frag.as<std::string>()) != std::string::npos, "stderr lacks: ", frag.as<std::string>());
     if (c["stdout_not"])
       for (const auto& frag : c["stdout_not"]) CHECK_MESSAGE(out.find(frag.as<std::string>()) == std::string::npos, "stdout has: ", frag.as<std::string>());
+    if (c["stderr_not"])
+      for (const auto& frag : c["stderr_not"]) CHECK_MESSAGE(err.find(frag.as<std::string>()) == std::string::npos, "stderr has: ", frag.as<std::string>());
     if (c["files_after"])
       for (const auto& f : c["files_after"]) {
         std::string content = slurp(tmp / f.first.as<std::string>());
