@@ -17,9 +17,20 @@ constexpr const char* kExitCodes =
     "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
     "In a batch, a bad file is reported and every other file is still evaluated.";
 
-void add_limits(CLI::App* cmd, std::size_t& max_bytes, int& max_depth) {
-  cmd->add_option("--max-evidence-bytes", max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
-  cmd->add_option("--max-depth", max_depth, "Deepest YAML nesting accepted")->capture_default_str();
+// The limits on each evidence file (and test file) a command reads.
+void add_evidence_limits(CLI::App* cmd, engine::YamlLimits& limits) {
+  cmd->add_option("--max-evidence-bytes", limits.max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
+  cmd->add_option("--max-depth", limits.max_depth, "Deepest YAML nesting accepted, mappings and lists")->capture_default_str();
+  cmd->add_option("--max-nodes", limits.max_nodes, "Most YAML nodes accepted in one file, counting what aliases expand to")
+      ->capture_default_str();
+  cmd->add_option("--max-scalar-bytes", limits.max_scalar_bytes, "Longest YAML scalar (one value) accepted, in bytes")
+      ->capture_default_str();
+  cmd->add_option("--max-items", limits.max_items, "Most entries accepted in one YAML list or mapping")->capture_default_str();
+}
+
+void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
+  add_evidence_limits(cmd, limits.yaml);
+  cmd->add_option("--max-steps", limits.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
 }
 
 }  // namespace
@@ -45,8 +56,7 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
   ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
-  add_limits(ev, evaluate.max_bytes, evaluate.max_depth);
-  ev->add_option("--max-steps", evaluate.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
+  add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders")->required();
   ev->footer(kExitCodes);
@@ -60,7 +70,7 @@ int run(int argc, char** argv) {
   ValidateArgs validate;
   auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
   va->add_option("evidence", validate.evidence, "Evidence files or folders")->required();
-  add_limits(va, validate.max_bytes, validate.max_depth);
+  add_evidence_limits(va, validate.limits);
   va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
   DiffArgs diff;
@@ -73,6 +83,7 @@ int run(int argc, char** argv) {
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
+  add_evidence_limits(df, diff.limits);
   df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
 
   TestArgs test;
@@ -80,6 +91,7 @@ int run(int argc, char** argv) {
   ts->add_option("paths", test.paths, "Test files or folders; default: those beside the catalogue's rulesets");
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
+  add_evidence_limits(ts, test.limits);
   ts->footer("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.");
 
   ExplainArgs explain;
@@ -88,6 +100,7 @@ int run(int argc, char** argv) {
   ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
   ex->add_option("evidence", explain.evidence, "One evidence file")->required();
   ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
+  add_evidence_limits(ex, explain.limits);
   ex->footer("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.");
 
   TemplateArgs templ;

@@ -1,5 +1,6 @@
 // Where the command line finds rulesets and schemas, and how it loads them.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include "engine/catalogue.hpp"
 #include "engine/program.hpp"
 #include "engine/schema.hpp"
+#include "engine/yaml_tree.hpp"
 
 namespace verdict::cli {
 
@@ -27,6 +29,12 @@ public:
 struct SearchOptions {
   std::vector<std::string> ruleset_dirs;  // --rulesets (repeatable)
   std::vector<std::string> schema_dirs;   // --schemas (repeatable)
+};
+
+/// Limits for evidence files (flags raise them).
+struct EvidenceLimits {
+  engine::YamlLimits yaml;                // --max-evidence-bytes, --max-depth, --max-nodes, --max-scalar-bytes, --max-items
+  std::uint64_t max_steps = 100'000'000;  // --max-steps: evaluation steps per evidence file
 };
 
 /// A ruleset ready to evaluate: its program, its schema, how reports name it.

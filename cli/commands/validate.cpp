@@ -10,9 +10,7 @@
 namespace verdict::cli {
 
 int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color) {
-  engine::YamlLimits limits;
-  limits.max_bytes = args.max_bytes;
-  limits.max_depth = args.max_depth;
+  const engine::YamlLimits& limits = args.limits;
   std::map<std::string, std::shared_ptr<const engine::Schema>> schemas;  // by file
   bool invalid = false, unreadable = false;
   auto paths = expand_evidence_paths(args.evidence);
