@@ -37,6 +37,10 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
   std::shared_ptr<const Source> src;
   try {
     src = std::make_shared<Source>(path, read_file(path, limits.yaml.max_bytes));
+  } catch (const std::length_error&) {
+    std::error_code ec;
+    out.error = fmt::format("{}: error[test_error]: {}\n", path, engine::too_large_message(fs::file_size(path, ec), limits.yaml));
+    return out;
   } catch (const std::exception& e) {
     out.error = fmt::format("error[io_error]: cannot read {}\n", e.what());
     return out;

@@ -19,8 +19,10 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
     std::shared_ptr<const Source> source;
     try {
       source = std::make_shared<Source>(path, read_file(path, limits.max_bytes));
-    } catch (const std::length_error& e) {
-      fmt::print(stderr, "{}: error[evidence_error]: {} (limit max_bytes; raise it with --max-evidence-bytes)\n", path, e.what());
+    } catch (const std::length_error&) {
+      std::error_code ec;
+      fmt::print(stderr, "{}: error[evidence_error]: {}\n", path,
+                 engine::too_large_message(std::filesystem::file_size(path, ec), limits));
       invalid = true;
       continue;
     } catch (const std::exception& e) {
