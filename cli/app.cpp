@@ -12,15 +12,24 @@ namespace verdict::cli {
 
 namespace {
 
+// yaml-cpp stops at 500 levels of nesting on its own, with "bad file";
+// --max-depth stays below that, so that verdict's error, which names the
+// flag, always comes first.
+constexpr int kMaxYamlDepth = 400;
+
 constexpr const char* kExitCodes =
     "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
     "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
     "In a batch, a bad file is reported and every other file is still evaluated.";
 
-// The limits on each evidence file (and test file) a command reads.
+// The limits on each evidence file (and test file) a command reads; an error
+// that one of them stops names its flag.
 void add_evidence_limits(CLI::App* cmd, engine::YamlLimits& limits) {
   cmd->add_option("--max-evidence-bytes", limits.max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
-  cmd->add_option("--max-depth", limits.max_depth, "Deepest YAML nesting accepted, mappings and lists")->capture_default_str();
+  cmd->add_option("--max-depth", limits.max_depth,
+                  fmt::format("Deepest YAML nesting accepted, mappings and lists (at most {})", kMaxYamlDepth))
+      ->check(CLI::Range(1, kMaxYamlDepth))
+      ->capture_default_str();
   cmd->add_option("--max-nodes", limits.max_nodes, "Most YAML nodes accepted in one file, counting what aliases expand to")
       ->capture_default_str();
   cmd->add_option("--max-scalar-bytes", limits.max_scalar_bytes, "Longest YAML scalar (one value) accepted, in bytes")

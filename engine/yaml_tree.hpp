@@ -16,7 +16,8 @@ namespace verdict::engine {
 /// flag that raises it.
 struct YamlLimits {
   std::size_t max_bytes = 64u << 20;        // file size (--max-evidence-bytes)
-  int max_depth = 64;                        // nesting of mappings and sequences (--max-depth)
+  int max_depth = 64;                        // nesting of mappings and sequences (--max-depth; yaml-cpp
+                                             // itself refuses 500 levels, as "bad file")
   std::size_t max_nodes = 2'000'000;         // nodes, counting alias expansions (--max-nodes)
   std::size_t max_scalar_bytes = 1u << 20;   // one scalar (--max-scalar-bytes)
   std::size_t max_items = 1'000'000;         // entries of one mapping or sequence (--max-items)
