@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "dsl/limits.hpp"
 
 namespace verdict::cli {
 
@@ -16,6 +17,11 @@ namespace {
 // --max-depth stays below that, so that verdict's error, which names the
 // flag, always comes first.
 constexpr int kMaxYamlDepth = 400;
+
+// The limits on rulesets are options of `verdict` itself (they may also
+// follow the command's name); each command that reads rulesets says so.
+constexpr const char* kRuleLimits =
+    "Rulesets are read within --max-rule-bytes and --max-rule-depth (see verdict --help).";
 
 constexpr const char* kExitCodes =
     "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
@@ -55,6 +61,14 @@ int run(int argc, char** argv) {
   app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)");
   app.add_option("--color", color_mode, "Colour: auto (a terminal, no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  // Every command that reads rulesets (fmt too) reads them within these; given
+  // before or after the command's name.
+  app.add_option("--max-rule-bytes", search.rule_limits.max_bytes, "Largest ruleset file accepted, in bytes")
+      ->capture_default_str();
+  app.add_option("--max-rule-depth", search.rule_limits.max_depth,
+                 fmt::format("Deepest expression nesting accepted in rulesets (at most {})", dsl::max_rule_depth_ceiling))
+      ->check(CLI::Range(std::size_t{1}, dsl::max_rule_depth_ceiling))
+      ->capture_default_str();
 
   EvaluateArgs evaluate;
   auto* ev = app.add_subcommand("evaluate", "Evaluate evidence files (or folders of them) against a ruleset");
@@ -68,13 +82,14 @@ int run(int argc, char** argv) {
   add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders")->required();
-  ev->footer(kExitCodes);
+  ev->footer(std::string(kExitCodes) + "\n" + kRuleLimits);
 
   CheckArgs check;
   auto* ck = app.add_subcommand("check", "Parse and type-check rulesets against their evidence schemas (no evidence needed)");
   ck->add_option("rulesets", check.rulesets, "Rulesets: .rules paths, NAME@VERSION or NAME; default: the whole catalogue");
   ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let) as failures (exit 1)");
-  ck->footer("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.");
+  ck->footer(std::string("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.\n") +
+             kRuleLimits);
 
   ValidateArgs validate;
   auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
@@ -93,7 +108,8 @@ int run(int argc, char** argv) {
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
   add_evidence_limits(df, diff.limits);
-  df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
+  df->footer(std::string("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.\n") +
+             kRuleLimits);
 
   TestArgs test;
   auto* ts = app.add_subcommand("test", "Run ruleset test files (*.test.yaml): cases of evidence and expected verdicts");
@@ -101,7 +117,7 @@ int run(int argc, char** argv) {
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
   add_evidence_limits(ts, test.limits);
-  ts->footer("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.");
+  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.\n") + kRuleLimits);
 
   ExplainArgs explain;
   auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
@@ -110,16 +126,19 @@ int run(int argc, char** argv) {
   ex->add_option("evidence", explain.evidence, "One evidence file")->required();
   ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
   add_evidence_limits(ex, explain.limits);
-  ex->footer("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.");
+  ex->footer(std::string("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.\n") +
+             kRuleLimits);
 
   TemplateArgs templ;
   auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
   tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout");
+  tp->footer(kRuleLimits);
 
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  ls->footer(kRuleLimits);
 
   FmtArgs format;
   auto* fm = app.add_subcommand("fmt", "Lay rulesets out canonically: print them, check them (--check) or rewrite them (--write)");
@@ -127,7 +146,8 @@ int run(int argc, char** argv) {
   fm->add_flag("-w,--write", format.write, "Rewrite the files that are not canonical (atomically)")->excludes(fm_check);
   fm->add_option("files", format.files, "Ruleset files (.rules) or folders of them")->required();
   fm->footer("Exit status: 0 ok (--check: every file is canonical), 1 with --check a file is not,\n"
-             "65 a file does not parse (it is left as it is), 66 a file cannot be read.");
+             "65 a file does not parse or is over a limit (it is left as it is), 66 a file cannot be read.\n" +
+             std::string(kRuleLimits));
 
   try {
     app.parse(argc, argv);
@@ -147,7 +167,10 @@ int run(int argc, char** argv) {
     if (ts->parsed()) return run_test(test, search, color);
     if (ex->parsed()) return run_explain(explain, search, color);
     if (tp->parsed()) return run_template(templ, search, color);
-    if (fm->parsed()) return run_fmt(format, color);
+    if (fm->parsed()) {
+      format.limits = search.rule_limits;
+      return run_fmt(format, color);
+    }
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

@@ -71,6 +71,7 @@ struct FmtArgs {
   std::vector<std::string> files;  // .rules files, or folders of them
   bool check = false;              // print a diff for each file that is not canonical; exit 1 if any
   bool write = false;              // rewrite those files in place (atomically)
+  dsl::RuleLimits limits;          // the global --max-rule-bytes, --max-rule-depth
 };
 int run_fmt(const FmtArgs& args, bool color);
 
