@@ -7,19 +7,45 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "dsl/limits.hpp"
 
 namespace verdict::cli {
 
 namespace {
+
+// yaml-cpp stops at 500 levels of nesting on its own, with "bad file";
+// --max-depth stays below that, so that verdict's error, which names the
+// flag, always comes first.
+constexpr int kMaxYamlDepth = 400;
+
+// The limits on rulesets are options of `verdict` itself (they may also
+// follow the command's name); each command that reads rulesets says so.
+constexpr const char* kRuleLimits =
+    "Rulesets are read within --max-rule-bytes and --max-rule-depth (see verdict --help).";
 
 constexpr const char* kExitCodes =
     "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
     "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
     "In a batch, a bad file is reported and every other file is still evaluated.";
 
-void add_limits(CLI::App* cmd, std::size_t& max_bytes, int& max_depth) {
-  cmd->add_option("--max-evidence-bytes", max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
-  cmd->add_option("--max-depth", max_depth, "Deepest YAML nesting accepted")->capture_default_str();
+// The limits on each evidence file (and test file) a command reads; an error
+// that one of them stops names its flag.
+void add_evidence_limits(CLI::App* cmd, engine::YamlLimits& limits) {
+  cmd->add_option("--max-evidence-bytes", limits.max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
+  cmd->add_option("--max-depth", limits.max_depth,
+                  fmt::format("Deepest YAML nesting accepted, mappings and lists (at most {})", kMaxYamlDepth))
+      ->check(CLI::Range(1, kMaxYamlDepth))
+      ->capture_default_str();
+  cmd->add_option("--max-nodes", limits.max_nodes, "Most YAML nodes accepted in one file, counting what aliases expand to")
+      ->capture_default_str();
+  cmd->add_option("--max-scalar-bytes", limits.max_scalar_bytes, "Longest YAML scalar (one value) accepted, in bytes")
+      ->capture_default_str();
+  cmd->add_option("--max-items", limits.max_items, "Most entries accepted in one YAML list or mapping")->capture_default_str();
+}
+
+void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
+  add_evidence_limits(cmd, limits.yaml);
+  cmd->add_option("--max-steps", limits.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
 }
 
 }  // namespace
@@ -35,6 +61,14 @@ int run(int argc, char** argv) {
   app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)");
   app.add_option("--color", color_mode, "Colour: auto (a terminal, no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  // Every command that reads rulesets (fmt too) reads them within these; given
+  // before or after the command's name.
+  app.add_option("--max-rule-bytes", search.rule_limits.max_bytes, "Largest ruleset file accepted, in bytes")
+      ->capture_default_str();
+  app.add_option("--max-rule-depth", search.rule_limits.max_depth,
+                 fmt::format("Deepest expression nesting accepted in rulesets (at most {})", dsl::max_rule_depth_ceiling))
+      ->check(CLI::Range(std::size_t{1}, dsl::max_rule_depth_ceiling))
+      ->capture_default_str();
 
   EvaluateArgs evaluate;
   auto* ev = app.add_subcommand("evaluate", "Evaluate evidence files (or folders of them) against a ruleset");
@@ -45,22 +79,22 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
   ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
-  add_limits(ev, evaluate.max_bytes, evaluate.max_depth);
-  ev->add_option("--max-steps", evaluate.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
+  add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders")->required();
-  ev->footer(kExitCodes);
+  ev->footer(std::string(kExitCodes) + "\n" + kRuleLimits);
 
   CheckArgs check;
   auto* ck = app.add_subcommand("check", "Parse and type-check rulesets against their evidence schemas (no evidence needed)");
   ck->add_option("rulesets", check.rulesets, "Rulesets: .rules paths, NAME@VERSION or NAME; default: the whole catalogue");
   ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let) as failures (exit 1)");
-  ck->footer("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.");
+  ck->footer(std::string("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.\n") +
+             kRuleLimits);
 
   ValidateArgs validate;
   auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
   va->add_option("evidence", validate.evidence, "Evidence files or folders")->required();
-  add_limits(va, validate.max_bytes, validate.max_depth);
+  add_evidence_limits(va, validate.limits);
   va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
   DiffArgs diff;
@@ -73,14 +107,17 @@ int run(int argc, char** argv) {
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders")->required();
-  df->footer("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.");
+  add_evidence_limits(df, diff.limits);
+  df->footer(std::string("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.\n") +
+             kRuleLimits);
 
   TestArgs test;
   auto* ts = app.add_subcommand("test", "Run ruleset test files (*.test.yaml): cases of evidence and expected verdicts");
   ts->add_option("paths", test.paths, "Test files or folders; default: those beside the catalogue's rulesets");
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
-  ts->footer("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.");
+  add_evidence_limits(ts, test.limits);
+  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.\n") + kRuleLimits);
 
   ExplainArgs explain;
   auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
@@ -88,16 +125,20 @@ int run(int argc, char** argv) {
   ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
   ex->add_option("evidence", explain.evidence, "One evidence file")->required();
   ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
-  ex->footer("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.");
+  add_evidence_limits(ex, explain.limits);
+  ex->footer(std::string("Exit status: 0 the indicator passes, 1 it fails, 2 it is unknown; 64/65/66 as for evaluate.\n") +
+             kRuleLimits);
 
   TemplateArgs templ;
   auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
   tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout");
+  tp->footer(kRuleLimits);
 
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  ls->footer(kRuleLimits);
 
   FmtArgs format;
   auto* fm = app.add_subcommand("fmt", "Lay rulesets out canonically: print them, check them (--check) or rewrite them (--write)");
@@ -105,7 +146,8 @@ int run(int argc, char** argv) {
   fm->add_flag("-w,--write", format.write, "Rewrite the files that are not canonical (atomically)")->excludes(fm_check);
   fm->add_option("files", format.files, "Ruleset files (.rules) or folders of them")->required();
   fm->footer("Exit status: 0 ok (--check: every file is canonical), 1 with --check a file is not,\n"
-             "65 a file does not parse (it is left as it is), 66 a file cannot be read.");
+             "65 a file does not parse or is over a limit (it is left as it is), 66 a file cannot be read.\n" +
+             std::string(kRuleLimits));
 
   try {
     app.parse(argc, argv);
@@ -125,7 +167,10 @@ int run(int argc, char** argv) {
     if (ts->parsed()) return run_test(test, search, color);
     if (ex->parsed()) return run_explain(explain, search, color);
     if (tp->parsed()) return run_template(templ, search, color);
-    if (fm->parsed()) return run_fmt(format, color);
+    if (fm->parsed()) {
+      format.limits = search.rule_limits;
+      return run_fmt(format, color);
+    }
     return Exit::usage;
   } catch (const UserError& e) {
     std::string msg = e.what();

@@ -173,7 +173,7 @@ std::vector<Edit> edits_between(const Program& base, const Program& cand) {
 }
 
 DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, const std::vector<std::string>& paths,
-                         std::optional<engine::Date> as_of, bool color, unsigned jobs) {
+                         std::optional<engine::Date> as_of, bool color, unsigned jobs, const EvidenceLimits& limits) {
   DiffReport report;
   report.base = base.info;
   report.candidate = cand.info;
@@ -188,7 +188,7 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
     FileOutcome failure;
     failure.evidence = path;
     // Each evidence file is read once; it is typed again only if the candidate reads another schema.
-    auto ev = load_evidence_file(path, base, EvidenceLimits{}, failure, color);
+    auto ev = load_evidence_file(path, base, limits, failure, color);
     std::optional<engine::Evidence> ev_cand;
     if (!ev) {
       fd.error = failure.error_text;
@@ -198,9 +198,10 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
     }
     try {
       if (cand.schema->id() != base.schema->id())
-        ev_cand = engine::evidence_from_yaml(engine::parse_yaml(ev->source), ev->source, *cand.schema);
+        ev_cand = engine::evidence_from_yaml(engine::parse_yaml(ev->source, limits.yaml), ev->source, *cand.schema);
       engine::EvalOptions opts;
       opts.as_of = as_of;
+      opts.step_budget = limits.max_steps;
       auto rb = engine::evaluate(base.program, *ev, opts);
       auto rc = engine::evaluate(cand.program, ev_cand ? *ev_cand : *ev, opts);
       fd.base_outcome = engine::to_string(rb.outcome);

@@ -53,7 +53,8 @@ struct DiffReport {
 /// Evaluates every evidence file under both rulesets and attributes each
 /// changed verdict to the edits that cause it on their own.
 DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& candidate, const std::vector<std::string>& paths,
-                         std::optional<engine::Date> as_of, bool color, unsigned jobs = 1);
+                         std::optional<engine::Date> as_of, bool color, unsigned jobs = 1,
+                         const EvidenceLimits& limits = {});
 
 std::string render_diff_text(const DiffReport& report, bool color);
 std::string render_diff_json(const DiffReport& report);

@@ -1,5 +1,7 @@
 #include "cli/evidence_files.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "engine/text.hpp"
@@ -11,9 +13,10 @@ std::optional<engine::Evidence> load_evidence_file(const std::string& path, cons
   std::string text;
   try {
     text = read_file(path, limits.yaml.max_bytes);
-  } catch (const std::length_error& e) {
+  } catch (const std::length_error&) {
+    std::error_code ec;
     failure.error = Diagnostic{Severity::error, "evidence_error",
-                               fmt::format("{} (limit max_bytes; raise it with --max-evidence-bytes)", e.what()), nullptr, {}, {}};
+                               engine::too_large_message(std::filesystem::file_size(path, ec), limits.yaml), nullptr, {}, {}};
     failure.error_text = fmt::format("{}: error[evidence_error]: {}\n", path, failure.error->message);
     return std::nullopt;
   } catch (const std::exception& e) {

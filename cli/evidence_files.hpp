@@ -10,12 +10,6 @@
 
 namespace verdict::cli {
 
-/// Limits for evidence files (flags raise them).
-struct EvidenceLimits {
-  engine::YamlLimits yaml;
-  std::uint64_t max_steps = 100'000'000;
-};
-
 /// Loads one evidence file against a ruleset's schema. On failure, fills
 /// `failure` (error, rendered text, unreadable) and returns nullopt.
 std::optional<engine::Evidence> load_evidence_file(const std::string& path, const LoadedRuleset& ruleset,

@@ -31,18 +31,22 @@ void expect_verdict(CaseResult& r, const std::string& what, const std::string& e
 
 }  // namespace
 
-TestFileResult run_test_file(const std::string& path, const SearchOptions& search) {
+TestFileResult run_test_file(const std::string& path, const SearchOptions& search, const EvidenceLimits& limits) {
   TestFileResult out;
   out.path = path;
   std::shared_ptr<const Source> src;
   try {
-    src = std::make_shared<Source>(path, read_file(path, 64u << 20));
+    src = std::make_shared<Source>(path, read_file(path, limits.yaml.max_bytes));
+  } catch (const std::length_error&) {
+    std::error_code ec;
+    out.error = fmt::format("{}: error[test_error]: {}\n", path, engine::too_large_message(fs::file_size(path, ec), limits.yaml));
+    return out;
   } catch (const std::exception& e) {
     out.error = fmt::format("error[io_error]: cannot read {}\n", e.what());
     return out;
   }
   try {
-    YamlNode root = engine::parse_yaml(src);
+    YamlNode root = engine::parse_yaml(src, limits.yaml);
     if (root.kind != YamlNode::Kind::mapping) bad(src, root, "a test file is a mapping with 'ruleset' and 'cases'");
     const YamlNode& ref = need(src, root, "ruleset", "the ruleset under test: a .rules path or NAME@VERSION");
     out.ruleset = ref.text;
@@ -71,13 +75,14 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       const YamlNode* by_path = ev.kind == YamlNode::Kind::mapping && ev.size() == 1 ? ev.get("path") : nullptr;
       if (by_path) {
         std::string file = (fs::path(path).parent_path() / by_path->text).string();
-        outcome = evaluate_file(file, ruleset, as_of, EvidenceLimits{}, false);
+        outcome = evaluate_file(file, ruleset, as_of, limits, false);
       } else {
         outcome.evidence = fmt::format("{}:{}", path, ev.line);
         try {
           engine::Evidence evidence = engine::evidence_from_yaml(ev, src, *ruleset.schema);
           engine::EvalOptions options;
           options.as_of = as_of;
+          options.step_budget = limits.max_steps;
           outcome.result = engine::evaluate(ruleset.program, evidence, options);
         } catch (const DiagnosticError& e) {
           outcome.error_text = render(e.diagnostics());

@@ -31,8 +31,9 @@ struct TestFileResult {
   std::optional<std::string> error;  // the file itself could not be run (rendered)
 };
 
-/// Runs every case of one test file. Never throws for bad input.
-TestFileResult run_test_file(const std::string& path, const SearchOptions& search);
+/// Runs every case of one test file. Never throws for bad input. The test
+/// file and the evidence files it names are read within `limits`.
+TestFileResult run_test_file(const std::string& path, const SearchOptions& search, const EvidenceLimits& limits = {});
 
 /// Test files: the paths given (files, or folders searched for *.test.yaml),
 /// or, with none, those beside the rulesets of the catalogue.

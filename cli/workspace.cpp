@@ -89,9 +89,10 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   std::string path = resolve_ruleset(ref, opt);
   std::string text;
   try {
-    text = read_file(path, 16u << 20);
-  } catch (const std::length_error& e) {
-    throw UserError(Exit::data_error, fmt::format("error[limit]: {} (limit max_rule_bytes)", e.what()));
+    text = read_file(path, opt.rule_limits.max_bytes);
+  } catch (const std::length_error&) {
+    std::error_code ec;
+    throw UserError(Exit::data_error, fmt::format("error[limit]: {}", dsl::too_large_message(path, fs::file_size(path, ec), opt.rule_limits)));
   } catch (const std::exception& e) {
     throw UserError(Exit::no_input, fmt::format("error: cannot read ruleset {}", e.what()));
   }
@@ -105,7 +106,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   try {
     Diagnostics warnings;
     // Bases named by `extends`: beside the ruleset first, then the catalogue.
-    out.program = dsl::load_ruleset_text(source, &warnings, dsl::folder_resolver(ruleset_dirs(opt)));
+    out.program = dsl::load_ruleset_text(source, &warnings, dsl::folder_resolver(ruleset_dirs(opt), opt.rule_limits), opt.rule_limits);
     out.warnings = warnings.items();
   } catch (const DiagnosticError& e) {
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}));

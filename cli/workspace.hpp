@@ -1,5 +1,6 @@
 // Where the command line finds rulesets and schemas, and how it loads them.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -7,9 +8,11 @@
 #include <vector>
 
 #include "cli/report.hpp"
+#include "dsl/limits.hpp"
 #include "engine/catalogue.hpp"
 #include "engine/program.hpp"
 #include "engine/schema.hpp"
+#include "engine/yaml_tree.hpp"
 
 namespace verdict::cli {
 
@@ -23,10 +26,18 @@ public:
   int code;
 };
 
-/// Folders given on the command line.
+/// Folders given on the command line, and the limits rulesets found there
+/// (and the bases they extend) are read with.
 struct SearchOptions {
   std::vector<std::string> ruleset_dirs;  // --rulesets (repeatable)
   std::vector<std::string> schema_dirs;   // --schemas (repeatable)
+  dsl::RuleLimits rule_limits;            // --max-rule-bytes, --max-rule-depth
+};
+
+/// Limits for evidence files (flags raise them).
+struct EvidenceLimits {
+  engine::YamlLimits yaml;                // --max-evidence-bytes, --max-depth, --max-nodes, --max-scalar-bytes, --max-items
+  std::uint64_t max_steps = 100'000'000;  // --max-steps: evaluation steps per evidence file
 };
 
 /// A ruleset ready to evaluate: its program, its schema, how reports name it.
@@ -46,8 +57,9 @@ std::string default_ruleset_name(const SearchOptions& opt);
 std::vector<std::string> schema_dirs(const SearchOptions& opt, const std::string& near = "");
 /// Resolves REF (a .rules path, NAME@VERSION or NAME) to a file path. Throws UserError.
 std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt);
-/// Loads, checks and lowers a ruleset and its schema. Throws UserError (65 with
-/// rendered diagnostics, 66 when unreadable).
+/// Loads, checks and lowers a ruleset and its schema, within opt.rule_limits.
+/// Throws UserError (65 with rendered diagnostics or a limit exceeded, 66 when
+/// unreadable).
 LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, bool color);
 /// sha256 of a text, as "sha256:<hex>".
 std::string sha256_digest(const std::string& text);

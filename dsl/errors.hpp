@@ -4,10 +4,12 @@
 #pragma once
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <vector>
 
 #include "dsl/grammar.hpp"
+#include "dsl/limits.hpp"
 
 namespace verdict::dsl::grammar {
 
@@ -92,15 +94,16 @@ template <> inline constexpr const char* error_message<end_of_rules> = "expected
 // ------------------------------------------------------------ parse state
 
 /// How deeply expressions may nest inside each other (brackets, calls,
-/// message holes, branches) and how deep a syntax tree may grow; deeper
-/// input is an error, not a crash.
-inline constexpr std::size_t max_expression_depth = 256;
-inline constexpr const char* too_deep_message = "expression nested too deeply (limit 256)";
+/// message holes, branches) and how deep a syntax tree may grow, unless the
+/// caller says otherwise (dsl/limits.hpp); deeper input is an error, not a
+/// crash.
+inline constexpr std::size_t max_expression_depth = RuleLimits{}.max_depth;
 
 /// What the control below tracks while parsing.
 struct ParseState {
   std::vector<std::size_t> open;         // byte offsets of the brackets and quotes still open
   std::size_t depth = 0;                 // `expression`s entered and not left (the outermost is not nested)
+  std::size_t max_depth = max_expression_depth;  // checked as each `expression` is entered, before it recurses
   std::optional<std::size_t> opened_at;  // set when a closing bracket or quote is missing
 };
 
@@ -131,8 +134,10 @@ template <typename T> void push_open(T&, std::size_t) {}
 template <typename T> void pop_open(T&) {}
 inline void note_opener(ParseState& st) { if (!st.open.empty()) st.opened_at = st.open.back(); }
 template <typename T> void note_opener(T&) {}
-inline bool too_deep(const ParseState& st) { return st.depth > max_expression_depth + 1; }
+inline bool too_deep(const ParseState& st) { return st.depth > st.max_depth + 1; }
 template <typename T> bool too_deep(const T&) { return false; }
+inline std::size_t depth_limit(const ParseState& st) { return st.max_depth; }
+template <typename T> std::size_t depth_limit(const T&) { return 0; }
 
 /// The control: tracks open brackets and expression depth, and raises
 /// `error_message<Rule>` where a `must<Rule>` fails.
@@ -142,7 +147,7 @@ struct control : normal<Rule> {
   static void start(const Input& in, States&... st) {
     if constexpr (std::is_same_v<Rule, expression>) {
       (enter_expression(st), ...);
-      if ((too_deep(st) || ...)) throw parse_error(too_deep_message, in);
+      if ((too_deep(st) || ...)) throw parse_error(dsl::too_deep_message((depth_limit(st) + ...)), in);
     }
     if constexpr (is_opener<Rule>) (push_open(st, offset_of(in)), ...);
   }

@@ -418,7 +418,7 @@ private:
 }  // namespace
 
 InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source, const RulesetResolver& resolver,
-                         Diagnostics& diagnostics) {
+                         Diagnostics& diagnostics, const RuleLimits& limits) {
   InheritedRuleset out;
   out.sources.push_back(std::move(source));
   std::vector<ast::Ruleset> trees;
@@ -470,7 +470,7 @@ InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source
     }
     ast::Ruleset parsed;
     try {
-      parsed = parse_ruleset(base);
+      parsed = parse_ruleset(base, limits);
     } catch (const DiagnosticError& e) {
       rethrow_in_base(e.diagnostics(), out.sources[i], at, ref);
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dsl/ast.hpp"
+#include "dsl/limits.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/source.hpp"
 
@@ -52,8 +53,9 @@ inline constexpr std::size_t max_inheritance_depth = 32;
 /// at the child's span with a note at the base's definition where there is
 /// one; when the chain cannot be built, `complete` is false and `tree` is
 /// returned alone. A base that does not parse throws its DiagnosticError
-/// (with a note at the `extends` clause that named it).
+/// (with a note at the `extends` clause that named it). Bases are parsed
+/// with `limits.max_depth`; the resolver reads them with its own limits.
 InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source, const RulesetResolver& resolver,
-                         Diagnostics& diagnostics);
+                         Diagnostics& diagnostics, const RuleLimits& limits = {});
 
 }  // namespace verdict::dsl

@@ -21,10 +21,10 @@ namespace fs = std::filesystem;
 namespace {
 
 engine::Program load(std::shared_ptr<const Source> source, const engine::Schema* schema, Diagnostics* warnings,
-                     const RulesetResolver& resolver) {
-  ast::Ruleset tree = parse_ruleset(source);
+                     const RulesetResolver& resolver, const RuleLimits& limits) {
+  ast::Ruleset tree = parse_ruleset(source, limits);
   Diagnostics diags;
-  InheritedRuleset whole = inherit(std::move(tree), source, resolver, diags);
+  InheritedRuleset whole = inherit(std::move(tree), source, resolver, diags, limits);
   if (!whole.complete) {
     note_extends(diags, whole);
     diags.sort();
@@ -46,11 +46,14 @@ engine::Program load(std::shared_ptr<const Source> source, const engine::Schema*
   throw DiagnosticError(std::move(d));
 }
 
-std::shared_ptr<const Source> read_source(const std::string& path) {
-  constexpr std::uintmax_t max_rule_bytes = 16u << 20;
+std::shared_ptr<const Source> read_source(const std::string& path, const RuleLimits& limits) {
   std::error_code ec;
-  if (auto size = fs::file_size(path, ec); !ec && size > max_rule_bytes)
-    cannot_read(path, fmt::format("larger than {} bytes (limit max_rule_bytes)", max_rule_bytes));
+  if (auto size = fs::file_size(path, ec); !ec && size > limits.max_bytes) {
+    Diagnostic d;
+    d.code = "limit";
+    d.message = too_large_message(path, size, limits);
+    throw DiagnosticError(std::move(d));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) cannot_read(path, std::strerror(errno));
   std::ostringstream text;
@@ -76,26 +79,27 @@ std::vector<engine::CatalogueEntry> beside(const Source& file) {
 }  // namespace
 
 engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings,
-                                  const RulesetResolver& resolver) {
-  return load(std::move(source), nullptr, warnings, resolver);
+                                  const RulesetResolver& resolver, const RuleLimits& limits) {
+  return load(std::move(source), nullptr, warnings, resolver, limits);
 }
 
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
-                               Diagnostics* warnings, const RulesetResolver& resolver) {
-  return load(std::move(source), &schema, warnings, resolver);
+                               Diagnostics* warnings, const RulesetResolver& resolver, const RuleLimits& limits) {
+  return load(std::move(source), &schema, warnings, resolver, limits);
 }
 
-engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings, const RulesetResolver& resolver) {
-  return load(read_source(path), nullptr, warnings, resolver.find ? resolver : folder_resolver({}));
+engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings, const RulesetResolver& resolver,
+                                  const RuleLimits& limits) {
+  return load(read_source(path, limits), nullptr, warnings, resolver.find ? resolver : folder_resolver({}, limits), limits);
 }
 
-RulesetResolver folder_resolver(std::vector<std::string> dirs) {
+RulesetResolver folder_resolver(std::vector<std::string> dirs, const RuleLimits& limits) {
   RulesetResolver r;
-  r.find = [dirs](const std::string& ref, const Source& extending) -> std::shared_ptr<const Source> {
+  r.find = [dirs, limits](const std::string& ref, const Source& extending) -> std::shared_ptr<const Source> {
     auto found = engine::find_ruleset(beside(extending), ref);
     if (!found) found = engine::find_ruleset(engine::scan_catalogue(dirs), ref);
     if (!found) return nullptr;
-    return read_source(found->path);
+    return read_source(found->path, limits);
   };
   r.known = [dirs](const Source& extending) {
     std::set<std::string> names;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dsl/inherit.hpp"
+#include "dsl/limits.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/program.hpp"
 #include "engine/schema.hpp"
@@ -17,25 +18,29 @@ namespace verdict::dsl {
 /// the catalogue). Throws DiagnosticError with every error (and the warnings
 /// beside them) when there is an error; otherwise the warnings (unused
 /// params and lets of the ruleset's own file) go to `warnings` when given.
+/// Expressions (the ruleset's and its bases') nest at most `limits.max_depth`.
 engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings = nullptr,
-                                  const RulesetResolver& resolver = {});
+                                  const RulesetResolver& resolver = {}, const RuleLimits& limits = {});
 
 /// Parses, lowers and checks a ruleset against the evidence schema it names
 /// (dsl/checker.hpp); otherwise as load_ruleset_text. The checker runs only
 /// when lowering found no error.
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
-                               Diagnostics* warnings = nullptr, const RulesetResolver& resolver = {});
+                               Diagnostics* warnings = nullptr, const RulesetResolver& resolver = {},
+                               const RuleLimits& limits = {});
 
 /// Reads the file at `path` (named so in diagnostics) and loads it as above;
-/// an unreadable file is a DiagnosticError with code `io_error`. Without a
-/// resolver, bases are looked for beside the file (folder_resolver({})).
+/// an unreadable file is a DiagnosticError with code `io_error`, one larger
+/// than `limits.max_bytes` one with code `limit`. Without a resolver, bases
+/// are looked for beside the file (folder_resolver({}, limits)).
 engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings = nullptr,
-                                  const RulesetResolver& resolver = {});
+                                  const RulesetResolver& resolver = {}, const RuleLimits& limits = {});
 
 /// A resolver over folders the caller names: NAME@VERSION is looked for
 /// first among the *.rules beside the extending file, then in `dirs` in
 /// order (searched recursively, as engine::scan_catalogue does). Reading a
-/// file that is found but unreadable throws DiagnosticError (`io_error`).
-RulesetResolver folder_resolver(std::vector<std::string> dirs);
+/// file that is found but unreadable throws DiagnosticError (`io_error`), one
+/// larger than `limits.max_bytes` DiagnosticError (`limit`).
+RulesetResolver folder_resolver(std::vector<std::string> dirs, const RuleLimits& limits = {});
 
 }  // namespace verdict::dsl

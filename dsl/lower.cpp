@@ -226,11 +226,19 @@ private:
     return e;
   }
 
-  static engine::Expr make(Op op, Span span, std::vector<engine::Expr> args = {}) {
+  static engine::Expr make(Op op, Span span) {
     engine::Expr e;
     e.op = op;
     e.span = span;
-    e.args = std::move(args);
+    return e;
+  }
+  // With its operands, moved in: a std::vector built from a braced list would
+  // copy each operand's whole subtree, which is quadratic in the nesting.
+  template <std::size_t N>
+  static engine::Expr make(Op op, Span span, engine::Expr (&&args)[N]) {
+    engine::Expr e = make(op, span);
+    e.args.reserve(N);
+    for (auto& a : args) e.args.push_back(std::move(a));
     return e;
   }
 

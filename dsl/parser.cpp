@@ -237,15 +237,19 @@ using Depth = std::size_t;
 // handed on (lowering, evaluation) never nest deeper than the limit.
 class ExprBuilder {
 public:
+  explicit ExprBuilder(Depth max_depth) : max_depth_(max_depth) {}
+
   ast::Expr build(const Node& n) {
     Depth d = 0;
     return build(n, d);
   }
 
 private:
-  static void deepen(Depth& depth, Depth child, Span at) {
+  Depth max_depth_;
+
+  void deepen(Depth& depth, Depth child, Span at) const {
     depth = std::max(depth, child + 1);
-    if (depth > g::max_expression_depth) throw BuildError{at, g::too_deep_message};
+    if (depth > max_depth_) throw BuildError{at, too_deep_message(max_depth_)};
   }
 
   static ast::Expr node(ast::ExprKind kind, Span span) {
@@ -453,6 +457,8 @@ public:
 
 class RulesetBuilder {
 public:
+  explicit RulesetBuilder(Depth max_depth) : exprs_(max_depth) {}
+
   ast::Ruleset build(const Node& root) {
     ast::Ruleset rs;
     for (const auto& child : root.children) {
@@ -651,10 +657,11 @@ private:
 
 // Runs the grammar `Rule` over the whole source and hands the tree to `build`.
 template <typename Rule, typename Build>
-auto parse_with(const std::shared_ptr<const Source>& source, Build&& build) {
+auto parse_with(const std::shared_ptr<const Source>& source, Depth max_depth, Build&& build) {
   const std::string& text = source->text();
   pegtl::memory_input<> in(text.data(), text.data() + text.size(), source->name());
   g::ParseState state;
+  state.max_depth = max_depth;
   std::unique_ptr<Node> root;
   try {
     root = pegtl::parse_tree::parse<Rule, Node, selector, pegtl::nothing, g::control>(in, state);
@@ -677,14 +684,16 @@ auto parse_with(const std::shared_ptr<const Source>& source, Build&& build) {
 
 }  // namespace
 
-ast::Ruleset parse_ruleset(std::shared_ptr<const Source> source) {
-  return parse_with<g::ruleset_file>(source, [](const Node& root) { return RulesetBuilder().build(root); });
+ast::Ruleset parse_ruleset(std::shared_ptr<const Source> source, const RuleLimits& limits) {
+  const Depth max_depth = std::min(limits.max_depth, max_rule_depth_ceiling);
+  return parse_with<g::ruleset_file>(source, max_depth, [&](const Node& root) { return RulesetBuilder(max_depth).build(root); });
 }
 
-ast::Expr parse_expression(std::shared_ptr<const Source> source) {
-  return parse_with<g::expression_file>(source, [](const Node& root) {
+ast::Expr parse_expression(std::shared_ptr<const Source> source, const RuleLimits& limits) {
+  const Depth max_depth = std::min(limits.max_depth, max_rule_depth_ceiling);
+  return parse_with<g::expression_file>(source, max_depth, [&](const Node& root) {
     assert(root.children.size() == 1);
-    return RulesetBuilder().expression(*root.children[0]);
+    return RulesetBuilder(max_depth).expression(*root.children[0]);
   });
 }
 

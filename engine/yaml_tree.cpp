@@ -51,7 +51,8 @@ public:
     // An alias is a copy; count what it expands to so an alias bomb stops early.
     nodes_ += it->second.second;
     if (nodes_ > limits_.max_nodes)
-      error(mark, fmt::format("aliases expand to more than {} nodes (limit max_nodes)", limits_.max_nodes));
+      error(mark, fmt::format("aliases expand to more than {} nodes (limit max_nodes; raise it with --max-nodes)",
+                              limits_.max_nodes));
     YamlNode copy = it->second.first;
     copy.offset = static_cast<std::uint32_t>(mark.pos);
     copy.line = static_cast<std::uint32_t>(mark.line + 1);
@@ -60,7 +61,9 @@ public:
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (value.size() > limits_.max_scalar_bytes)
-      error(mark, fmt::format("a scalar of {} bytes is longer than the limit of {} bytes", value.size(), limits_.max_scalar_bytes));
+      error(mark, fmt::format("a scalar of {} bytes is longer than the limit of {} bytes (limit max_scalar_bytes; raise it "
+                              "with --max-scalar-bytes)",
+                              value.size(), limits_.max_scalar_bytes));
     YamlNode n = make(mark, YamlNode::Kind::scalar);
     n.plain = tag.size() == 1 && tag[0] == '?';
     n.text = value;
@@ -115,7 +118,8 @@ private:
   }
 
   YamlNode make(const YAML::Mark& mark, YamlNode::Kind kind) {
-    if (++nodes_ > limits_.max_nodes) error(mark, fmt::format("more than {} nodes (limit max_nodes)", limits_.max_nodes));
+    if (++nodes_ > limits_.max_nodes)
+      error(mark, fmt::format("more than {} nodes (limit max_nodes; raise it with --max-nodes)", limits_.max_nodes));
     YamlNode n;
     n.kind = kind;
     n.offset = static_cast<std::uint32_t>(mark.pos);
@@ -126,7 +130,7 @@ private:
 
   void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
-      error(mark, fmt::format("nesting deeper than {} levels (limit max_depth)", limits_.max_depth));
+      error(mark, fmt::format("nesting deeper than {} levels (limit max_depth; raise it with --max-depth)", limits_.max_depth));
     stack_.push_back({make(mark, kind), anchor, {}});
   }
 
@@ -152,9 +156,10 @@ private:
           error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, first->line));
       }
       if (parent.children.size() / 2 >= limits_.max_items)
-        error_at(n, fmt::format("more than {} entries in one mapping (limit max_items)", limits_.max_items));
+        error_at(n, fmt::format("more than {} entries in one mapping (limit max_items; raise it with --max-items)",
+                                limits_.max_items));
     } else if (parent.children.size() >= limits_.max_items) {
-      error_at(n, fmt::format("more than {} items in one list (limit max_items)", limits_.max_items));
+      error_at(n, fmt::format("more than {} items in one list (limit max_items; raise it with --max-items)", limits_.max_items));
     }
     parent.children.push_back(std::move(n));
   }
@@ -169,14 +174,17 @@ private:
 
 }  // namespace
 
+std::string too_large_message(std::uintmax_t size, const YamlLimits& limits) {
+  return fmt::format("the file has {} bytes, more than the limit of {} bytes (limit max_bytes; raise it with --max-evidence-bytes)",
+                     size, limits.max_bytes);
+}
+
 YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits) {
   const std::string& text = source->text();
   auto fail_at = [&](std::uint32_t offset, std::string message) -> DiagnosticError {
     return DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), source, {offset, offset + 1}, {}});
   };
-  if (text.size() > limits.max_bytes)
-    throw fail_at(0, fmt::format("the file has {} bytes, more than the limit of {} bytes (limit max_bytes)", text.size(),
-                                 limits.max_bytes));
+  if (text.size() > limits.max_bytes) throw fail_at(0, too_large_message(text.size(), limits));
   if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
     throw fail_at(static_cast<std::uint32_t>(bad), "invalid UTF-8: the file must be UTF-8 text");
   if (text.find('\0') != std::string::npos)

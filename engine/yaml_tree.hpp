@@ -12,12 +12,15 @@
 namespace verdict::engine {
 
 /// Limits that keep hostile input from exhausting time, stack or memory.
+/// Each error that one of them stops names the limit and the command-line
+/// flag that raises it.
 struct YamlLimits {
-  std::size_t max_bytes = 64u << 20;        // file size
-  int max_depth = 64;                        // nesting of mappings and sequences
-  std::size_t max_nodes = 2'000'000;         // nodes, counting alias expansions
-  std::size_t max_scalar_bytes = 1u << 20;   // one scalar
-  std::size_t max_items = 1'000'000;         // entries of one mapping or sequence
+  std::size_t max_bytes = 64u << 20;        // file size (--max-evidence-bytes)
+  int max_depth = 64;                        // nesting of mappings and sequences (--max-depth; yaml-cpp
+                                             // itself refuses 500 levels, as "bad file")
+  std::size_t max_nodes = 2'000'000;         // nodes, counting alias expansions (--max-nodes)
+  std::size_t max_scalar_bytes = 1u << 20;   // one scalar (--max-scalar-bytes)
+  std::size_t max_items = 1'000'000;         // entries of one mapping or sequence (--max-items)
 };
 
 /// One YAML node. A mapping's children alternate key, value.
@@ -42,5 +45,9 @@ struct YamlNode {
 /// with the position for syntax errors, duplicate keys, more than one
 /// document, invalid UTF-8, and exceeded limits.
 YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits = {});
+
+/// The message for a file of `size` bytes, over limits.max_bytes (for
+/// readers that refuse such a file before reading it).
+std::string too_large_message(std::uintmax_t size, const YamlLimits& limits);
 
 }  // namespace verdict::engine

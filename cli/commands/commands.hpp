@@ -15,9 +15,7 @@ struct EvaluateArgs {
   std::string format = "text";
   std::string output;
   std::vector<std::string> evidence;
-  std::size_t max_bytes = 64u << 20;
-  int max_depth = 64;
-  std::uint64_t max_steps = 100'000'000;
+  EvidenceLimits limits;
   unsigned jobs = 0;  // threads; 0 = one per core
 };
 int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool color);
@@ -30,8 +28,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color);
 
 struct ValidateArgs {
   std::vector<std::string> evidence;
-  std::size_t max_bytes = 64u << 20;
-  int max_depth = 64;
+  engine::YamlLimits limits;
 };
 int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color);
 
@@ -43,6 +40,7 @@ struct DiffArgs {
   std::string output;
   bool fail_on_change = false;
   std::vector<std::string> evidence;
+  EvidenceLimits limits;
   unsigned jobs = 0;
 };
 int run_diff(const DiffArgs& args, const SearchOptions& search, bool color);
@@ -56,6 +54,7 @@ struct TestArgs {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
+  EvidenceLimits limits;  // for the test files and the evidence files they name
 };
 int run_test(const TestArgs& args, const SearchOptions& search, bool color);
 
@@ -64,6 +63,7 @@ struct ExplainArgs {
   std::string evidence;
   std::string indicator;
   std::string as_of;
+  EvidenceLimits limits;
 };
 int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color);
 
@@ -71,6 +71,7 @@ struct FmtArgs {
   std::vector<std::string> files;  // .rules files, or folders of them
   bool check = false;              // print a diff for each file that is not canonical; exit 1 if any
   bool write = false;              // rewrite those files in place (atomically)
+  dsl::RuleLimits limits;          // the global --max-rule-bytes, --max-rule-depth
 };
 int run_fmt(const FmtArgs& args, bool color);
 

@@ -17,10 +17,7 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   std::string ref = args.ruleset.empty() ? default_ruleset_name(search) : args.ruleset;
   bool to_terminal = args.output.empty() && color;
   LoadedRuleset ruleset = load_ruleset(ref, search, color);
-  EvidenceLimits limits;
-  limits.yaml.max_bytes = args.max_bytes;
-  limits.yaml.max_depth = args.max_depth;
-  limits.max_steps = args.max_steps;
+  const EvidenceLimits& limits = args.limits;
 
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");

@@ -150,7 +150,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(ids, ", ")));
   }
   FileOutcome failure;
-  auto evidence = load_evidence_file(args.evidence, ruleset, EvidenceLimits{}, failure, color);
+  auto evidence = load_evidence_file(args.evidence, ruleset, args.limits, failure, color);
   if (!evidence) {
     fmt::print(stderr, "{}", failure.error_text);
     return failure.unreadable ? Exit::no_input : Exit::data_error;
@@ -158,6 +158,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   std::vector<engine::TraceEntry> trace;
   engine::EvalOptions options;
   options.as_of = as_of;
+  options.step_budget = args.limits.max_steps;
   options.trace = &trace;
   engine::EvaluationResult result;
   try {

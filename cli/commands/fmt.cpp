@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "dsl/limits.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/printer.hpp"
 
@@ -23,13 +24,16 @@ namespace {
 struct Unreadable {
   std::string message;
 };
+// A file larger than --max-rule-bytes allows (exit 65, as for one that does not parse).
+struct TooLarge {
+  std::string message;
+};
 
-std::string read_rules(const std::string& path) {
-  constexpr std::uintmax_t max_rule_bytes = 16u << 20;  // as dsl::load_ruleset_file
+std::string read_rules(const std::string& path, const dsl::RuleLimits& limits) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw Unreadable{fmt::format("cannot read {}: is a folder", path)};
-  if (auto size = fs::file_size(path, ec); !ec && size > max_rule_bytes)
-    throw Unreadable{fmt::format("cannot read {}: larger than {} bytes", path, max_rule_bytes)};
+  if (auto size = fs::file_size(path, ec); !ec && size > limits.max_bytes)
+    throw TooLarge{dsl::too_large_message(path, size, limits)};
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Unreadable{fmt::format("cannot read {}: {}", path, std::strerror(errno))};
   std::ostringstream text;
@@ -158,15 +162,19 @@ int run_fmt(const FmtArgs& args, bool color) {
   for (const auto& path : paths) {
     std::shared_ptr<const Source> source;
     try {
-      source = std::make_shared<const Source>(path, read_rules(path));
+      source = std::make_shared<const Source>(path, read_rules(path, args.limits));
     } catch (const Unreadable& e) {
       fmt::print(stderr, "verdict: {}\n", e.message);
       unreadable = true;
       continue;
+    } catch (const TooLarge& e) {
+      fmt::print(stderr, "error[limit]: {}\n", e.message);
+      invalid = true;
+      continue;
     }
     std::string formatted;
     try {
-      dsl::ast::Ruleset tree = dsl::parse_ruleset(source);
+      dsl::ast::Ruleset tree = dsl::parse_ruleset(source, args.limits);
       formatted = dsl::format_ruleset(tree, *source);
       // The formatter must not change what the ruleset says, nor drop a
       // comment: refuse to print or write a result that does.
@@ -174,7 +182,7 @@ int run_fmt(const FmtArgs& args, bool color) {
       dsl::ast::Ruleset reparsed;
       bool same = false;
       try {
-        reparsed = dsl::parse_ruleset(again);
+        reparsed = dsl::parse_ruleset(again, args.limits);
         same = dsl::same_syntax(tree, reparsed) &&
                dsl::comments_of(tree, *source).size() == dsl::comments_of(reparsed, *again).size();
       } catch (const DiagnosticError&) {

@@ -14,7 +14,7 @@ int run_test(const TestArgs& args, const SearchOptions& search, bool color) {
   Progress progress(files.size(), "test");
   for (const auto& f : files) {
     progress.step(f);
-    results.push_back(run_test_file(f, search));
+    results.push_back(run_test_file(f, search, args.limits));
   }
   progress.done();
   auto gaps = coverage_gaps(results);

@@ -10,9 +10,7 @@
 namespace verdict::cli {
 
 int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color) {
-  engine::YamlLimits limits;
-  limits.max_bytes = args.max_bytes;
-  limits.max_depth = args.max_depth;
+  const engine::YamlLimits& limits = args.limits;
   std::map<std::string, std::shared_ptr<const engine::Schema>> schemas;  // by file
   bool invalid = false, unreadable = false;
   auto paths = expand_evidence_paths(args.evidence);
@@ -21,8 +19,10 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
     std::shared_ptr<const Source> source;
     try {
       source = std::make_shared<Source>(path, read_file(path, limits.max_bytes));
-    } catch (const std::length_error& e) {
-      fmt::print(stderr, "{}: error[evidence_error]: {} (limit max_bytes; raise it with --max-evidence-bytes)\n", path, e.what());
+    } catch (const std::length_error&) {
+      std::error_code ec;
+      fmt::print(stderr, "{}: error[evidence_error]: {}\n", path,
+                 engine::too_large_message(std::filesystem::file_size(path, ec), limits));
       invalid = true;
       continue;
     } catch (const std::exception& e) {

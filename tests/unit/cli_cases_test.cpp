@@ -1,5 +1,6 @@
 // Runs the `verdict` program on every case in tests/cli/*.yaml: arguments,
-// files to create, the expected exit code and fragments of stdout / stderr.
+// files to create, the expected exit code and fragments of stdout / stderr,
+// and optionally a bound on the run's peak memory.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -56,9 +58,11 @@ TEST_CASE("CLI cases in tests/cli") {
         fs::create_directories(target.parent_path());
         std::ofstream(target, std::ios::binary) << f.second.as<std::string>();
       }
-    // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random bytes).
+    // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random
+    // bytes, an example grown past a limit); it runs in {tmp}, {root} is the project.
     if (c["shell"]) {
-      std::string prep = "cd " + quote(tmp.string()) + " && " + replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string());
+      std::string prep = "cd " + quote(tmp.string()) + " && " +
+                         replace_all(replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string()), "{root}", root.string());
       REQUIRE_MESSAGE(std::system(prep.c_str()) == 0, file.filename().string(), ": shell set-up failed: ", prep);
     }
     std::string cmd = "cd " + quote(root.string()) + " && ";
@@ -66,6 +70,10 @@ TEST_CASE("CLI cases in tests/cli") {
       for (const auto& e : c["env"]) cmd += e.first.as<std::string>() + "=" + quote(replace_all(e.second.as<std::string>(), "{tmp}", tmp.string())) + " ";
     // `timeout: N` bounds the run: a hang shows as exit 124, not as a stuck suite.
     if (c["timeout"]) cmd += "timeout " + std::to_string(c["timeout"].as<int>()) + " ";
+    // `max_rss_mb: N` bounds the run's peak resident memory, as GNU time measures
+    // it (%M, in KB); without /usr/bin/time (Debian package `time`) it is not measured.
+    const bool measure = c["max_rss_mb"] && ::access("/usr/bin/time", X_OK) == 0;
+    if (measure) cmd += "/usr/bin/time -f %M -o " + quote((tmp / "rss").string()) + " ";
     cmd += quote(VERDICT_BINARY);
     for (const auto& a : c["args"]) cmd += " " + quote(replace_all(a.as<std::string>(), "{tmp}", tmp.string()));
     cmd += " </dev/null >" + quote((tmp / "stdout").string()) + " 2>" + quote((tmp / "stderr").string());
@@ -80,6 +88,21 @@ TEST_CASE("CLI cases in tests/cli") {
       for (const auto& frag : c["stderr"]) CHECK_MESSAGE(err.find(frag.as<std::string>()) != std::string::npos, "stderr lacks: ", frag.as<std::string>());
     if (c["stdout_not"])
       for (const auto& frag : c["stdout_not"]) CHECK_MESSAGE(out.find(frag.as<std::string>()) == std::string::npos, "stdout has: ", frag.as<std::string>());
+    if (c["stderr_not"])
+      for (const auto& frag : c["stderr_not"]) CHECK_MESSAGE(err.find(frag.as<std::string>()) == std::string::npos, "stderr has: ", frag.as<std::string>());
+    if (measure) {
+      // GNU time writes "Command exited with non-zero status N" first when it is not 0.
+      std::istringstream lines(slurp(tmp / "rss"));
+      std::string line, last;
+      while (std::getline(lines, line))
+        if (!line.empty()) last = line;
+      const long peak_kb = last.find_first_not_of("0123456789") == std::string::npos && !last.empty() ? std::stol(last) : -1;
+      const long bound_kb = c["max_rss_mb"].as<long>() * 1024;
+      CHECK_MESSAGE(peak_kb >= 0, "no peak RSS from /usr/bin/time: '", last, "'");
+      CHECK_MESSAGE(peak_kb <= bound_kb, "peak RSS ", peak_kb / 1024, " MB is above the bound of ", bound_kb / 1024, " MB");
+    } else if (c["max_rss_mb"]) {
+      MESSAGE(file.filename().string(), ": peak memory not measured (no /usr/bin/time)");
+    }
     if (c["files_after"])
       for (const auto& f : c["files_after"]) {
         std::string content = slurp(tmp / f.first.as<std::string>());

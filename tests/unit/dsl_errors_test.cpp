@@ -12,6 +12,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "dsl/load.hpp"
 #include "dsl/parser.hpp"
@@ -33,9 +36,9 @@ std::string diagnose(const std::string& name, std::string text) {
   }
 }
 
-Diagnostic first_error(const std::string& text) {
+Diagnostic first_error(const std::string& text, const dsl::RuleLimits& limits = {}) {
   try {
-    dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", text));
+    dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", text), nullptr, {}, limits);
   } catch (const DiagnosticError& e) {
     return e.diagnostics().items().front();
   }
@@ -81,6 +84,7 @@ TEST_CASE("dsl errors: an unclosed bracket says where it opened") {
 
 TEST_CASE("dsl errors: hostile nesting is a clean error, not a crash") {
   const std::string head = "ruleset \"t\" version \"1\"\nlet x = ";
+  const std::string too_deep = "expression nested more than 256 levels deep (limit max_rule_depth; raise it with --max-rule-depth)";
   for (auto [open, close] : {std::pair{"(", ")"}, {"[", "]"}, {"count(", ")"}, {"a[", "]"}, {"if a then ", " else b"}}) {
     std::string text = head;
     for (int i = 0; i < 10000; ++i) text += open;
@@ -89,18 +93,18 @@ TEST_CASE("dsl errors: hostile nesting is a clean error, not a crash") {
     CAPTURE(open);
     auto d = first_error(text);
     CHECK(d.code == "parse_error");
-    CHECK(d.message == "expression nested too deeply (limit 256)");
+    CHECK(d.message == too_deep);
   }
   for (const char* prefix : {"not ", "-", "a where "}) {
     std::string text = head;
     for (int i = 0; i < 10000; ++i) text += prefix;
     text += "a";
     CAPTURE(prefix);
-    CHECK(first_error(text).message == "expression nested too deeply (limit 256)");
+    CHECK(first_error(text).message == too_deep);
   }
   std::string chain = head + "a";
   for (int i = 0; i < 100000; ++i) chain += " + a";
-  CHECK(first_error(chain).message == "expression nested too deeply (limit 256)");
+  CHECK(first_error(chain).message == too_deep);
 
   // 256 levels are fine.
   std::string deep = head;
@@ -109,6 +113,31 @@ TEST_CASE("dsl errors: hostile nesting is a clean error, not a crash") {
   for (int i = 0; i < 256; ++i) deep += ")";
   deep += "\nindicator \"1\" \"t\" { require x > 0 }\n";
   CHECK_NOTHROW(dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", deep)));
+}
+
+TEST_CASE("dsl errors: a raised nesting limit lets deeper expressions through, up to the ceiling") {
+  const std::string head = "ruleset \"t\" version \"1\"\nlet x = ";
+  auto nested = [&](int levels) {
+    std::string text = head + std::string(static_cast<std::size_t>(levels), '(') + "1" +
+                       std::string(static_cast<std::size_t>(levels), ')') + "\nindicator \"1\" \"t\" { require x > 0 }\n";
+    return text;
+  };
+  dsl::RuleLimits raised;
+  raised.max_depth = 300;
+  CHECK(first_error(nested(300)).message.find("more than 256 levels") != std::string::npos);
+  CHECK_NOTHROW(dsl::load_ruleset_text(std::make_shared<const Source>("x.rules", nested(300)), nullptr, {}, raised));
+  CHECK(first_error(nested(301), raised).message ==
+        "expression nested more than 300 levels deep (limit max_rule_depth; raise it with --max-rule-depth)");
+
+  // Beyond the ceiling the ceiling holds. (A chain of operators nests the
+  // tree without nesting the parse, so this stays within the test's stack.)
+  dsl::RuleLimits unbounded;
+  unbounded.max_depth = std::size_t{1} << 40;
+  std::string chain = head + "a";
+  for (int i = 0; i < 100000; ++i) chain += " + a";
+  CHECK(first_error(chain, unbounded).message ==
+        "expression nested more than " + std::to_string(dsl::max_rule_depth_ceiling) +
+            " levels deep (limit max_rule_depth; raise it with --max-rule-depth)");
 }
 
 TEST_CASE("dsl errors: lowering errors are check_errors with spans, all collected and sorted") {
@@ -139,4 +168,36 @@ TEST_CASE("dsl errors: an unreadable file is an io_error") {
   } catch (const DiagnosticError& e) {
     CHECK(e.diagnostics().items().front().code == "io_error");
   }
+}
+
+TEST_CASE("dsl errors: a ruleset file over max_bytes is a limit error naming the flag") {
+  const fs::path dir = fs::temp_directory_path() / ("verdict-rule-bytes-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string leaf_text = "ruleset \"leaf\" version \"1\"\n  extends \"base@1\"\n";
+  std::ofstream(dir / "base.rules") << "ruleset \"base\" version \"1\"\n\nlet x = 1  # a base larger than the ruleset extending it\n";
+  std::ofstream(dir / "leaf.rules") << leaf_text;
+  const std::string base = (dir / "base.rules").string();
+  dsl::RuleLimits limits;
+  limits.max_bytes = leaf_text.size();  // the leaf fits, its base does not
+  const std::string message = fmt::format("{}: the file has {} bytes, more than the limit of {} bytes "
+                                          "(limit max_rule_bytes; raise it with --max-rule-bytes)",
+                                          base, fs::file_size(base), leaf_text.size());
+  auto expect_limit = [&](auto&& load) {
+    try {
+      load();
+      FAIL("no error");
+    } catch (const DiagnosticError& e) {
+      CHECK(e.diagnostics().items().front().code == "limit");
+      CHECK(e.diagnostics().items().front().message == message);
+    }
+  };
+  expect_limit([&] { dsl::load_ruleset_file(base, nullptr, {}, limits); });
+  // A base found through `extends` is read within the same limit.
+  expect_limit([&] { dsl::load_ruleset_file((dir / "leaf.rules").string(), nullptr, {}, limits); });
+  expect_limit([&] {
+    dsl::load_ruleset_text(std::make_shared<const Source>((dir / "leaf.rules").string(), leaf_text), nullptr,
+                           dsl::folder_resolver({}, limits), limits);
+  });
+  CHECK_NOTHROW(dsl::load_ruleset_file((dir / "leaf.rules").string()));
+  fs::remove_all(dir);
 }
