@@ -27,17 +27,8 @@ const char* op_name(const engine::Expr& e) {
     case Op::not_: return "not";
     case Op::and_: return "and";
     case Op::or_: return "or";
-    case Op::eq: return "==";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::in: return "in";
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
+    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+    case Op::in: case Op::add: case Op::sub: case Op::mul: case Op::div: return engine::op_symbol(e.op);
     case Op::if_: return "if";
     case Op::where: return "where";
     case Op::list: return "list";
