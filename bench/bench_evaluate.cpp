@@ -88,6 +88,21 @@ void BM_Evaluate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// What `diff` and dry-runs need, and what the hand-written limit computes:
+// the verdicts and the outcome, without messages, gaps or values.
+void BM_EvaluateVerdicts(benchmark::State& state) {
+  auto src = evidence_text(static_cast<int>(state.range(0)));
+  const auto& r = ruleset();
+  auto ev = engine::load_evidence(src, *r.schema);
+  engine::EvalOptions options;
+  options.detail = engine::Detail::verdicts;
+  for (auto _ : state) {
+    auto result = engine::evaluate(r.program, ev, options);
+    benchmark::DoNotOptimize(result.outcome);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 void BM_Handwritten(benchmark::State& state) {
   auto src = evidence_text(static_cast<int>(state.range(0)));
   const auto& r = ruleset();
@@ -146,6 +161,7 @@ BENCHMARK_CAPTURE(BM_LoadRuleset, ecei_eligibility, VERDICT_ROOT "/rulesets/ecei
 BENCHMARK_CAPTURE(BM_LoadRuleset, ecei_gold, VERDICT_ROOT "/rulesets/ecei/ecei-gold-2012.1.rules")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_LoadRuleset, innovation_voucher, VERDICT_ROOT "/examples/voucher/innovation-voucher-2026.1.rules")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Evaluate)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_EvaluateVerdicts)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Handwritten)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BareEventParse)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);

@@ -202,6 +202,7 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       engine::EvalOptions opts;
       opts.as_of = as_of;
       opts.step_budget = limits.max_steps;
+      opts.detail = engine::Detail::verdicts;  // only verdicts and outcomes are compared
       auto rb = engine::evaluate(base.program, *ev, opts);
       auto rc = engine::evaluate(cand.program, ev_cand ? *ev_cand : *ev, opts);
       fd.base_outcome = engine::to_string(rb.outcome);

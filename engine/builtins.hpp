@@ -39,42 +39,30 @@ struct MembershipIndex {
 struct Items {
   const Value* value = nullptr;
   const std::vector<Value>* all = nullptr;
-  const std::vector<std::uint32_t>* subset = nullptr;
+  const std::uint32_t* subset = nullptr;  // positions in `all`, when a subset
+  std::size_t subset_size = 0;
 
   bool is_list() const { return all != nullptr; }
-  std::size_t size() const { return subset ? subset->size() : all->size(); }
-  const Value& operator[](std::size_t k) const { return subset ? (*all)[(*subset)[k]] : (*all)[k]; }
+  std::size_t size() const { return subset ? subset_size : all->size(); }
+  const Value& operator[](std::size_t k) const { return subset ? (*all)[subset[k]] : (*all)[k]; }
+};
+/// Positions of the items of a list that an index matched (possibly none).
+struct Matches {
+  const std::uint32_t* data = nullptr;
+  std::size_t size = 0;
+  const std::uint32_t* begin() const { return data; }
+  const std::uint32_t* end() const { return data + size; }
 };
 inline Items items_of(const Value& v) {
-  if (v.kind() == Value::Kind::list) return {&v, &v.as_list().items, nullptr};
-  return {&v, nullptr, nullptr};
+  if (v.kind() == Value::Kind::list) return {&v, &v.as_list().items, nullptr, 0};
+  return {&v, nullptr, nullptr, 0};
 }
 
-/// What builtins need from the evaluator: evaluate a sub-expression, bind the
-/// current element of a collection operation, report an error at a node.
+/// The part of the evaluation context that operators and builtins share
+/// (engine/builtins_eval.hpp): reporting an error at a node.
 class Context {
 public:
-  virtual ~Context() = default;
-  virtual Value eval(const Expr& e) = 0;
-  /// Evaluates without copying: the result is an evidence, program or let
-  /// value that outlives the evaluation, or `scratch`.
-  virtual const Value& ref(const Expr& e, Value& scratch) = 0;
-  /// Evaluates a collection expression; what it returns lives as long as
-  /// `held` does.
-  virtual Items items(const Expr& collection, Value& held) = 0;
-  /// Binds the element of a collection operation; `v` must outlive the
-  /// matching pop_element().
-  virtual void push_element(const Value& v) = 0;
-  virtual void pop_element() = 0;
-  /// A membership index for a list, built once per list; null when the list
-  /// holds unknown, null or mixed values (then `in` scans it).
-  virtual const MembershipIndex* membership_index(const List& list) = 0;
   [[noreturn]] void fail(const Expr& at, std::string message) { throw EvalError(std::move(message), at.span); }
 };
-
-/// Evaluates an Op::call node.
-Value call_builtin(Context& ctx, const Expr& call);
-/// Applies a comparison, `in` or arithmetic operator to evaluated operands.
-Value apply_binary(Context& ctx, const Expr& op, const Value& a, const Value& b);
 
 }  // namespace verdict::engine

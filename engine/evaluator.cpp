@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/builtins.hpp"
+#include "engine/builtins_eval.hpp"
 
 namespace verdict::engine {
 
@@ -42,18 +42,53 @@ public:
     elements_.reserve(p.max_element_depth + 1);
   }
 
-  Value eval(const Expr& e) override;
-  const Value& ref(const Expr& e, Value& scratch) override {
+  Value eval(const Expr& e);
+  /// Evaluates without copying: the result is an evidence, program or let
+  /// value that outlives the evaluation, or `scratch`. The cheap nodes
+  /// (constants, params, memoised lets, elements and fields of them) are
+  /// answered here, inline, without entering ref_node; each still counts
+  /// as a step.
+  const Value& ref(const Expr& e, Value& scratch) {
     if (trace_ && elements_.empty()) [[unlikely]] return ref_traced(e, scratch);
+    switch (e.op) {
+      case Op::constant:
+        if (take_steps(1)) return e.value;
+        break;
+      case Op::param:
+        if (params_ready_ && take_steps(1)) return *params_[e.index];
+        break;
+      case Op::as_of:
+        if (as_of_ready_ && take_steps(1)) return as_of_value_;
+        break;
+      case Op::let: {
+        const auto& slot = lets_[e.index];
+        if (slot.done && (!missing_ || slot.missing.empty()) && take_steps(1)) return slot.value;
+        break;
+      }
+      case Op::element:
+        if (e.index < elements_.size() && take_steps(1)) return *elements_[e.index];
+        break;
+      case Op::evidence:
+      case Op::field:
+        if (const Value* v = path_ref(e)) return *v;
+        break;
+      default: break;
+    }
     return ref_node(e, scratch);
   }
   const Value& ref_traced(const Expr& e, Value& scratch);
-  Items items(const Expr& collection, Value& held) override;
+  /// Evaluates a collection expression; what it returns lives as long as
+  /// `held` does.
+  Items items(const Expr& collection, Value& held);
   const Value& ref_node(const Expr& e, Value& scratch);
   std::string origin_of(const Expr& e);
-  void push_element(const Value& v) override { elements_.push_back(&v); }
-  void pop_element() override { elements_.pop_back(); }
-  const MembershipIndex* membership_index(const List& list) override;
+  /// Binds the element of a collection operation; `v` must outlive the
+  /// matching pop_element().
+  void push_element(const Value& v) { elements_.push_back(&v); }
+  void pop_element() { elements_.pop_back(); }
+  /// A membership index for a list, built once per list; null when the list
+  /// holds unknown, null or mixed values (then `in` scans it).
+  const MembershipIndex* membership_index(const List& list);
 
   EvaluationResult run();
 
@@ -70,9 +105,65 @@ private:
     if (missing_->size() >= kMaxMissing) return;
     if (std::find(missing_->begin(), missing_->end(), path) == missing_->end()) missing_->push_back(std::move(path));
   }
+  /// Counts `n` evaluated nodes; false when that would exceed the budget
+  /// (ref_node then reports it at the right node).
+  bool take_steps(std::uint64_t n) {
+    if (steps_ + n > options_.step_budget) [[unlikely]] return false;
+    steps_ += n;
+    return true;
+  }
+  /// A path of fields over an element or the evidence root (`.kind`,
+  /// `strategy.process.instruments`) when every field is present: the
+  /// common case, walked without recursion. Null otherwise (ref_node then
+  /// evaluates it node by node, noting what is absent).
+  const Value* path_ref(const Expr& e) {
+    constexpr int kMaxChain = 8;
+    const Expr* chain[kMaxChain];
+    int n = 0;
+    const Expr* x = &e;
+    while (x->op == Op::field) {
+      if (n == kMaxChain) return nullptr;
+      chain[n++] = x;
+      x = &x->args[0];
+    }
+    const Value* v;
+    if (x->op == Op::element) {
+      if (x->index >= elements_.size()) return nullptr;
+      v = elements_[x->index];
+    } else if (x->op == Op::evidence) {
+      const Field* f = find_field(evidence_.root.as_record(), *x);
+      if (!f) return nullptr;
+      v = &f->value;
+    } else {
+      return nullptr;
+    }
+    for (int i = n - 1; i >= 0; --i) {
+      if (v->kind() != Value::Kind::record) return nullptr;
+      const Field* f = find_field(v->as_record(), *chain[i]);
+      if (!f) return nullptr;
+      v = &f->value;
+    }
+    if (!take_steps(static_cast<std::uint64_t>(n) + 1)) return nullptr;
+    return v;
+  }
+  /// The field `at.name` of a record, trying where it was found last first.
+  static const Field* find_field(const Record& r, const Expr& at) {
+    std::atomic_ref<std::uint32_t> cache(at.field_hint);
+    std::uint32_t hint = cache.load(std::memory_order_relaxed);
+    const std::uint32_t was = hint;
+    const Field* f = r.find(at.name, hint);
+    if (f && hint != was) cache.store(hint, std::memory_order_relaxed);
+    return f;
+  }
   const Value& let_ref(std::uint32_t index, Span at);
+  const Value& index_ref(const Expr& e, Value& scratch);
+  const Value& logic_ref(const Expr& e);
+  const Value& binary_ref(const Expr& e, Value& scratch);
+  const Value& negate_ref(const Expr& e, Value& scratch);
   const Value& field_ref(const Value& base, const std::string& key, const Expr& at);
   std::string render_message(const Message& m);
+  void report_checks(const Indicator& ind, IndicatorResult& r, bool& any_false, bool& any_unknown);
+  [[noreturn]] void not_a_condition(const Check& check, const Value& v);
   std::optional<std::string> gap_for(const Expr& check);
   std::string describe(const Expr& e) const;
 
@@ -84,15 +175,34 @@ private:
   // for `C where X in .field` (X not reading C's element) the elements of C
   // by each value of their field.
   std::unordered_map<const List*, std::optional<MembershipIndex>> membership_;
+  // The elements of a list by each value of one of their fields (a list
+  // field: an element appears under each of its values once), in an
+  // open-addressing table: one probe sequence and no node per key.
   struct InIndex {
+    const Expr* where = nullptr;
+    bool eligible = false;  // the shape `C where NEEDLE in .FIELD`, NEEDLE not reading C's element
     std::shared_ptr<const List> list;
     bool usable = false;
-    std::unordered_map<Value, std::vector<std::uint32_t>, ValueHash, ValueSame> by_key;
+    struct Slot {
+      std::size_t hash = 0;
+      const Value* key = nullptr;  // null: empty; points into `list`, which the index holds
+      std::uint32_t begin = 0, count = 0;
+    };
+    std::vector<Slot> slots;  // a power of two in size
+    std::vector<std::uint32_t> positions;
+    void build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries);
+    Matches find(const Value& key) const;
   };
-  std::unordered_map<const Expr*, InIndex> in_indexes_;
-  const std::vector<std::uint32_t>* index_matches(const Expr& e, const Value& collection);
+  // Few per program: found by a linear search, cheaper than hashing.
+  std::vector<std::unique_ptr<InIndex>> in_indexes_;
+  std::optional<Matches> index_matches(const Expr& e, const Value& collection);
   Value filter(const Expr& where, const Value& collection);
   std::optional<Date> as_of_;
+  bool as_of_ready_ = false;
+  Value as_of_value_;
+  // The value of each param at as_of (with overrides), once as_of is known.
+  bool params_ready_ = false;
+  std::vector<const Value*> params_;
   std::vector<LetSlot> lets_;
   std::vector<const Value*> elements_;  // the elements of enclosing collection operations
   std::vector<std::string>* missing_ = nullptr;
@@ -137,6 +247,7 @@ const Value kUnknown;
 const Value kNull = Value::null();
 const Value kTrue = Value::boolean(true);
 const Value kFalse = Value::boolean(false);
+const std::uint32_t kNoPosition = 0;  // what an empty subset points at
 const Value& boolean_ref(bool b) { return b ? kTrue : kFalse; }
 }  // namespace
 
@@ -166,11 +277,9 @@ const Value& Evaluator::field_ref(const Value& base, const std::string& key, con
     case Value::Kind::null: return kNull;  // a field of "none" is none
     case Value::Kind::record: {
       const auto& r = base.as_record();
-      std::atomic_ref<std::uint32_t> cache(at.field_hint);
-      std::uint32_t hint = cache.load(std::memory_order_relaxed);
-      const std::uint32_t was = hint;
-      if (const auto* f = r.find(key, hint)) {
-        if (hint != was) cache.store(hint, std::memory_order_relaxed);
+      if (&key == &at.name) {
+        if (const auto* f = find_field(r, at)) return f->value;
+      } else if (const auto* f = r.find(key)) {
         return f->value;
       }
       if (missing_) note_missing(child_path(r.path, key));
@@ -213,64 +322,23 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
       const Value& base = ref(e.args[0], held);
       return keep(field_ref(base, e.name, e), base, held, scratch);
     }
-    case Op::index: {
-      Value held, key_held;
-      const Value& base = ref(e.args[0], held);
-      const Value& key = ref(e.args[1], key_held);
-      if (!base.is_known()) return keep(base, base, held, scratch);
-      if (!key.is_known()) return keep(key, key, key_held, scratch);
-      if (base.is_null()) return kNull;
-      if (base.kind() == Value::Kind::record && key.kind() == Value::Kind::string)
-        return keep(field_ref(base, key.as_string(), e), base, held, scratch);
-      if (base.kind() == Value::Kind::list && key.kind() == Value::Kind::number && key.as_number().is_integer()) {
-        auto i = key.as_number().num();
-        const auto& items = base.as_list().items;
-        if (i < 0 || static_cast<std::size_t>(i) >= items.size()) return kUnknown;
-        return keep(items[static_cast<std::size_t>(i)], base, held, scratch);
-      }
-      fail(e, fmt::format("cannot index {} with {}", kind_name(base.kind()), kind_name(key.kind())));
-    }
+    case Op::index: return index_ref(e, scratch);
     case Op::list: {
       auto list = std::make_shared<List>();
       list->items.reserve(e.args.size());
       for (const auto& a : e.args) list->items.push_back(eval(a));
       return scratch = Value::list(std::move(list));
     }
-    case Op::negate: {
-      Value held;
-      const Value& v = ref(e.args[0], held);
-      if (!v.is_known() || v.is_null()) return keep(v, v, held, scratch);
-      if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
-      auto r = v.as_number().negate();
-      if (!r) fail(e, "number overflow");
-      return scratch = Value::number(*r);
-    }
+    case Op::negate: return negate_ref(e, scratch);
     case Op::not_: {
       Value held;
       const Value& v = ref(e.args[0], held);
+      if (v.kind() == Value::Kind::boolean) [[likely]] return boolean_ref(!v.as_bool());
       if (v.is_unknown()) return kUnknown;
-      if (v.kind() != Value::Kind::boolean) fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
-      return boolean_ref(!v.as_bool());
+      fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
     }
     case Op::and_:
-    case Op::or_: {
-      const bool is_and = e.op == Op::and_;
-      Value held_a;
-      const Value& a = ref(e.args[0], held_a);
-      auto check = [&](const Value& v, const Expr& at) {
-        if (!v.is_unknown() && v.kind() != Value::Kind::boolean)
-          fail(at, fmt::format("'{}' needs booleans, got {}", is_and ? "and" : "or", kind_name(v.kind())));
-      };
-      check(a, e.args[0]);
-      // Kleene: false and x = false, true or x = true, whatever x is.
-      if (a.kind() == Value::Kind::boolean && a.as_bool() != is_and) return boolean_ref(a.as_bool());
-      Value held_b;
-      const Value& b = ref(e.args[1], held_b);
-      check(b, e.args[1]);
-      if (b.kind() == Value::Kind::boolean && b.as_bool() != is_and) return boolean_ref(b.as_bool());
-      if (a.is_unknown() || b.is_unknown()) return kUnknown;
-      return boolean_ref(is_and);
-    }
+    case Op::or_: return logic_ref(e);
     case Op::if_: {
       Value held;
       const Value& c = ref(e.args[0], held);
@@ -292,13 +360,62 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
         if (r.id == e.name) return scratch = Value::string(to_string(r.verdict));
       return kUnknown;
     }
-    default: {
-      Value held_a, held_b;
-      const Value& a = ref(e.args[0], held_a);
-      const Value& b = ref(e.args[1], held_b);
-      return scratch = apply_binary(*this, e, a, b);
-    }
+    default: return binary_ref(e, scratch);
   }
+}
+
+[[gnu::noinline]] const Value& Evaluator::index_ref(const Expr& e, Value& scratch) {
+  Value held, key_held;
+  const Value& base = ref(e.args[0], held);
+  const Value& key = ref(e.args[1], key_held);
+  if (!base.is_known()) return keep(base, base, held, scratch);
+  if (!key.is_known()) return keep(key, key, key_held, scratch);
+  if (base.is_null()) return kNull;
+  if (base.kind() == Value::Kind::record && key.kind() == Value::Kind::string)
+    return keep(field_ref(base, key.as_string(), e), base, held, scratch);
+  if (base.kind() == Value::Kind::list && key.kind() == Value::Kind::number && key.as_number().is_integer()) {
+    auto i = key.as_number().num();
+    const auto& items = base.as_list().items;
+    if (i < 0 || static_cast<std::size_t>(i) >= items.size()) return kUnknown;
+    return keep(items[static_cast<std::size_t>(i)], base, held, scratch);
+  }
+  fail(e, fmt::format("cannot index {} with {}", kind_name(base.kind()), kind_name(key.kind())));
+}
+
+[[gnu::noinline]] const Value& Evaluator::negate_ref(const Expr& e, Value& scratch) {
+  Value held;
+  const Value& v = ref(e.args[0], held);
+  if (!v.is_known() || v.is_null()) return keep(v, v, held, scratch);
+  if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
+  auto r = v.as_number().negate();
+  if (!r) fail(e, "number overflow");
+  return scratch = Value::number(*r);
+}
+
+// Kleene and/or: false and x = false, true or x = true, whatever x is.
+[[gnu::noinline]] const Value& Evaluator::logic_ref(const Expr& e) {
+  const bool is_and = e.op == Op::and_;
+  auto check = [&](const Value& v, const Expr& at) {
+    if (!v.is_unknown() && v.kind() != Value::Kind::boolean) [[unlikely]]
+      fail(at, fmt::format("'{}' needs booleans, got {}", is_and ? "and" : "or", kind_name(v.kind())));
+  };
+  Value held;
+  const Value& a = ref(e.args[0], held);
+  check(a, e.args[0]);
+  if (a.kind() == Value::Kind::boolean && a.as_bool() != is_and) return boolean_ref(a.as_bool());
+  const bool a_unknown = a.is_unknown();
+  const Value& b = ref(e.args[1], held);  // a is no longer needed
+  check(b, e.args[1]);
+  if (b.kind() == Value::Kind::boolean && b.as_bool() != is_and) return boolean_ref(b.as_bool());
+  if (a_unknown || b.is_unknown()) return kUnknown;
+  return boolean_ref(is_and);
+}
+
+[[gnu::noinline]] const Value& Evaluator::binary_ref(const Expr& e, Value& scratch) {
+  Value held_a, held_b;
+  const Value& a = ref(e.args[0], held_a);
+  const Value& b = ref(e.args[1], held_b);
+  return scratch = apply_binary(*this, e, a, b);
 }
 
 // Where an evidence value was written: its path, file and line.
@@ -336,14 +453,15 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   const auto& list = c.as_list();
   auto out = std::make_shared<List>();
   out->path = list.path;
-  if (const auto* matches = index_matches(e, c)) {
-    out->items.reserve(matches->size());
+  if (const auto matches = index_matches(e, c)) {
+    out->items.reserve(matches->size);
     for (auto i : *matches) out->items.push_back(list.items[i]);
     return Value::list(std::move(out));
   }
 
   bool unknown = false;
   const Expr& pred = e.args[1];
+  out->items.reserve(list.items.size());
   for (const auto& item : list.items) {
     push_element(item);
     Value keep_held;
@@ -390,45 +508,106 @@ bool reads_element_from(const Expr& e, std::uint32_t depth) {
 // elements of C are indexed once by the values of FIELD, so each evaluation
 // is a hash lookup instead of a scan (this makes `participants as p where
 // sum(activities where p.id in .participants, …)` linear).
-const std::vector<std::uint32_t>* Evaluator::index_matches(const Expr& e, const Value& collection) {
+std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& collection) {
+  if (trace_) return std::nullopt;
+  InIndex* found = nullptr;
+  for (const auto& ix : in_indexes_)
+    if (ix->where == &e) { found = ix.get(); break; }
+  if (!found) {
+    // The element stack is as deep wherever this `where` is evaluated (lets
+    // are evaluated outside any element), so the shape is decided once.
+    auto ix = std::make_unique<InIndex>();
+    ix->where = &e;
+    const Expr& pred = e.args[1];
+    const auto depth = static_cast<std::uint32_t>(elements_.size());
+    ix->eligible = pred.op == Op::in && pred.args[1].op == Op::field && pred.args[1].args[0].op == Op::element &&
+                   pred.args[1].args[0].index == depth && !reads_element_from(pred.args[0], depth);
+    found = ix.get();
+    in_indexes_.push_back(std::move(ix));
+  }
+  InIndex& index = *found;
+  if (!index.eligible) return std::nullopt;
   const Expr& pred = e.args[1];
-  const auto depth = static_cast<std::uint32_t>(elements_.size());
-  if (pred.op != Op::in || trace_) return nullptr;
   const Expr& needle = pred.args[0];
   const Expr& field = pred.args[1];
-  if (field.op != Op::field || field.args[0].op != Op::element || field.args[0].index != depth) return nullptr;
-  if (reads_element_from(needle, depth)) return nullptr;
   const auto& list_ptr = collection.list_ptr();
-  auto& index = in_indexes_[&e];
   if (index.list != list_ptr) {
-    index = InIndex{list_ptr, true, {}};
+    index.list = list_ptr;
+    index.usable = true;
+    std::vector<std::pair<const Value*, std::uint32_t>> entries;
     const auto& items = list_ptr->items;
     for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
       push_element(items[i]);
-      Value values = eval(field);
+      Value held;
+      const Value& values = ref(field, held);
       pop_element();
-      if (values.kind() != Value::Kind::list) { index.usable = false; break; }
+      // Only evidence lists (which `list` keeps alive) can be pointed into.
+      if (values.kind() != Value::Kind::list || &values == &held) { index.usable = false; break; }
       for (const auto& v : values.as_list().items) {
         if (!v.is_known() || v.is_null()) { index.usable = false; break; }
-        auto& slot = index.by_key[v];
-        if (slot.empty() || slot.back() != i) slot.push_back(i);
+        entries.emplace_back(&v, i);
       }
     }
-    if (!index.usable) index.by_key.clear();
+    if (index.usable) index.build(entries);
+    else index.slots.clear(), index.positions.clear();
   }
-  if (!index.usable) return nullptr;
-  Value n = eval(needle);
-  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return nullptr;
-  static const std::vector<std::uint32_t> none;
-  if (auto it = index.by_key.find(n); it != index.by_key.end()) return &it->second;
-  return &none;
+  if (!index.usable) return std::nullopt;
+  Value held;
+  const Value& n = ref(needle, held);
+  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return std::nullopt;
+  return index.find(n);
+}
+
+void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries) {
+  std::size_t capacity = 16;
+  while (capacity < entries.size() * 2) capacity *= 2;
+  slots.assign(capacity, Slot{});
+  const std::size_t mask = capacity - 1;
+  constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::vector<std::uint32_t> slot_of(entries.size()), last(capacity, kNone);
+  // Each key's slot, and how many elements it lists (an element once).
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const Value& key = *entries[k].first;
+    const std::size_t h = ValueHash{}(key);
+    std::size_t at = h & mask;
+    while (slots[at].key && !(slots[at].hash == h && same(*slots[at].key, key))) at = (at + 1) & mask;
+    if (!slots[at].key) slots[at] = Slot{h, &key, 0, 0};
+    slot_of[k] = static_cast<std::uint32_t>(at);
+    if (last[at] != entries[k].second) {
+      last[at] = entries[k].second;
+      ++slots[at].count;
+    }
+  }
+  std::uint32_t begin = 0;
+  for (auto& slot : slots) {
+    slot.begin = begin;
+    begin += slot.count;
+    slot.count = 0;
+  }
+  positions.resize(begin);
+  std::fill(last.begin(), last.end(), kNone);
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    auto& slot = slots[slot_of[k]];
+    if (last[slot_of[k]] == entries[k].second) continue;
+    last[slot_of[k]] = entries[k].second;
+    positions[slot.begin + slot.count++] = entries[k].second;
+  }
+}
+
+Matches Evaluator::InIndex::find(const Value& key) const {
+  const std::size_t h = ValueHash{}(key);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t at = h & mask; slots[at].key; at = (at + 1) & mask)
+    if (slots[at].hash == h && same(*slots[at].key, key)) return {positions.data() + slots[at].begin, slots[at].count};
+  return {};
 }
 
 Items Evaluator::items(const Expr& collection, Value& held) {
   if (collection.op == Op::where && collection.args[1].op == Op::in && !trace_) {
     const Value& c = ref(collection.args[0], held);
     if (c.kind() == Value::Kind::list) {
-      if (const auto* matches = index_matches(collection, c)) return {&c, &c.as_list().items, matches};
+      if (const auto matches = index_matches(collection, c))
+        return {&c, &c.as_list().items, matches->data ? matches->data : &kNoPosition, matches->size};
       // No index: evaluate the `where` as usual, on the collection already in hand.
       Value filtered = filter(collection, c);
       held = std::move(filtered);
@@ -572,6 +751,41 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) {
                      t.to_percent(), part, part_name, part - need);
 }
 
+void Evaluator::not_a_condition(const Check& check, const Value& v) {
+  fail(check.expr, fmt::format("a require must be a boolean, got {} ({})", kind_name(v.kind()), to_display(v)));
+}
+
+// Evaluates an indicator's checks for the report: each with its result,
+// rendered message and gap on failure, and the absent evidence behind it.
+void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& any_false, bool& any_unknown) {
+  r.checks.reserve(ind.checks.size());
+  for (const auto& check : ind.checks) {
+    CheckResult c;
+    c.source = check.source;
+    c.line = check.line;
+    if (check.expr.span.file != 0)
+      if (const auto& src = program_.source_of(check.expr.span)) c.file = src->name();
+    missing_ = &c.missing;
+    Value v = eval(check.expr);
+    if (v.kind() == Value::Kind::boolean) c.result = v.as_bool();
+    else if (!v.is_unknown()) not_a_condition(check, v);
+    if (c.result == false) {
+      any_false = true;
+      if (check.message) c.message = render_message(*check.message);
+      c.gap = gap_for(check.expr);
+    }
+    missing_ = nullptr;
+    if (!c.result) {
+      any_unknown = true;
+      for (const auto& m : c.missing)
+        if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end()) r.missing.push_back(m);
+    } else {
+      c.missing.clear();
+    }
+    r.checks.push_back(std::move(c));
+  }
+}
+
 EvaluationResult Evaluator::run() {
   EvaluationResult result;
   if (options_.as_of) {
@@ -586,7 +800,19 @@ EvaluationResult Evaluator::run() {
                                         missing.empty() ? "" : fmt::format(" ({} is absent)", missing.front())));
     as_of_ = d.as_date();
   }
-  if (as_of_) result.as_of = *as_of_;
+  if (as_of_) {
+    result.as_of = *as_of_;
+    as_of_value_ = Value::date(*as_of_);
+  }
+  as_of_ready_ = true;
+  params_.resize(program_.params.size());
+  for (std::uint32_t i = 0; i < params_.size(); ++i) {
+    const Param* p = &program_.params[i];
+    for (const auto& [index, replacement] : options_.param_overrides)
+      if (index == i) { p = replacement; break; }
+    params_[i] = &param_value(*p, as_of_);
+  }
+  params_ready_ = true;
   for (const auto& g : program_.groups) result.groups.push_back({g.id, g.title});
 
   bool any_minimum = std::any_of(program_.indicators.begin(), program_.indicators.end(),
@@ -594,47 +820,37 @@ EvaluationResult Evaluator::run() {
   bool scored = false;
   Number points, max_points;
   int gate_fail = 0, gate_unknown = 0;
+  const bool full = options_.detail == Detail::full;
+  result.indicators.reserve(program_.indicators.size());
   for (const auto& ind : program_.indicators) {
     IndicatorResult r;
     r.id = ind.id;
-    r.title = ind.title;
     r.group = ind.group;
     r.minimum = ind.minimum;
-    r.cites = ind.cites;
-    r.notes = ind.notes;
     bool any_false = false, any_unknown = false;
-    r.checks.reserve(ind.checks.size());
-    for (const auto& check : ind.checks) {
-      CheckResult c;
-      c.source = check.source;
-      c.line = check.line;
-      if (check.expr.span.file != 0)
-        if (const auto& src = program_.source_of(check.expr.span)) c.file = src->name();
-      missing_ = &c.missing;
-      Value v = eval(check.expr);
-      if (v.kind() == Value::Kind::boolean) c.result = v.as_bool();
-      else if (!v.is_unknown())
-        fail(check.expr, fmt::format("a require must be a boolean, got {} ({})", kind_name(v.kind()), to_display(v)));
-      if (c.result == false) {
-        any_false = true;
-        if (check.message) c.message = render_message(*check.message);
-        c.gap = gap_for(check.expr);
+    if (full) {
+      r.title = ind.title;
+      r.cites = ind.cites;
+      r.notes = ind.notes;
+      report_checks(ind, r, any_false, any_unknown);
+    } else {
+      // Verdicts only: every check is still evaluated (an evaluation error
+      // is raised as in a full run), but nothing is collected for a report.
+      for (const auto& check : ind.checks) {
+        Value scratch;
+        const Value& v = ref(check.expr, scratch);
+        if (v.kind() == Value::Kind::boolean) any_false |= !v.as_bool();
+        else if (v.is_unknown()) any_unknown = true;
+        else not_a_condition(check, v);
       }
-      missing_ = nullptr;
-      if (!c.result) {
-        any_unknown = true;
-        for (const auto& m : c.missing)
-          if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end()) r.missing.push_back(m);
-      } else {
-        c.missing.clear();
-      }
-      r.checks.push_back(std::move(c));
     }
     r.verdict = any_false ? Verdict::fail : any_unknown ? Verdict::unknown : Verdict::pass;
-    r.values.reserve(ind.lets.size());
-    for (auto let_index : ind.lets) {
-      missing_ = nullptr;  // a let's absent evidence is reported by the checks that read it
-      r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span));
+    if (full) {
+      r.values.reserve(ind.lets.size());
+      for (auto let_index : ind.lets) {
+        missing_ = nullptr;  // a let's absent evidence is reported by the checks that read it
+        r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span));
+      }
     }
     for (const auto& level : ind.levels) {
       Value v = eval(level.when);
@@ -682,6 +898,7 @@ EvaluationResult Evaluator::run() {
 }  // namespace
 
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
+
   Evaluator ev(program, evidence, options);
   return ev.run();
 }

@@ -22,7 +22,14 @@ struct TraceEntry {
   std::string origin;  // for evidence: "participants (file.yaml:20)"
 };
 
+/// How much of the report an evaluation builds.
+enum class Detail : std::uint8_t {
+  full,      // checks with messages, gaps and missing evidence; the indicators' values
+  verdicts,  // verdicts, levels, scores and the outcome only (what `diff` compares)
+};
+
 struct EvalOptions {
+  Detail detail = Detail::full;
   std::optional<Date> as_of;              // overrides the ruleset's `as_of` expression
   std::uint64_t step_budget = 100'000'000;  // expression nodes evaluated, at most
   /// Replaces params by index (a dry-run applies one edit at a time this way).

@@ -1,0 +1,121 @@
+// `Detail::verdicts` (what `diff` and dry-runs use) must decide exactly what
+// a full evaluation decides: the same verdicts, levels, scores, outcome and
+// label, or the same evaluation error. Checked over every shipped ruleset on
+// the example evidence and on generated evidence of many shapes, and over
+// every expression of tests/language/expressions.txt.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bench/evidence_generator.hpp"
+#include "cli/workspace.hpp"
+#include "dsl/load.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/schema.hpp"
+#include "engine/text.hpp"
+
+using namespace verdict;
+
+namespace {
+
+// Everything a verdicts-only evaluation must agree on, as text.
+std::string decided(const engine::Program& program, const engine::Evidence& evidence, engine::Detail detail) {
+  engine::EvalOptions options;
+  options.detail = detail;
+  try {
+    auto r = engine::evaluate(program, evidence, options);
+    std::string out = fmt::format("outcome {} label {} pass {} fail {} unknown {} points {}/{}\n", engine::to_string(r.outcome),
+                                  r.label.value_or("-"), r.pass, r.fail, r.unknown,
+                                  r.points ? r.points->to_string() : "-", r.max_points ? r.max_points->to_string() : "-");
+    for (const auto& i : r.indicators)
+      out += fmt::format("{} {} level {} score {}\n", i.id, engine::to_string(i.verdict), i.level.value_or("-"),
+                         i.score ? i.score->to_string() : "-");
+    return out;
+  } catch (const engine::EvalError& e) {
+    return std::string("eval error: ") + e.what();
+  }
+}
+
+void agree(const engine::Program& program, const engine::Evidence& evidence, const std::string& what) {
+  auto full = decided(program, evidence, engine::Detail::full);
+  auto verdicts = decided(program, evidence, engine::Detail::verdicts);
+  CHECK_MESSAGE(verdicts == full, what, "\nfull:\n", full, "\nverdicts only:\n", verdicts);
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+}  // namespace
+
+TEST_CASE("verdicts only: the ECEI rulesets decide as a full evaluation does") {
+  const std::string root = VERDICT_TEST_DIR "/..";
+  int compared = 0;
+  for (const char* file : {"ecei-minimum-2012.1.rules", "ecei-eligibility-2019.1.rules", "ecei-gold-2012.1.rules"}) {
+    auto r = cli::load_ruleset(root + "/rulesets/ecei/" + file, {}, false);
+    std::vector<std::filesystem::path> examples;
+    for (const auto& entry : std::filesystem::directory_iterator(root + "/examples/evidence")) examples.push_back(entry.path());
+    for (const auto& path : examples) {
+      auto ev = engine::load_evidence(std::make_shared<Source>(path.string(), read_file(path.string())), *r.schema);
+      agree(r.program, ev, std::string(file) + " on " + path.string());
+      ++compared;
+    }
+    // Generated evidence straddles the thresholds of 1.1.0, 1.1.1, 2.5 and 2.6.
+    for (int participants : {0, 1, 3, 10, 57})
+      for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+        auto ev = engine::load_evidence(std::make_shared<Source>("generated.yaml", bench::generate_evidence(participants, seed)),
+                                        *r.schema);
+        agree(r.program, ev, fmt::format("{} on generated evidence ({} participants, seed {})", file, participants, seed));
+        ++compared;
+      }
+  }
+  CHECK(compared == 3 * (4 + 5 * 12));
+}
+
+TEST_CASE("verdicts only: the voucher example decides as a full evaluation does") {
+  const std::string root = VERDICT_TEST_DIR "/../examples/voucher";
+  auto r = cli::load_ruleset(root + "/innovation-voucher-2026.1.rules", {}, false);
+  int compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root + "/applications")) {
+    auto path = entry.path().string();
+    auto ev = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *r.schema);
+    agree(r.program, ev, path);
+    ++compared;
+  }
+  CHECK(compared >= 3);
+}
+
+TEST_CASE("verdicts only: every expression of the semantics cases decides alike") {
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
+  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
+  std::ifstream in(VERDICT_TEST_DIR "/language/expressions.txt");
+  REQUIRE(in);
+  std::string line;
+  int n = 0, compared = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto arrow = line.find("==>");
+    if (trim(line).empty() || trim(line)[0] == '#' || arrow == std::string::npos) continue;
+    std::string expr = trim(line.substr(0, arrow));
+    // The expression is the check itself when it is a condition, and is read
+    // through known() otherwise, so that a verdict depends on evaluating it.
+    for (const std::string& check : {"known(value)", "value == true"}) {
+      std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                         "indicator \"x\" \"x\" {\n  let value = " + expr + "\n  require " + check + "\n}\n";
+      engine::Program program;
+      try {
+        program = dsl::load_ruleset_text(std::make_shared<Source>("expression.rules", text));
+      } catch (const DiagnosticError&) {
+        continue;  // not a well-typed check (e.g. a number compared with true)
+      }
+      agree(program, evidence, fmt::format("expressions.txt:{}: require {} with value = {}", n, check, expr));
+      ++compared;
+    }
+  }
+  CHECK(compared >= 60);
+}
