@@ -45,6 +45,12 @@ struct Items {
   bool is_list() const { return all != nullptr; }
   std::size_t size() const { return subset ? subset_size : all->size(); }
   const Value& operator[](std::size_t k) const { return subset ? (*all)[subset[k]] : (*all)[k]; }
+  /// prefetch_ahead (engine/value.hpp) for a pass over these items.
+  void prefetch_ahead(std::size_t k) const {
+    if (!subset) return engine::prefetch_ahead(*all, k);
+    if (k + 8 < subset_size) prefetch_record((*all)[subset[k + 8]]);
+    if (k + 4 < subset_size) prefetch_fields((*all)[subset[k + 4]]);
+  }
 };
 /// Positions of the items of a list that an index matched (possibly none).
 struct Matches {

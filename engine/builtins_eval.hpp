@@ -13,6 +13,12 @@ namespace verdict::engine {
 
 namespace detail {
 
+// What boolean and unknown results refer to.
+inline const Value kUnknownValue;
+inline const Value kTrueValue = Value::boolean(true);
+inline const Value kFalseValue = Value::boolean(false);
+inline const Value& bool_ref(bool b) { return b ? kTrueValue : kFalseValue; }
+
 using K = Value::Kind;
 
 
@@ -160,9 +166,9 @@ Value apply_binary(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
   }
 }
 
-/// Evaluates an Op::call node.
+/// Evaluates an Op::call node: a value that outlives the call, or `scratch`.
 template <class Ctx>
-Value call_builtin(Ctx& ctx, const Expr& e) {
+const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
   using namespace detail;
   const char* name = fn_name(e.fn);
   switch (e.fn) {
@@ -170,25 +176,25 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
       Value held;
       Items c = ctx.items(e.args[0], held);
       if (!c.is_list()) {
-        if (!c.value->is_known()) return *c.value;
+        if (!c.value->is_known()) return scratch = *c.value;
         list_arg(ctx, e.args[0], *c.value, name);
       }
-      return Value::number(Number(static_cast<std::int64_t>(c.size())));
+      return scratch = Value::number(Number(static_cast<std::int64_t>(c.size())));
     }
     case Builtin::share: {
       Value part_held, whole_held;
       const Value& part = ctx.ref(e.args[0], part_held);
       const Value& whole = ctx.ref(e.args[1], whole_held);
-      if (!part.is_known()) return part;
-      if (!whole.is_known()) return whole;
-      return share_of(ctx, e, list_arg(ctx, e.args[0], part, name)->items.size(),
+      if (!part.is_known()) return scratch = part;
+      if (!whole.is_known()) return scratch = whole;
+      return scratch = share_of(ctx, e, list_arg(ctx, e.args[0], part, name)->items.size(),
                       list_arg(ctx, e.args[1], whole, name)->items.size());
     }
     case Builtin::known: {
       Value held;
       const Value& v = ctx.ref(e.args[0], held);
-      if (v.is_error()) return v;
-      return Value::boolean(!v.is_unknown());
+      if (v.is_error()) return scratch = v;
+      return bool_ref(!v.is_unknown());
     }
     case Builtin::between: {
       Value x_held, lo_held, hi_held;
@@ -196,7 +202,7 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
       const Value& lo = ctx.ref(e.args[1], lo_held);
       const Value& hi = ctx.ref(e.args[2], hi_held);
       for (const Value* v : {&x, &lo, &hi})
-        if (v->is_error()) return *v;
+        if (v->is_error()) return scratch = *v;
       // Kleene and of lo <= x and x <= hi (unknown operands make unknown;
       // ordering with null is false).
       auto at_most = [&](const Value& a, const Value& b) -> std::optional<bool> {
@@ -206,9 +212,9 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
       };
       auto a = at_most(lo, x);
       auto b = at_most(x, hi);
-      if (a == false || b == false) return Value::boolean(false);
-      if (!a || !b) return Value::unknown();
-      return Value::boolean(true);
+      if (a == false || b == false) return bool_ref(false);
+      if (!a || !b) return kUnknownValue;
+      return bool_ref(true);
     }
     case Builtin::latest:
     case Builtin::earliest: {
@@ -217,14 +223,14 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
       for (const auto& arg : e.args) {
         Value held;
         const Value& v = ctx.ref(arg, held);
-        if (v.is_error()) return v;
+        if (v.is_error()) return scratch = v;
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.is_null()) continue;
         if (v.kind() != K::date) ctx.fail(arg, fmt::format("{}() needs dates, got {}", name, kind_name(v.kind())));
         if (!best || (e.fn == Builtin::latest ? v.as_date() > *best : v.as_date() < *best)) best = v.as_date();
       }
-      if (unknown) return Value::unknown();
-      return best ? Value::date(*best) : Value::null();
+      if (unknown) return kUnknownValue;
+      return scratch = best ? Value::date(*best) : Value::null();
     }
     default: break;
   }
@@ -233,11 +239,12 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
   Value held;
   const Items list = ctx.items(e.args[0], held);
   if (!list.is_list()) {
-    if (!list.value->is_known()) return *list.value;
+    if (!list.value->is_known()) return scratch = *list.value;
     list_arg(ctx, e.args[0], *list.value, name);
   }
   const std::size_t n = list.size();
   const Expr& per = e.args[1];
+  Value v_held;  // what the per-element expression may return into, reused
   bool unknown = false;
   switch (e.fn) {
     case Builtin::any:
@@ -246,26 +253,26 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
       const bool is_any = e.fn == Builtin::any;
       std::size_t matches = 0;
       for (std::size_t k = 0; k < n; ++k) {
+        list.prefetch_ahead(k);
         ctx.push_element(list[k]);
-        Value v_held;
         const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", name, kind_name(v.kind())));
         if (v.as_bool()) ++matches;
         // Kleene: one true decides any(), one false decides all().
-        if (e.fn == Builtin::any && v.as_bool()) return Value::boolean(true);
-        if (e.fn == Builtin::all && !v.as_bool()) return Value::boolean(false);
+        if (e.fn == Builtin::any && v.as_bool()) return bool_ref(true);
+        if (e.fn == Builtin::all && !v.as_bool()) return bool_ref(false);
       }
-      if (unknown) return Value::unknown();
-      if (e.fn == Builtin::share_where) return share_of(ctx, e, matches, n);
-      return Value::boolean(!is_any);
+      if (unknown) return kUnknownValue;
+      if (e.fn == Builtin::share_where) return scratch = share_of(ctx, e, matches, n);
+      return bool_ref(!is_any);
     }
     case Builtin::sum: {
       Number total;
       for (std::size_t k = 0; k < n; ++k) {
+        list.prefetch_ahead(k);
         ctx.push_element(list[k]);
-        Value v_held;
         const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
@@ -274,14 +281,14 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
         if (!s) ctx.fail(e, "number overflow in sum()");
         total = *s;
       }
-      return unknown ? Value::unknown() : Value::number(total);
+      return unknown ? kUnknownValue : (scratch = Value::number(total));
     }
     case Builtin::min:
     case Builtin::max: {
       Value best = Value::null();
       for (std::size_t k = 0; k < n; ++k) {
+        list.prefetch_ahead(k);
         ctx.push_element(list[k]);
-        Value v_held;
         const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
@@ -290,21 +297,21 @@ Value call_builtin(Ctx& ctx, const Expr& e) {
         int cmp = compare(ctx, per, v, best);
         if (e.fn == Builtin::min ? cmp < 0 : cmp > 0) best = v;
       }
-      return unknown ? Value::unknown() : best;
+      return unknown ? kUnknownValue : (scratch = best);
     }
     case Builtin::distinct: {
       auto out = std::make_shared<List>();
       ValueSet seen;
       for (std::size_t k = 0; k < n; ++k) {
+        list.prefetch_ahead(k);
         ctx.push_element(list[k]);
-        Value v_held;
         const Value& v = ctx.ref(per, v_held);
         ctx.pop_element();
         if (v.is_unknown()) { unknown = true; continue; }
         if (seen.insert(v).second) out->items.push_back(v);
       }
-      if (unknown) return Value::unknown();
-      return Value::list(std::move(out));
+      if (unknown) return kUnknownValue;
+      return scratch = Value::list(std::move(out));
     }
     default: ctx.fail(e, "unsupported function");
   }

@@ -48,7 +48,7 @@ public:
   /// (constants, params, memoised lets, elements and fields of them) are
   /// answered here, inline, without entering ref_node; each still counts
   /// as a step.
-  const Value& ref(const Expr& e, Value& scratch) {
+  [[gnu::always_inline]] const Value& ref(const Expr& e, Value& scratch) {
     if (trace_ && elements_.empty()) [[unlikely]] return ref_traced(e, scratch);
     switch (e.op) {
       case Op::constant:
@@ -116,7 +116,7 @@ private:
   /// `strategy.process.instruments`) when every field is present: the
   /// common case, walked without recursion. Null otherwise (ref_node then
   /// evaluates it node by node, noting what is absent).
-  const Value* path_ref(const Expr& e) {
+  [[gnu::noinline]] const Value* path_ref(const Expr& e) {
     constexpr int kMaxChain = 8;
     const Expr* chain[kMaxChain];
     int n = 0;
@@ -180,7 +180,6 @@ private:
   // open-addressing table: one probe sequence and no node per key.
   struct InIndex {
     const Expr* where = nullptr;
-    bool eligible = false;  // the shape `C where NEEDLE in .FIELD`, NEEDLE not reading C's element
     std::shared_ptr<const List> list;
     bool usable = false;
     struct Slot {
@@ -190,6 +189,10 @@ private:
     };
     std::vector<Slot> slots;  // a power of two in size
     std::vector<std::uint32_t> positions;
+    // The bytes of string keys, so that a lookup compares them here instead
+    // of following each key to its string.
+    std::string text;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> text_of;  // per slot: offset, size
     void build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries);
     Matches find(const Value& key) const;
   };
@@ -351,7 +354,7 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
       const Value& c = ref(e.args[0], held);
       return scratch = filter(e, c);
     }
-    case Op::call: return scratch = call_builtin(*this, e);
+    case Op::call: return call_builtin(*this, e, scratch);
     case Op::minimum_met: return minimum_met_;
     case Op::score_share: return score_share_;
     case Op::verdict_of: {
@@ -411,10 +414,47 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
   return boolean_ref(is_and);
 }
 
+namespace {
+// A comparison of two known values of one kind, answered without building a
+// value (apply_binary decides every other case, with its errors).
+std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return std::nullopt;
+  int c;
+  switch (a.kind()) {
+    case Value::Kind::number: {
+      auto o = a.as_number() <=> b.as_number();
+      c = o < 0 ? -1 : o > 0 ? 1 : 0;
+      break;
+    }
+    case Value::Kind::date: c = a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0; break;
+    case Value::Kind::string: {
+      int r = a.as_string().compare(b.as_string());
+      c = r < 0 ? -1 : r > 0 ? 1 : 0;
+      break;
+    }
+    case Value::Kind::boolean:
+      if (op != Op::eq && op != Op::ne) return std::nullopt;
+      c = a.as_bool() == b.as_bool() ? 0 : 1;
+      break;
+    default: return std::nullopt;
+  }
+  switch (op) {
+    case Op::eq: return c == 0;
+    case Op::ne: return c != 0;
+    case Op::lt: return c < 0;
+    case Op::le: return c <= 0;
+    case Op::gt: return c > 0;
+    case Op::ge: return c >= 0;
+    default: return std::nullopt;
+  }
+}
+}  // namespace
+
 [[gnu::noinline]] const Value& Evaluator::binary_ref(const Expr& e, Value& scratch) {
   Value held_a, held_b;
   const Value& a = ref(e.args[0], held_a);
   const Value& b = ref(e.args[1], held_b);
+  if (auto r = compare_same_kind(e.op, a, b)) return boolean_ref(*r);
   return scratch = apply_binary(*this, e, a, b);
 }
 
@@ -455,22 +495,27 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   out->path = list.path;
   if (const auto matches = index_matches(e, c)) {
     out->items.reserve(matches->size);
-    for (auto i : *matches) out->items.push_back(list.items[i]);
+    for (auto i : *matches) out->items.push_back(Value::borrow(list.items[i]));
     return Value::list(std::move(out));
   }
 
   bool unknown = false;
   const Expr& pred = e.args[1];
   out->items.reserve(list.items.size());
-  for (const auto& item : list.items) {
+  Value keep_held;  // what the condition may return into, reused
+  for (std::size_t k = 0; k < list.items.size(); ++k) {
+    const Value& item = list.items[k];
+    prefetch_ahead(list.items, k);
     push_element(item);
-    Value keep_held;
     const Value& keep = ref(pred, keep_held);
     pop_element();
     if (keep.is_unknown()) { unknown = true; continue; }
     if (keep.kind() != Value::Kind::boolean)
       fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
-    if (keep.as_bool()) out->items.push_back(item);
+    // The evaluation's lists point at evidence records instead of sharing
+    // them (no reference count to touch now or when the list dies); the
+    // result keeps the evidence alive for the values it reports.
+    if (keep.as_bool()) out->items.push_back(Value::borrow(item));
   }
   if (unknown) return Value::unknown();
   return Value::list(std::move(out));
@@ -510,23 +555,32 @@ bool reads_element_from(const Expr& e, std::uint32_t depth) {
 // sum(activities where p.id in .participants, …)` linear).
 std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& collection) {
   if (trace_) return std::nullopt;
-  InIndex* found = nullptr;
-  for (const auto& ix : in_indexes_)
-    if (ix->where == &e) { found = ix.get(); break; }
-  if (!found) {
+  std::atomic_ref<std::uint8_t> shape(e.index_shape);
+  std::uint8_t indexable = shape.load(std::memory_order_relaxed);
+  if (indexable == 0) {
+    // The shape `C where NEEDLE in .FIELD`, NEEDLE not reading C's element.
     // The element stack is as deep wherever this `where` is evaluated (lets
-    // are evaluated outside any element), so the shape is decided once.
-    auto ix = std::make_unique<InIndex>();
-    ix->where = &e;
+    // are evaluated outside any element), so this is decided once.
     const Expr& pred = e.args[1];
     const auto depth = static_cast<std::uint32_t>(elements_.size());
-    ix->eligible = pred.op == Op::in && pred.args[1].op == Op::field && pred.args[1].args[0].op == Op::element &&
-                   pred.args[1].args[0].index == depth && !reads_element_from(pred.args[0], depth);
-    found = ix.get();
-    in_indexes_.push_back(std::move(ix));
+    bool yes = pred.op == Op::in && pred.args[1].op == Op::field && pred.args[1].args[0].op == Op::element &&
+               pred.args[1].args[0].index == depth && !reads_element_from(pred.args[0], depth);
+    indexable = yes ? 2 : 1;
+    shape.store(indexable, std::memory_order_relaxed);
   }
-  InIndex& index = *found;
-  if (!index.eligible) return std::nullopt;
+  if (indexable != 2) return std::nullopt;
+  std::atomic_ref<std::uint32_t> hint(e.field_hint);
+  std::uint32_t at = hint.load(std::memory_order_relaxed);
+  if (at >= in_indexes_.size() || in_indexes_[at]->where != &e) {
+    at = 0;
+    while (at < in_indexes_.size() && in_indexes_[at]->where != &e) ++at;
+    if (at == in_indexes_.size()) {
+      in_indexes_.push_back(std::make_unique<InIndex>());
+      in_indexes_.back()->where = &e;
+    }
+    hint.store(at, std::memory_order_relaxed);
+  }
+  InIndex& index = *in_indexes_[at];
   const Expr& pred = e.args[1];
   const Expr& needle = pred.args[0];
   const Expr& field = pred.args[1];
@@ -537,6 +591,7 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
     std::vector<std::pair<const Value*, std::uint32_t>> entries;
     const auto& items = list_ptr->items;
     for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
+      prefetch_ahead(items, i);
       push_element(items[i]);
       Value held;
       const Value& values = ref(field, held);
@@ -565,13 +620,21 @@ void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::ui
   const std::size_t mask = capacity - 1;
   constexpr std::uint32_t kNone = ~std::uint32_t{0};
   std::vector<std::uint32_t> slot_of(entries.size()), last(capacity, kNone);
+  text.clear();
+  text_of.assign(capacity, {0, 0});
   // Each key's slot, and how many elements it lists (an element once).
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const Value& key = *entries[k].first;
     const std::size_t h = ValueHash{}(key);
     std::size_t at = h & mask;
     while (slots[at].key && !(slots[at].hash == h && same(*slots[at].key, key))) at = (at + 1) & mask;
-    if (!slots[at].key) slots[at] = Slot{h, &key, 0, 0};
+    if (!slots[at].key) {
+      slots[at] = Slot{h, &key, 0, 0};
+      if (key.kind() == Value::Kind::string) {
+        text_of[at] = {static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(key.as_string().size())};
+        text += key.as_string();
+      }
+    }
     slot_of[k] = static_cast<std::uint32_t>(at);
     if (last[at] != entries[k].second) {
       last[at] = entries[k].second;
@@ -597,8 +660,15 @@ void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::ui
 Matches Evaluator::InIndex::find(const Value& key) const {
   const std::size_t h = ValueHash{}(key);
   const std::size_t mask = slots.size() - 1;
-  for (std::size_t at = h & mask; slots[at].key; at = (at + 1) & mask)
-    if (slots[at].hash == h && same(*slots[at].key, key)) return {positions.data() + slots[at].begin, slots[at].count};
+  const bool is_string = key.kind() == Value::Kind::string;
+  const std::string_view want = is_string ? std::string_view(key.as_string()) : std::string_view();
+  for (std::size_t at = h & mask; slots[at].key; at = (at + 1) & mask) {
+    if (slots[at].hash != h) continue;
+    const bool hit = is_string ? slots[at].key->kind() == Value::Kind::string &&
+                                     std::string_view(text).substr(text_of[at].first, text_of[at].second) == want
+                               : same(*slots[at].key, key);
+    if (hit) return {positions.data() + slots[at].begin, slots[at].count};
+  }
   return {};
 }
 
@@ -788,6 +858,7 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
 
 EvaluationResult Evaluator::run() {
   EvaluationResult result;
+  result.evidence = evidence_.root;
   if (options_.as_of) {
     as_of_ = options_.as_of;
   } else if (program_.as_of) {

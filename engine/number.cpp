@@ -79,13 +79,28 @@ std::optional<Number> Number::parse(std::string_view s, bool allow_percent) {
   return from128(num, den);
 }
 
+// Whole numbers (the common case: counts, days, thresholds) skip the
+// 128-bit arithmetic and the gcd; the result is the same, overflow included.
+template <class Op>
+static std::optional<Number> whole_result(std::int64_t a, std::int64_t b, Op op) {
+  std::int64_t r;
+  if (op(a, b, &r) || r == INT64_MIN) return std::nullopt;
+  return Number(r);
+}
+
 std::optional<Number> Number::add(Number a, Number b) {
+  if (a.den_ == 1 && b.den_ == 1)
+    return whole_result(a.num_, b.num_, [](std::int64_t x, std::int64_t y, std::int64_t* r) { return __builtin_add_overflow(x, y, r); });
   return from128((i128)a.num_ * b.den_ + (i128)b.num_ * a.den_, (i128)a.den_ * b.den_);
 }
 std::optional<Number> Number::sub(Number a, Number b) {
+  if (a.den_ == 1 && b.den_ == 1)
+    return whole_result(a.num_, b.num_, [](std::int64_t x, std::int64_t y, std::int64_t* r) { return __builtin_sub_overflow(x, y, r); });
   return from128((i128)a.num_ * b.den_ - (i128)b.num_ * a.den_, (i128)a.den_ * b.den_);
 }
 std::optional<Number> Number::mul(Number a, Number b) {
+  if (a.den_ == 1 && b.den_ == 1)
+    return whole_result(a.num_, b.num_, [](std::int64_t x, std::int64_t y, std::int64_t* r) { return __builtin_mul_overflow(x, y, r); });
   return from128((i128)a.num_ * b.num_, (i128)a.den_ * b.den_);
 }
 std::optional<Number> Number::div(Number a, Number b) {
@@ -95,6 +110,7 @@ std::optional<Number> Number::div(Number a, Number b) {
 std::optional<Number> Number::negate() const { return fraction(-num_, den_); }
 
 std::strong_ordering operator<=>(Number a, Number b) {
+  if (a.den_ == b.den_) return a.num_ <=> b.num_;  // denominators are positive
   i128 l = (i128)a.num_ * b.den_, r = (i128)b.num_ * a.den_;
   return l < r ? std::strong_ordering::less : l > r ? std::strong_ordering::greater : std::strong_ordering::equal;
 }

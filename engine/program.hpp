@@ -65,10 +65,14 @@ struct Expr {
   std::string name;      // Op::evidence, Op::field, Op::verdict_of; the let/param name for let/param
   std::uint32_t index = 0;  // Op::param, Op::let, Op::element
   std::vector<Expr> args;
+  /// Caches the evaluator reads and writes through std::atomic_ref (a
+  /// program is shared by the threads of a batch); both are only hints.
   /// Op::field and Op::evidence: where in its record the key was last found.
-  /// A cache the evaluator reads and writes through std::atomic_ref (a
-  /// program is shared by the threads of a batch).
+  /// Op::where: where its hash index was last among an evaluation's indexes.
   mutable std::uint32_t field_hint = 0;
+  /// Op::where: whether it has the shape a hash index answers (0 = not yet
+  /// decided, 1 = no, 2 = yes); decided by the shape alone, once.
+  mutable std::uint8_t index_shape = 0;
 };
 
 /// A message with `{EXPR}` and `{EXPR:%}` holes.

@@ -104,7 +104,7 @@ TEST_CASE("verdicts only: every expression of the semantics cases decides alike"
     std::string expr = trim(line.substr(0, arrow));
     // The expression is the check itself when it is a condition, and is read
     // through known() otherwise, so that a verdict depends on evaluating it.
-    for (const std::string& check : {"known(value)", "value == true"}) {
+    for (std::string check : {"known(value)", "value == true"}) {
       std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
                          "indicator \"x\" \"x\" {\n  let value = " + expr + "\n  require " + check + "\n}\n";
       engine::Program program;

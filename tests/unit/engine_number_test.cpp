@@ -58,3 +58,19 @@ TEST_CASE("rendering") {
   CHECK(Number::fraction(1, 3)->to_percent() == "33.3%");
   CHECK(Number::fraction(-1, 2)->to_string() == "-0.5");
 }
+
+TEST_CASE("whole numbers: exact results up to the edge of the range") {
+  CHECK(*Number::add(Number(2), Number(3)) == Number(5));
+  CHECK(*Number::sub(Number(2), Number(5)) == Number(-3));
+  CHECK(*Number::mul(Number(-4), Number(6)) == Number(-24));
+  CHECK(*Number::add(Number(INT64_MAX), Number(0)) == Number(INT64_MAX));
+  CHECK(*Number::mul(Number(INT64_MAX), Number(-1)) == Number(-INT64_MAX));
+  CHECK_FALSE(Number::add(Number(INT64_MAX), Number(1)).has_value());
+  CHECK_FALSE(Number::sub(Number(-INT64_MAX), Number(1)).has_value());  // INT64_MIN is out of range
+  CHECK_FALSE(Number::mul(Number(INT64_MAX / 2 + 1), Number(-2)).has_value());
+  // Mixed with fractions, and ordered with equal denominators.
+  CHECK(*Number::add(Number(1), *Number::fraction(1, 2)) == *Number::fraction(3, 2));
+  CHECK(Number(2) < Number(3));
+  CHECK(*Number::fraction(1, 3) < *Number::fraction(2, 3));
+  CHECK_FALSE(*Number::fraction(-1, 3) > *Number::fraction(-2, 6));
+}
