@@ -894,7 +894,7 @@ EvaluationResult Evaluator::run() {
   const bool full = options_.detail == Detail::full;
   result.indicators.reserve(program_.indicators.size());
   for (const auto& ind : program_.indicators) {
-    IndicatorResult r;
+    IndicatorResult& r = result.indicators.emplace_back();  // filled in place (reserved above)
     r.id = ind.id;
     r.group = ind.group;
     r.minimum = ind.minimum;
@@ -947,7 +947,6 @@ EvaluationResult Evaluator::run() {
       if (r.verdict == Verdict::fail) ++gate_fail;
       if (r.verdict == Verdict::unknown) ++gate_unknown;
     }
-    result.indicators.push_back(std::move(r));
   }
   result.outcome = gate_fail ? Verdict::fail : gate_unknown ? Verdict::unknown : Verdict::pass;
   minimum_met_ = result.outcome == Verdict::unknown ? Value::unknown() : Value::boolean(result.outcome == Verdict::pass);
