@@ -1,0 +1,93 @@
+// One run of one stage on generated ecei-minimum evidence, inside `measured`
+// (after a first run that is not counted), so that `valgrind
+// --tool=callgrind --toggle-collect=measured` counts its instructions alone:
+//   full, verdicts  one evaluation by the engine (full report, verdicts only)
+//   handwritten     the same 18 checks by the hand-written limit
+//   load            loading: YAML text to typed, validated values
+//   parse           yaml-cpp's bare event parse of the same text
+// Instruction counts do not depend on what else the machine is doing, so
+// their ratios check the timed ones of verdict_bench. Used by
+// scripts/bench-instructions.sh.
+//   verdict_measure_once PARTICIPANTS full|verdicts|handwritten|load|parse
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include "bench/evidence_generator.hpp"
+#include "bench/handwritten_minimum.hpp"
+#include "cli/workspace.hpp"
+#include "engine/evaluator.hpp"
+
+using namespace verdict;
+
+namespace {
+int sink = 0;
+
+struct NullHandler final : YAML::EventHandler {
+  std::size_t events = 0;
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+  void OnMapEnd() override {}
+};
+
+[[gnu::noinline]] void run_once(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
+  if (what == "load") {
+    auto loaded = engine::load_evidence(ev.source, *r.schema);
+    sink += loaded.root.is_known();
+    return;
+  }
+  if (what == "parse") {
+    std::istringstream in(ev.source->text());
+    YAML::Parser parser(in);
+    NullHandler h;
+    parser.HandleNextDocument(h);
+    sink += static_cast<int>(h.events);
+    return;
+  }
+  if (what == "handwritten") {
+    auto verdicts = bench::handwritten_minimum(ev);
+    sink += verdicts[0].value_or(false);
+    return;
+  }
+  engine::EvalOptions options;
+  options.detail = what == "verdicts" ? engine::Detail::verdicts : engine::Detail::full;
+  auto result = engine::evaluate(r.program, ev, options);
+  sink += static_cast<int>(result.outcome);
+}
+// The first run warms what a batch or a benchmark loop keeps warm (field
+// position hints, lazily bound library calls); the second is counted.
+[[gnu::noipa]] void warm_up(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
+  run_once(r, ev, what);
+}
+[[gnu::noipa]] void measured(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
+  run_once(r, ev, what);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: verdict_measure_once PARTICIPANTS full|verdicts|handwritten|load|parse\n");
+    return 64;
+  }
+  std::string what = argv[2];
+  if (what != "full" && what != "verdicts" && what != "handwritten" && what != "load" && what != "parse") {
+    std::fprintf(stderr, "verdict_measure_once: unknown mode '%s'\n", argv[2]);
+    return 64;
+  }
+  auto r = cli::load_ruleset(VERDICT_ROOT "/rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
+  auto src = std::make_shared<Source>("generated.yaml", bench::generate_evidence(std::atoi(argv[1])));
+  auto ev = engine::load_evidence(src, *r.schema);
+  warm_up(r, ev, what);
+  measured(r, ev, what);
+  return sink < 0;  // never; keeps the work observable
+}
