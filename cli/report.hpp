@@ -28,7 +28,8 @@ struct FileOutcome {
 };
 
 std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
-std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
+/// The JSON report of a batch; entries are built on up to `threads` threads.
+std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads = 1);
 std::string render_markdown(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
 /// One self-contained HTML page (inline CSS and SVG, no network), printable on A4.
 std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "cli/parallel.hpp"
 #include "cli/report.hpp"
 
 namespace verdict::cli {
@@ -59,42 +60,73 @@ ojson indicator_json(const engine::IndicatorResult& r) {
 
 }  // namespace
 
-std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files) {
-  ojson out;
-  out["ruleset"] = {{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}};
-  ojson results = ojson::array();
-  for (const auto& f : files) {
-    ojson r;
-    r["evidence"] = f.evidence;
-    if (!f.result) {
-      r["outcome"] = "error";
-      ojson e;
-      e["message"] = f.error ? f.error->message : std::string("error");
-      e["code"] = f.error ? f.error->code : std::string("error");
-      auto pos = f.error ? f.error->position() : LineCol{};
-      e["file"] = f.error && f.error->source ? f.error->file() : f.evidence;
-      e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
-      e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
-      r["error"] = std::move(e);
-      results.push_back(std::move(r));
-      continue;
-    }
-    const auto& res = *f.result;
-    r["as_of"] = engine::to_string(res.as_of);
-    r["outcome"] = engine::to_string(res.outcome);
-    r["label"] = res.label ? ojson(*res.label) : ojson(nullptr);
-    r["summary"] = {{"pass", res.pass}, {"fail", res.fail}, {"unknown", res.unknown}};
-    if (res.points) {
-      r["points"] = number_json(*res.points);
-      r["max_points"] = res.max_points ? number_json(*res.max_points) : ojson(nullptr);
-    }
-    ojson inds = ojson::array();
-    for (const auto& ind : res.indicators) inds.push_back(indicator_json(ind));
-    r["indicators"] = std::move(inds);
-    results.push_back(std::move(r));
+namespace {
+
+// One file's entry of "results".
+ojson file_json(const FileOutcome& f) {
+  ojson r;
+  r["evidence"] = f.evidence;
+  if (!f.result) {
+    r["outcome"] = "error";
+    ojson e;
+    e["message"] = f.error ? f.error->message : std::string("error");
+    e["code"] = f.error ? f.error->code : std::string("error");
+    auto pos = f.error ? f.error->position() : LineCol{};
+    e["file"] = f.error && f.error->source ? f.error->file() : f.evidence;
+    e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
+    e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
+    r["error"] = std::move(e);
+    return r;
   }
-  out["results"] = std::move(results);
-  return out.dump(2) + "\n";
+  const auto& res = *f.result;
+  r["as_of"] = engine::to_string(res.as_of);
+  r["outcome"] = engine::to_string(res.outcome);
+  r["label"] = res.label ? ojson(*res.label) : ojson(nullptr);
+  r["summary"] = {{"pass", res.pass}, {"fail", res.fail}, {"unknown", res.unknown}};
+  if (res.points) {
+    r["points"] = number_json(*res.points);
+    r["max_points"] = res.max_points ? number_json(*res.max_points) : ojson(nullptr);
+  }
+  ojson inds = ojson::array();
+  for (const auto& ind : res.indicators) inds.push_back(indicator_json(ind));
+  r["indicators"] = std::move(inds);
+  return r;
+}
+
+// `j` dumped with an indent of 2, as it reads `depth` levels down in a
+// document dumped the same way (JSON text has no raw newline in strings, so
+// every newline starts a line to indent).
+void append_nested(std::string& out, const ojson& j, std::size_t depth) {
+  const std::string text = j.dump(2);
+  const std::string pad(2 * depth, ' ');
+  out.reserve(out.size() + text.size() + text.size() / 8);
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') out += pad;
+  }
+}
+
+}  // namespace
+
+std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads) {
+  // Each file's entry is built and written on the batch's threads; the
+  // document is their concatenation, byte for byte what dumping it whole
+  // would give (tests/unit/report_json_test.cpp).
+  std::vector<std::string> entries(files.size());
+  parallel_for(files.size(), threads, [&](std::size_t i) { append_nested(entries[i], file_json(files[i]), 2); });
+  std::string out = "{\n  \"ruleset\": ";
+  append_nested(out, ojson{{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}}, 1);
+  if (entries.empty()) return out + ",\n  \"results\": []\n}\n";
+  std::size_t total = out.size() + 32;
+  for (const auto& e : entries) total += e.size() + 6;
+  out.reserve(total);  // one allocation for a report of any size
+  out += ",\n  \"results\": [";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    out += i ? ",\n    " : "\n    ";
+    out += entries[i];
+  }
+  out += "\n  ]\n}\n";
+  return out;
 }
 
 }  // namespace verdict::cli

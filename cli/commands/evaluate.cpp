@@ -1,4 +1,6 @@
 // `verdict evaluate`: evidence files against a ruleset, as text or JSON.
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
@@ -31,11 +33,11 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   // Problems are reported in input order, whatever order the threads finished in.
   for (const auto& o : outcomes)
     if (!o.result) fmt::print(stderr, "{}", o.error_text);
-  std::string report = args.format == "json"     ? render_json(ruleset.info, outcomes)
+  std::string report = args.format == "json"     ? render_json(ruleset.info, outcomes, worker_count(args.jobs))
                        : args.format == "markdown" ? render_markdown(ruleset.info, outcomes)
                        : args.format == "html"     ? render_html(ruleset.info, outcomes)
                                                    : render_text(ruleset.info, outcomes, to_terminal);
-  if (args.output.empty()) fmt::print("{}", report);
+  if (args.output.empty()) std::fwrite(report.data(), 1, report.size(), stdout);  // no copy of a large report
   else write_file_atomically(args.output, report);
   return batch_exit_code(outcomes);
 }
