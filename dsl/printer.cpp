@@ -253,12 +253,18 @@ struct Piece {
 // reader, around a comparison under `not` (`not (a == b)`), an `and` under
 // `or` (`a or (b and c)`), a `where` under an operator (`(c where p) == d`)
 // and an `if` in the condition or `then` branch of another.
+// Whether the formatting under way adds the brackets that only help a
+// reader (FormatOptions::reader_brackets); set for one format_ruleset call.
+thread_local bool reader_brackets = true;
+
 Piece operand(const ast::Expr& e, int min_level, bool open_right, const ast::Expr& parent) {
   const bool operator_parent = parent.kind == K::binary || parent.kind == K::not_ || parent.kind == K::negate;
-  bool parens = level(e) < min_level || (!open_right && (e.kind == K::where || e.kind == K::if_)) ||
-                (parent.kind == K::binary && parent.op == B::or_ && e.kind == K::binary && e.op == B::and_) ||
-                (parent.kind == K::not_ && is_comparison(e)) || (operator_parent && e.kind == K::where) ||
-                (parent.kind == K::if_ && e.kind == K::if_ && &e != &parent.args[2]);
+  const bool for_reader = reader_brackets &&
+                          ((parent.kind == K::binary && parent.op == B::or_ && e.kind == K::binary && e.op == B::and_) ||
+                           (parent.kind == K::not_ && is_comparison(e)) ||
+                           (parent.kind == K::if_ && e.kind == K::if_ && &e != &parent.args[2]));
+  bool parens = level(e) < min_level || (!open_right && (e.kind == K::where || e.kind == K::if_)) || for_reader ||
+                (operator_parent && e.kind == K::where);
   Piece p;
   p.expr = &e;
   p.parens = parens;
@@ -982,7 +988,12 @@ std::vector<Comment> comments_of(const ast::Ruleset& tree, const Source& source)
   return out;
 }
 
-std::string format_ruleset(const ast::Ruleset& tree, const Source& source) {
+std::string format_ruleset(const ast::Ruleset& tree, const Source& source, const FormatOptions& options) {
+  struct Restore {
+    bool saved = reader_brackets;
+    ~Restore() { reader_brackets = saved; }
+  } restore;
+  reader_brackets = options.reader_brackets;
   auto comments = comments_of(tree, source);
   Printer printer(source.text(), comments);
   printer.ruleset(tree);

@@ -23,9 +23,18 @@ struct Comment {
 /// where the strings and messages are, whose `#` are text).
 std::vector<Comment> comments_of(const ast::Ruleset& tree, const Source& source);
 
+/// How expressions are bracketed.
+struct FormatOptions {
+  /// The brackets that only help a reader: an `and` under `or`, a
+  /// comparison under `not`, an `if` in the condition or `then` branch of
+  /// another. Each adds a level of nesting, so `verdict fmt` prints without
+  /// them a ruleset whose bracketed text would nest past the parser's limit.
+  bool reader_brackets = true;
+};
+
 /// The canonical text of `tree`, parsed from `source`, with the comments of
 /// `source` kept. Idempotent: formatting the result again gives the result.
-std::string format_ruleset(const ast::Ruleset& tree, const Source& source);
+std::string format_ruleset(const ast::Ruleset& tree, const Source& source, const FormatOptions& options = {});
 
 /// Parses `source` and formats it. Throws DiagnosticError like parse_ruleset.
 std::string format_ruleset(std::shared_ptr<const Source> source);

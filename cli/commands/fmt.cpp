@@ -175,18 +175,29 @@ int run_fmt(const FmtArgs& args, bool color) {
     std::string formatted;
     try {
       dsl::ast::Ruleset tree = dsl::parse_ruleset(source, args.limits);
-      formatted = dsl::format_ruleset(tree, *source);
       // The formatter must not change what the ruleset says, nor drop a
       // comment: refuse to print or write a result that does.
-      auto again = std::make_shared<const Source>(path, formatted);
-      dsl::ast::Ruleset reparsed;
-      bool same = false;
-      try {
-        reparsed = dsl::parse_ruleset(again, args.limits);
-        same = dsl::same_syntax(tree, reparsed) &&
-               dsl::comments_of(tree, *source).size() == dsl::comments_of(reparsed, *again).size();
-      } catch (const DiagnosticError&) {
-        same = false;
+      auto keeps_meaning = [&](const std::string& text) {
+        auto again = std::make_shared<const Source>(path, text);
+        try {
+          dsl::ast::Ruleset reparsed = dsl::parse_ruleset(again, args.limits);
+          return dsl::same_syntax(tree, reparsed) &&
+                 dsl::comments_of(tree, *source).size() == dsl::comments_of(reparsed, *again).size();
+        } catch (const DiagnosticError&) {
+          return false;
+        }
+      };
+      formatted = dsl::format_ruleset(tree, *source);
+      bool same = keeps_meaning(formatted);
+      if (!same) {
+        // The brackets added for the reader nest deeper than the text as
+        // written (an `if` in the `then` of another, 128 levels down, passes
+        // the 256-level limit): print without them.
+        std::string plain = dsl::format_ruleset(tree, *source, {.reader_brackets = false});
+        if (keeps_meaning(plain)) {
+          formatted = std::move(plain);
+          same = true;
+        }
       }
       if (!same) {
         fmt::print(stderr, "verdict: internal error: formatting {} would change it (this is a bug); left as it is\n", path);

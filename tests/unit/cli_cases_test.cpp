@@ -59,10 +59,13 @@ TEST_CASE("CLI cases in tests/cli") {
         std::ofstream(target, std::ios::binary) << f.second.as<std::string>();
       }
     // `shell:` prepares what `files:` cannot write (a 200 MB sparse file, random
-    // bytes, an example grown past a limit); it runs in {tmp}, {root} is the project.
+    // bytes, an example grown past a limit); it runs in {tmp}, {root} is the
+    // project and {verdict} the program under test.
     if (c["shell"]) {
       std::string prep = "cd " + quote(tmp.string()) + " && " +
-                         replace_all(replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string()), "{root}", root.string());
+                         replace_all(replace_all(replace_all(c["shell"].as<std::string>(), "{tmp}", tmp.string()), "{root}",
+                                                 root.string()),
+                                     "{verdict}", quote(VERDICT_BINARY));
       REQUIRE_MESSAGE(std::system(prep.c_str()) == 0, file.filename().string(), ": shell set-up failed: ", prep);
     }
     std::string cmd = "cd " + quote(root.string()) + " && ";
