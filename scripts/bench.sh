@@ -2,9 +2,11 @@
 # Builds in Release and runs every benchmark in bench/, then prints the
 # ratios that docs/performance.md reports (engine against the hand-written
 # limit, loading against yaml-cpp's bare event parse, two threads against
-# one) from medians and from minimums. By default each benchmark runs 5
-# times, in random order, so that a busy neighbour on the machine spreads
-# over all of them; any arguments replace these defaults.
+# one) from medians and from minimums, the peak memory of a large file, and
+# the same ratios in instructions executed (scripts/bench-instructions.sh,
+# with valgrind). By default each benchmark runs 5 times, in random order,
+# so that a busy neighbour on the machine spreads over all of them; any
+# arguments replace these defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -55,3 +57,6 @@ big=$(mktemp -d)
 /usr/bin/time -q -f "peak memory, 10,000-participant file: %M KiB (max RSS), %e s" \
   ./build-release/verdict evaluate -f json "$big/cluster-00000.yaml" >/dev/null || true
 rm -rf "$big"
+
+# The same ratios in instructions executed, which the machine's load does not move.
+bash scripts/bench-instructions.sh
