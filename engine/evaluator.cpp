@@ -227,17 +227,26 @@ const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
   auto& slot = lets_[index];
   if (!slot.done) {
     if (slot.busy) throw EvalError(fmt::format("let {} depends on itself", program_.lets[index].name), at);
-    slot.busy = true;
-    auto* saved = missing_;
-    missing_ = &slot.missing;
     // A let may be first needed inside a collection operation; it is still
-    // evaluated where it was declared, outside any element.
-    std::vector<const Value*> outer;
-    outer.swap(elements_);
+    // evaluated where it was declared, outside any element. What it changes
+    // is restored however it ends: an error in a message's hole is caught
+    // and the evaluation goes on.
+    struct Scope {
+      Evaluator& ev;
+      LetSlot& slot;
+      std::vector<std::string>* saved_missing;
+      std::vector<const Value*> outer;
+      ~Scope() {
+        ev.elements_.swap(outer);
+        ev.missing_ = saved_missing;
+        slot.busy = false;
+      }
+    } scope{*this, slot, missing_, {}};
+    slot.busy = true;
+    slot.missing.clear();
+    missing_ = &slot.missing;
+    scope.outer.swap(elements_);
     slot.value = eval(program_.lets[index].expr);
-    elements_.swap(outer);
-    missing_ = saved;
-    slot.busy = false;
     slot.done = true;
   }
   if (missing_)

@@ -62,3 +62,24 @@ TEST_CASE("expression semantics: exact numbers, three values, dates, collections
   }
   CHECK(checked >= 60);
 }
+
+TEST_CASE("an error in a message's hole leaves the evaluation as it was") {
+  // The message of the failing check reads `bad`, whose evaluation fails
+  // (a tag is a string); the message shows the error and evaluation goes on.
+  // The later check that needs `bad` again gets the same error, not "depends
+  // on itself", and the element stack is intact for the collection after it.
+  auto evidence = fixed_evidence();
+  std::string text = "ruleset \"holes\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                     "let bad = sum(items, .tag)\n"
+                     "indicator \"a\" \"a\" {\n  require false else \"bad is {bad}\"\n}\n"
+                     "indicator \"b\" \"b\" {\n  require count(items where .ok) == 2\n  require bad > 0\n}\n";
+  auto program = dsl::load_ruleset_text(std::make_shared<Source>("holes.rules", text));
+  std::string got;
+  try {
+    engine::evaluate(program, evidence);
+  } catch (const engine::EvalError& e) {
+    got = e.what();
+  }
+  CHECK_MESSAGE(got.find("sum() needs numbers") != std::string::npos, got);
+  CHECK(got.find("depends on itself") == std::string::npos);
+}
