@@ -10,11 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
-
+#include "bench/bare_parse.hpp"
 #include "bench/evidence_generator.hpp"
 #include "bench/handwritten_minimum.hpp"
 #include "cli/evidence_files.hpp"
@@ -52,28 +49,9 @@ void BM_Load(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * src->text().size()));
 }
 
-struct NullHandler final : YAML::EventHandler {
-  std::size_t events = 0;
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnMapEnd() override {}
-};
-
 void BM_BareEventParse(benchmark::State& state) {
   auto src = evidence_text(static_cast<int>(state.range(0)));
-  for (auto _ : state) {
-    std::istringstream in(src->text());
-    YAML::Parser parser(in);
-    NullHandler h;
-    parser.HandleNextDocument(h);
-    benchmark::DoNotOptimize(h.events);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(bench::bare_parse(src->text()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * src->text().size()));
 }
 

@@ -11,12 +11,9 @@
 //   verdict_measure_once PARTICIPANTS full|verdicts|handwritten|load|parse
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
-
+#include "bench/bare_parse.hpp"
 #include "bench/evidence_generator.hpp"
 #include "bench/handwritten_minimum.hpp"
 #include "cli/workspace.hpp"
@@ -27,19 +24,6 @@ using namespace verdict;
 namespace {
 int sink = 0;
 
-struct NullHandler final : YAML::EventHandler {
-  std::size_t events = 0;
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
-  void OnMapEnd() override {}
-};
-
 [[gnu::noinline]] void run_once(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
   if (what == "load") {
     auto loaded = engine::load_evidence(ev.source, *r.schema);
@@ -47,11 +31,7 @@ struct NullHandler final : YAML::EventHandler {
     return;
   }
   if (what == "parse") {
-    std::istringstream in(ev.source->text());
-    YAML::Parser parser(in);
-    NullHandler h;
-    parser.HandleNextDocument(h);
-    sink += static_cast<int>(h.events);
+    sink += static_cast<int>(bench::bare_parse(ev.source->text()));
     return;
   }
   if (what == "handwritten") {

@@ -245,6 +245,14 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
   const std::size_t n = list.size();
   const Expr& per = e.args[1];
   Value v_held;  // what the per-element expression may return into, reused
+  // The per-element expression on item k (valid until the next call).
+  auto per_item = [&](std::size_t k) -> const Value& {
+    list.prefetch_ahead(k);
+    ctx.push_element(list[k]);
+    const Value& v = ctx.ref(per, v_held);
+    ctx.pop_element();
+    return v;
+  };
   bool unknown = false;
   switch (e.fn) {
     case Builtin::any:
@@ -253,10 +261,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       const bool is_any = e.fn == Builtin::any;
       std::size_t matches = 0;
       for (std::size_t k = 0; k < n; ++k) {
-        list.prefetch_ahead(k);
-        ctx.push_element(list[k]);
-        const Value& v = ctx.ref(per, v_held);
-        ctx.pop_element();
+        const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", name, kind_name(v.kind())));
         if (v.as_bool()) ++matches;
@@ -271,10 +276,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     case Builtin::sum: {
       Number total;
       for (std::size_t k = 0; k < n; ++k) {
-        list.prefetch_ahead(k);
-        ctx.push_element(list[k]);
-        const Value& v = ctx.ref(per, v_held);
-        ctx.pop_element();
+        const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::number) ctx.fail(per, fmt::format("sum() needs numbers, got {} ({})", kind_name(v.kind()), to_display(v)));
         auto s = Number::add(total, v.as_number());
@@ -287,10 +289,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     case Builtin::max: {
       Value best = Value::null();
       for (std::size_t k = 0; k < n; ++k) {
-        list.prefetch_ahead(k);
-        ctx.push_element(list[k]);
-        const Value& v = ctx.ref(per, v_held);
-        ctx.pop_element();
+        const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.is_null()) continue;
         if (best.is_null()) { best = v; continue; }
@@ -303,10 +302,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       auto out = std::make_shared<List>();
       ValueSet seen;
       for (std::size_t k = 0; k < n; ++k) {
-        list.prefetch_ahead(k);
-        ctx.push_element(list[k]);
-        const Value& v = ctx.ref(per, v_held);
-        ctx.pop_element();
+        const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (seen.insert(v).second) out->items.push_back(v);
       }
