@@ -276,7 +276,7 @@ const Value& Evaluator::ref_traced(const Expr& e, Value& scratch) {
   const Value& v = ref_node(e, scratch);
   std::string origin;
   if (e.op == Op::evidence || e.op == Op::field || e.op == Op::index) origin = origin_of(e);
-  trace_->push_back({&e, v, std::move(origin)});
+  trace_->push_back({&e, v.owned(), std::move(origin)});
   return v;
 }
 
@@ -523,7 +523,7 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
       fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
     // The evaluation's lists point at evidence records instead of sharing
     // them (no reference count to touch now or when the list dies); the
-    // result keeps the evidence alive for the values it reports.
+    // values a result reports are made owned again (Value::owned).
     if (keep.as_bool()) out->items.push_back(Value::borrow(item));
   }
   if (unknown) return Value::unknown();
@@ -867,7 +867,6 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
 
 EvaluationResult Evaluator::run() {
   EvaluationResult result;
-  result.evidence = evidence_.root;
   if (options_.as_of) {
     as_of_ = options_.as_of;
   } else if (program_.as_of) {
@@ -929,7 +928,8 @@ EvaluationResult Evaluator::run() {
       r.values.reserve(ind.lets.size());
       for (auto let_index : ind.lets) {
         missing_ = nullptr;  // a let's absent evidence is reported by the checks that read it
-        r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span));
+        // Owned: a let's list may borrow evidence records (see filter).
+        r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span).owned());
       }
     }
     for (const auto& level : ind.levels) {

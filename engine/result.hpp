@@ -56,9 +56,6 @@ struct EvaluationResult {
   std::optional<Number> max_points;
   std::vector<GroupInfo> groups;
   std::vector<IndicatorResult> indicators;
-  /// The evidence evaluated: values above may point into its records
-  /// without owning them (Value::borrow), so the result keeps it alive.
-  Value evidence;
 };
 
 }  // namespace verdict::engine

@@ -90,4 +90,20 @@ std::string child_path(std::string_view parent, std::string_view key) {
 
 std::string child_path(std::string_view parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
 
+bool Value::holds_borrowed() const {
+  if (kind_ == Kind::record) return borrowed_;
+  if (kind_ != Kind::list) return false;
+  for (const auto& item : l_->items)
+    if (item.holds_borrowed()) return true;
+  return false;
+}
+
+Value Value::owned() const {
+  if (kind_ == Kind::record && borrowed_) return Value::record(br_->shared_from_this());
+  if (kind_ != Kind::list || !holds_borrowed()) return *this;
+  auto copy = std::make_shared<List>(*l_);
+  for (auto& item : copy->items) item = item.owned();
+  return Value::list(std::move(copy));
+}
+
 }  // namespace verdict::engine

@@ -90,9 +90,10 @@ public:
     return v;
   }
   /// The same record, not owned: copying and destroying it touch no
-  /// reference count. Only for values that the record outlives (the
-  /// evaluator's filtered lists of evidence records, while an evaluation
-  /// result holds the evidence root). Any other value is copied as is.
+  /// reference count. Only for values that the record outlives: the
+  /// evaluator's filtered lists of evidence records, which live no longer
+  /// than the evaluation; what leaves it is made owned again (owned()).
+  /// Any other value is copied as is.
   static Value borrow(const Value& v) {
     if (v.kind_ != Kind::record) return v;
     Value b;
@@ -106,6 +107,12 @@ public:
     v.kind_ = Kind::error;
     return v;
   }
+
+  /// This value with every borrowed record in it owned again (a list
+  /// holding one is copied): for a value that outlives the evaluation.
+  Value owned() const;
+  /// Whether it is, or a list in it holds, a borrowed record.
+  bool holds_borrowed() const;
 
   Kind kind() const { return kind_; }
   bool is_unknown() const { return kind_ == Kind::unknown; }
@@ -196,7 +203,7 @@ struct Field {
 };
 
 /// A mapping, in the order it was written.
-struct Record {
+struct Record : std::enable_shared_from_this<Record> {
   std::string path;  // "" for the root
   Mark mark;
   std::vector<Field> fields;

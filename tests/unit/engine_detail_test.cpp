@@ -119,3 +119,29 @@ TEST_CASE("verdicts only: every expression of the semantics cases decides alike"
   }
   CHECK(compared >= 60);
 }
+
+TEST_CASE("a result's values outlive the evidence they were computed from") {
+  // Filtered lists point at evidence records without owning them while the
+  // evaluation runs; the values a result reports must own what they show
+  // (under AddressSanitizer a dangling record is an error here).
+  const std::string root = VERDICT_TEST_DIR "/..";
+  auto r = cli::load_ruleset(root + "/rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
+  engine::EvaluationResult result;
+  {
+    auto ev = engine::load_evidence(std::make_shared<Source>("generated.yaml", bench::generate_evidence(30, 7)), *r.schema);
+    result = engine::evaluate(r.program, ev);
+  }
+  int lists = 0;
+  for (const auto& ind : result.indicators)
+    for (const auto& [name, value] : ind.values) {
+      CHECK_FALSE(value.holds_borrowed());
+      if (value.kind() != engine::Value::Kind::list) continue;
+      ++lists;
+      for (const auto& item : value.as_list().items)
+        if (const auto* rec = item.record_if()) {
+          CHECK_FALSE(rec->fields.empty());
+          CHECK(engine::to_display(item).front() == '{');
+        }
+    }
+  CHECK(lists >= 5);  // passive, sector_businesses, contacted, qualifying… are lists of records
+}
