@@ -1,5 +1,6 @@
 // Operators and builtin functions, over values, with three-valued semantics.
 #pragma once
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -16,6 +17,24 @@ public:
   EvalError(std::string message, Span span) : std::runtime_error(std::move(message)), span(span) {}
   Span span;
 };
+
+/// -1, 0, 1 for two values of one orderable kind (numbers, dates, strings);
+/// nullopt for any other pair.
+inline std::optional<int> order_of(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return std::nullopt;
+  switch (a.kind()) {
+    case Value::Kind::number: {
+      auto c = a.as_number() <=> b.as_number();
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case Value::Kind::date: return a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0;
+    case Value::Kind::string: {
+      int c = a.as_string().compare(b.as_string());
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    default: return std::nullopt;
+  }
+}
 
 /// Hashing consistent with `same` (for distinct, membership and joins).
 struct ValueHash {
@@ -47,9 +66,7 @@ struct Items {
   const Value& operator[](std::size_t k) const { return subset ? (*all)[subset[k]] : (*all)[k]; }
   /// prefetch_ahead (engine/value.hpp) for a pass over these items.
   void prefetch_ahead(std::size_t k) const {
-    if (!subset) return engine::prefetch_ahead(*all, k);
-    if (k + 8 < subset_size) prefetch_record((*all)[subset[k + 8]]);
-    if (k + 4 < subset_size) prefetch_fields((*all)[subset[k + 4]]);
+    engine::prefetch_ahead(size(), k, [this](std::size_t i) -> const Value& { return (*this)[i]; });
   }
 };
 /// Positions of the items of a list that an index matched (possibly none).

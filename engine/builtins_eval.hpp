@@ -21,24 +21,13 @@ inline const Value& bool_ref(bool b) { return b ? kTrueValue : kFalseValue; }
 
 using K = Value::Kind;
 
-
 // -1, 0, 1 for two known, non-null values of one orderable kind.
 template <class Ctx>
 int compare(Ctx& ctx, const Expr& at, const Value& a, const Value& b) {
   if (a.kind() != b.kind())
     ctx.fail(at, fmt::format("cannot compare {} with {}", kind_name(a.kind()), kind_name(b.kind())));
-  switch (a.kind()) {
-    case K::number: {
-      auto c = a.as_number() <=> b.as_number();
-      return c < 0 ? -1 : c > 0 ? 1 : 0;
-    }
-    case K::date: return a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0;
-    case K::string: {
-      int c = a.as_string().compare(b.as_string());
-      return c < 0 ? -1 : c > 0 ? 1 : 0;
-    }
-    default: ctx.fail(at, fmt::format("cannot order {}", kind_name(a.kind())));
-  }
+  if (auto c = order_of(a, b)) return *c;
+  ctx.fail(at, fmt::format("cannot order {}", kind_name(a.kind())));
 }
 
 template <class Ctx>

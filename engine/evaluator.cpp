@@ -131,7 +131,8 @@ private:
       if (x->index >= elements_.size()) return nullptr;
       v = elements_[x->index];
     } else if (x->op == Op::evidence) {
-      const Field* f = find_field(evidence_.root.as_record(), *x);
+      const Record* root = evidence_.root.record_if();
+      const Field* f = root ? find_field(*root, *x) : nullptr;
       if (!f) return nullptr;
       v = &f->value;
     } else {
@@ -154,6 +155,12 @@ private:
     const Field* f = r.find(at.name, hint);
     if (f && hint != was) cache.store(hint, std::memory_order_relaxed);
     return f;
+  }
+  /// Param `index`, or what the options replace it with.
+  const Param& param_in_force(std::uint32_t index) const {
+    for (const auto& [replaced, replacement] : options_.param_overrides)
+      if (replaced == index) return *replacement;
+    return program_.params[index];
   }
   const Value& let_ref(std::uint32_t index, Span at);
   const Value& index_ref(const Expr& e, Value& scratch);
@@ -319,10 +326,7 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
   if (depth_ > kMaxDepth) [[unlikely]] fail(e, "expression evaluation nested too deeply");
   switch (e.op) {
     case Op::constant: return e.value;
-    case Op::param:
-      for (const auto& [index, replacement] : options_.param_overrides)
-        if (index == e.index) return param_value(*replacement, as_of_);
-      return param_value(program_.params[e.index], as_of_);
+    case Op::param: return param_value(param_in_force(e.index), as_of_);
     case Op::let: return let_ref(e.index, e.span);
     case Op::as_of: return scratch = as_of_ ? Value::date(*as_of_) : Value::unknown();
     case Op::evidence: return field_ref(evidence_.root, e.name, e);
@@ -427,33 +431,17 @@ namespace {
 // A comparison of two known values of one kind, answered without building a
 // value (apply_binary decides every other case, with its errors).
 std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return std::nullopt;
-  int c;
-  switch (a.kind()) {
-    case Value::Kind::number: {
-      auto o = a.as_number() <=> b.as_number();
-      c = o < 0 ? -1 : o > 0 ? 1 : 0;
-      break;
-    }
-    case Value::Kind::date: c = a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0; break;
-    case Value::Kind::string: {
-      int r = a.as_string().compare(b.as_string());
-      c = r < 0 ? -1 : r > 0 ? 1 : 0;
-      break;
-    }
-    case Value::Kind::boolean:
-      if (op != Op::eq && op != Op::ne) return std::nullopt;
-      c = a.as_bool() == b.as_bool() ? 0 : 1;
-      break;
-    default: return std::nullopt;
-  }
+  std::optional<int> c = order_of(a, b);
+  if (!c && a.kind() == Value::Kind::boolean && b.kind() == Value::Kind::boolean && (op == Op::eq || op == Op::ne))
+    c = a.as_bool() == b.as_bool() ? 0 : 1;
+  if (!c) return std::nullopt;
   switch (op) {
-    case Op::eq: return c == 0;
-    case Op::ne: return c != 0;
-    case Op::lt: return c < 0;
-    case Op::le: return c <= 0;
-    case Op::gt: return c > 0;
-    case Op::ge: return c >= 0;
+    case Op::eq: return *c == 0;
+    case Op::ne: return *c != 0;
+    case Op::lt: return *c < 0;
+    case Op::le: return *c <= 0;
+    case Op::gt: return *c > 0;
+    case Op::ge: return *c >= 0;
     default: return std::nullopt;
   }
 }
@@ -613,7 +601,10 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
       }
     }
     if (index.usable) index.build(entries);
-    else index.slots.clear(), index.positions.clear();
+    else {
+      index.slots.clear();
+      index.positions.clear();
+    }
   }
   if (!index.usable) return std::nullopt;
   Value held;
@@ -885,12 +876,7 @@ EvaluationResult Evaluator::run() {
   }
   as_of_ready_ = true;
   params_.resize(program_.params.size());
-  for (std::uint32_t i = 0; i < params_.size(); ++i) {
-    const Param* p = &program_.params[i];
-    for (const auto& [index, replacement] : options_.param_overrides)
-      if (index == i) { p = replacement; break; }
-    params_[i] = &param_value(*p, as_of_);
-  }
+  for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
   params_ready_ = true;
   for (const auto& g : program_.groups) result.groups.push_back({g.id, g.title});
 
