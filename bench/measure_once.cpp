@@ -9,6 +9,8 @@
 // their ratios check the timed ones of verdict_bench. Used by
 // scripts/bench-instructions.sh.
 //   verdict_measure_once PARTICIPANTS full|verdicts|handwritten|load|parse
+// With VERDICT_BENCH_RULES=FILE it evaluates that ruleset instead of
+// ecei-minimum (say, a copy that keeps one indicator, to see what each costs).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -64,7 +66,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "verdict_measure_once: unknown mode '%s'\n", argv[2]);
     return 64;
   }
-  auto r = cli::load_ruleset(VERDICT_ROOT "/rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
+  const char* rules = std::getenv("VERDICT_BENCH_RULES");
+  auto r = cli::load_ruleset(rules ? rules : VERDICT_ROOT "/rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
   auto src = std::make_shared<Source>("generated.yaml", bench::generate_evidence(std::atoi(argv[1])));
   auto ev = engine::load_evidence(src, *r.schema);
   warm_up(r, ev, what);

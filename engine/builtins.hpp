@@ -1,5 +1,6 @@
 // Operators and builtin functions, over values, with three-valued semantics.
 #pragma once
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,9 +37,35 @@ inline std::optional<int> order_of(const Value& a, const Value& b) {
   }
 }
 
+/// A hash of a short byte string (an id, a kind), eight bytes at a time,
+/// inline: the strings that joins and `in` look up are a few bytes long, and
+/// calling a general-purpose hash cost more than hashing them.
+inline std::uint64_t hash_bytes(const char* p, std::size_t n) noexcept {
+  auto load64 = [](const char* q) { std::uint64_t v; std::memcpy(&v, q, 8); return v; };
+  auto load32 = [](const char* q) { std::uint32_t v; std::memcpy(&v, q, 4); return std::uint64_t{v}; };
+  std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
+  auto round = [&h](std::uint64_t x) {
+    h = (h ^ x) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  };
+  for (; n > 8; p += 8, n -= 8) round(load64(p));
+  // 0 to 8 bytes are left: two overlapping loads, or three single bytes.
+  if (n >= 4) round(load32(p) | load32(p + n - 4) << 32);
+  else if (n > 0)
+    round(std::uint64_t{static_cast<unsigned char>(p[0])} | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+          std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16);
+  h ^= h >> 29;
+  h *= 0x94D049BB133111EBull;
+  return h ^ (h >> 32);
+}
+
 /// Hashing consistent with `same` (for distinct, membership and joins).
 struct ValueHash {
-  std::size_t operator()(const Value& v) const noexcept;
+  std::size_t operator()(const Value& v) const noexcept {
+    if (v.kind() == Value::Kind::string) return hash_bytes(v.as_string().data(), v.as_string().size());
+    return other(v);
+  }
+  static std::size_t other(const Value& v) noexcept;
 };
 struct ValueSame {
   bool operator()(const Value& a, const Value& b) const noexcept { return same(a, b); }

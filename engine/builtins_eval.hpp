@@ -71,10 +71,12 @@ Value arithmetic(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
   ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_symbol(e.op), kind_name(a.kind()), kind_name(b.kind())));
 }
 
+inline const char* fn_name(Builtin b);
+
 template <class Ctx>
-const List* list_arg(Ctx& ctx, const Expr& at, const Value& v, const char* fn) {
+const List* list_arg(Ctx& ctx, const Expr& at, const Value& v, Builtin fn) {
   if (v.kind() != K::list)
-    ctx.fail(at, fmt::format("{}() needs a list, got {} ({})", fn, kind_name(v.kind()), to_display(v)));
+    ctx.fail(at, fmt::format("{}() needs a list, got {} ({})", fn_name(fn), kind_name(v.kind()), to_display(v)));
   return &v.as_list();
 }
 
@@ -159,14 +161,15 @@ Value apply_binary(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
 template <class Ctx>
 const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
   using namespace detail;
-  const char* name = fn_name(e.fn);
+  // The function's name is only needed for an error: looked up then.
+  const Builtin fn = e.fn;
   switch (e.fn) {
     case Builtin::count: {
       Value held;
       Items c = ctx.items(e.args[0], held);
       if (!c.is_list()) {
         if (!c.value->is_known()) return scratch = *c.value;
-        list_arg(ctx, e.args[0], *c.value, name);
+        list_arg(ctx, e.args[0], *c.value, fn);
       }
       return scratch = Value::number(Number(static_cast<std::int64_t>(c.size())));
     }
@@ -176,8 +179,8 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       const Value& whole = ctx.ref(e.args[1], whole_held);
       if (!part.is_known()) return scratch = part;
       if (!whole.is_known()) return scratch = whole;
-      return scratch = share_of(ctx, e, list_arg(ctx, e.args[0], part, name)->items.size(),
-                      list_arg(ctx, e.args[1], whole, name)->items.size());
+      return scratch = share_of(ctx, e, list_arg(ctx, e.args[0], part, fn)->items.size(),
+                      list_arg(ctx, e.args[1], whole, fn)->items.size());
     }
     case Builtin::known: {
       Value held;
@@ -215,7 +218,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
         if (v.is_error()) return scratch = v;
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.is_null()) continue;
-        if (v.kind() != K::date) ctx.fail(arg, fmt::format("{}() needs dates, got {}", name, kind_name(v.kind())));
+        if (v.kind() != K::date) ctx.fail(arg, fmt::format("{}() needs dates, got {}", fn_name(fn), kind_name(v.kind())));
         if (!best || (e.fn == Builtin::latest ? v.as_date() > *best : v.as_date() < *best)) best = v.as_date();
       }
       if (unknown) return kUnknownValue;
@@ -229,7 +232,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
   const Items list = ctx.items(e.args[0], held);
   if (!list.is_list()) {
     if (!list.value->is_known()) return scratch = *list.value;
-    list_arg(ctx, e.args[0], *list.value, name);
+    list_arg(ctx, e.args[0], *list.value, fn);
   }
   const std::size_t n = list.size();
   const Expr& per = e.args[1];
@@ -252,7 +255,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
-        if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", name, kind_name(v.kind())));
+        if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", fn_name(fn), kind_name(v.kind())));
         if (v.as_bool()) ++matches;
         // Kleene: one true decides any(), one false decides all().
         if (e.fn == Builtin::any && v.as_bool()) return bool_ref(true);

@@ -38,7 +38,7 @@ constexpr int kMaxDepth = 4000;
 class Evaluator final : public Context {
 public:
   Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
-      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()) {
+      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()), budget_(o.step_budget) {
     elements_.reserve(p.max_element_depth + 1);
   }
 
@@ -68,8 +68,13 @@ public:
       case Op::element:
         if (e.index < elements_.size() && take_steps(1)) return *elements_[e.index];
         break;
-      case Op::evidence:
       case Op::field:
+        // `.name` of an element record: the commonest node of all.
+        if (const Expr& base = e.args[0]; base.op == Op::element && base.index < elements_.size())
+          if (const Record* r = elements_[base.index]->record_if())
+            if (const Field* f = find_field(*r, e); f && take_steps(2)) return f->value;
+        [[fallthrough]];
+      case Op::evidence:
         if (const Value* v = path_ref(e)) return *v;
         break;
       default: break;
@@ -108,7 +113,7 @@ private:
   /// Counts `n` evaluated nodes; false when that would exceed the budget
   /// (ref_node then reports it at the right node).
   bool take_steps(std::uint64_t n) {
-    if (steps_ + n > options_.step_budget) [[unlikely]] return false;
+    if (steps_ + n > budget_) [[unlikely]] return false;
     steps_ += n;
     return true;
   }
@@ -162,6 +167,26 @@ private:
       if (replaced == index) return *replacement;
     return program_.params[index];
   }
+  /// Counts a node as a step and as a level of nesting, for as long as it
+  /// is being evaluated; fails past the step budget or the depth limit.
+  struct Enter {
+    Evaluator& ev;
+    Enter(Evaluator& evaluator, const Expr& e) : ev(evaluator) {
+      if (++ev.steps_ > ev.budget_) [[unlikely]] ev.over_budget(e);
+      if (++ev.depth_ > kMaxDepth) [[unlikely]] {
+        --ev.depth_;  // the destructor will not run
+        ev.too_deep(e);
+      }
+    }
+    ~Enter() { --ev.depth_; }
+    Enter(const Enter&) = delete;
+    Enter& operator=(const Enter&) = delete;
+  };
+  [[noreturn, gnu::cold, gnu::noinline]] void over_budget(const Expr& e);
+  [[noreturn, gnu::cold, gnu::noinline]] void too_deep(const Expr& e);
+  const Value& general_ref(const Expr& e, Value& scratch);
+  const Value& not_ref(const Expr& e);
+  const Value& call_ref(const Expr& e, Value& scratch);
   const Value& let_ref(std::uint32_t index, Span at);
   const Value& index_ref(const Expr& e, Value& scratch);
   const Value& logic_ref(const Expr& e);
@@ -217,17 +242,12 @@ private:
   std::vector<const Value*> elements_;  // the elements of enclosing collection operations
   std::vector<std::string>* missing_ = nullptr;
   std::uint64_t steps_ = 0;
+  const std::uint64_t budget_;  // options_.step_budget
   int depth_ = 0;
   // Outcome scope.
   const EvaluationResult* partial_ = nullptr;
   Value minimum_met_;
   Value score_share_;
-};
-
-struct DepthGuard {
-  explicit DepthGuard(int& d) : d_(d) { ++d_; }
-  ~DepthGuard() { --d_; }
-  int& d_;
 };
 
 const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
@@ -319,11 +339,51 @@ static const Value& keep(const Value& part, const Value& base, const Value& held
   return part;
 }
 
+// The hot operators go to small handlers that count their own step and
+// level (Enter); everything else to general_ref.
 const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
-  if (++steps_ > options_.step_budget) [[unlikely]]
-    fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
-  DepthGuard guard(depth_);
-  if (depth_ > kMaxDepth) [[unlikely]] fail(e, "expression evaluation nested too deeply");
+  switch (e.op) {
+    case Op::not_: return not_ref(e);
+    case Op::and_:
+    case Op::or_: return logic_ref(e);
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::in:
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div: return binary_ref(e, scratch);
+    case Op::call: return call_ref(e, scratch);
+    default: return general_ref(e, scratch);
+  }
+}
+
+void Evaluator::over_budget(const Expr& e) {
+  fail(e, fmt::format("evaluation step budget of {} exceeded (raise it with --max-steps)", options_.step_budget));
+}
+
+void Evaluator::too_deep(const Expr& e) { fail(e, "expression evaluation nested too deeply"); }
+
+[[gnu::noinline]] const Value& Evaluator::not_ref(const Expr& e) {
+  Enter enter(*this, e);
+  Value held;
+  const Value& v = ref(e.args[0], held);
+  if (v.kind() == Value::Kind::boolean) [[likely]] return boolean_ref(!v.as_bool());
+  if (v.is_unknown()) return kUnknown;
+  fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
+}
+
+[[gnu::noinline]] const Value& Evaluator::call_ref(const Expr& e, Value& scratch) {
+  Enter enter(*this, e);
+  return call_builtin(*this, e, scratch);
+}
+
+const Value& Evaluator::general_ref(const Expr& e, Value& scratch) {
+  Enter enter(*this, e);
   switch (e.op) {
     case Op::constant: return e.value;
     case Op::param: return param_value(param_in_force(e.index), as_of_);
@@ -346,15 +406,6 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
       return scratch = Value::list(std::move(list));
     }
     case Op::negate: return negate_ref(e, scratch);
-    case Op::not_: {
-      Value held;
-      const Value& v = ref(e.args[0], held);
-      if (v.kind() == Value::Kind::boolean) [[likely]] return boolean_ref(!v.as_bool());
-      if (v.is_unknown()) return kUnknown;
-      fail(e, fmt::format("'not' needs a boolean, got {}", kind_name(v.kind())));
-    }
-    case Op::and_:
-    case Op::or_: return logic_ref(e);
     case Op::if_: {
       Value held;
       const Value& c = ref(e.args[0], held);
@@ -367,7 +418,6 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
       const Value& c = ref(e.args[0], held);
       return scratch = filter(e, c);
     }
-    case Op::call: return call_builtin(*this, e, scratch);
     case Op::minimum_met: return minimum_met_;
     case Op::score_share: return score_share_;
     case Op::verdict_of: {
@@ -376,7 +426,7 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
         if (r.id == e.name) return scratch = Value::string(to_string(r.verdict));
       return kUnknown;
     }
-    default: return binary_ref(e, scratch);
+    default: fail(e, "unsupported operator");  // ref_node sent the others elsewhere
   }
 }
 
@@ -410,6 +460,7 @@ const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
 
 // Kleene and/or: false and x = false, true or x = true, whatever x is.
 [[gnu::noinline]] const Value& Evaluator::logic_ref(const Expr& e) {
+  Enter enter(*this, e);
   const bool is_and = e.op == Op::and_;
   auto check = [&](const Value& v, const Expr& at) {
     if (!v.is_unknown() && v.kind() != Value::Kind::boolean) [[unlikely]]
@@ -448,6 +499,7 @@ std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
 }  // namespace
 
 [[gnu::noinline]] const Value& Evaluator::binary_ref(const Expr& e, Value& scratch) {
+  Enter enter(*this, e);
   Value held_a, held_b;
   const Value& a = ref(e.args[0], held_a);
   const Value& b = ref(e.args[1], held_b);
