@@ -153,12 +153,18 @@ private:
     return v;
   }
   /// The field `at.name` of a record, trying where it was found last first.
-  static const Field* find_field(const Record& r, const Expr& at) {
-    std::atomic_ref<std::uint32_t> cache(at.field_hint);
-    std::uint32_t hint = cache.load(std::memory_order_relaxed);
-    const std::uint32_t was = hint;
-    const Field* f = r.find(at.name, hint);
-    if (f && hint != was) cache.store(hint, std::memory_order_relaxed);
+  /// The hit is answered inline; a miss searches the record (find_field_slow).
+  [[gnu::always_inline]] static const Field* find_field(const Record& r, const Expr& at) {
+    const std::uint32_t hint = std::atomic_ref<std::uint32_t>(at.field_hint).load(std::memory_order_relaxed);
+    if (hint < r.fields.size() && Record::same_key(r.fields[hint].key, at.name)) [[likely]]
+      return &r.fields[hint];
+    return find_field_slow(r, at);
+  }
+  [[gnu::noinline]] static const Field* find_field_slow(const Record& r, const Expr& at) {
+    const Field* f = r.find(at.name);
+    if (f)
+      std::atomic_ref<std::uint32_t>(at.field_hint)
+          .store(static_cast<std::uint32_t>(f - r.fields.data()), std::memory_order_relaxed);
     return f;
   }
   /// Param `index`, or what the options replace it with.

@@ -210,7 +210,7 @@ struct Record : std::enable_shared_from_this<Record> {
 
   /// Keys are short: compared inline, a word at a time (two overlapping
   /// loads cover 4 to 16 bytes), rather than through memcmp.
-  static bool same_key(std::string_view a, std::string_view b) {
+  [[gnu::always_inline]] static bool same_key(std::string_view a, std::string_view b) {
     const std::size_t n = a.size();
     if (n != b.size()) return false;
     const char* p = a.data();
