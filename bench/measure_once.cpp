@@ -10,7 +10,8 @@
 // scripts/bench-instructions.sh.
 //   verdict_measure_once PARTICIPANTS full|verdicts|handwritten|load|parse
 // With VERDICT_BENCH_RULES=FILE it evaluates that ruleset instead of
-// ecei-minimum (say, a copy that keeps one indicator, to see what each costs).
+// ecei-minimum (say, a copy that keeps one indicator, to see what each costs);
+// with VERDICT_BENCH_GENERAL=1, without the fast path for compiled conditions.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -43,6 +44,7 @@ int sink = 0;
   }
   engine::EvalOptions options;
   options.detail = what == "verdicts" ? engine::Detail::verdicts : engine::Detail::full;
+  options.compiled_conditions = std::getenv("VERDICT_BENCH_GENERAL") == nullptr;
   auto result = engine::evaluate(r.program, ev, options);
   sink += static_cast<int>(result.outcome);
 }

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/compiled.hpp"
+
 namespace verdict::dsl {
 namespace {
 
@@ -158,12 +160,15 @@ public:
     resolve(rs);
     check_let_cycles();
     warn_unused();
+    engine::compile_conditions(program_);
     return std::move(program_);
   }
 
   engine::Expr expression(const ast::Expr& e) {
     Context ctx;
-    return lower(e, ctx);
+    engine::Expr out = lower(e, ctx);
+    engine::compile_conditions(out);
+    return out;
   }
 
   std::uint32_t max_depth() const { return max_depth_; }

@@ -252,7 +252,24 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     case Builtin::share_where: {
       const bool is_any = e.fn == Builtin::any;
       std::size_t matches = 0;
+      const auto* fast = ctx.compiled(per);  // engine/compiled.hpp
       for (std::size_t k = 0; k < n; ++k) {
+        // The compiled condition, when it decides.
+        auto t = Ctx::Tri::give_up;
+        if (fast) {
+          list.prefetch_ahead(k);
+          ctx.push_element(list[k]);
+          t = ctx.run_cond(*fast);
+          ctx.pop_element();
+        }
+        if (t != Ctx::Tri::give_up) {
+          if (t == Ctx::Tri::unknown) { unknown = true; continue; }
+          const bool yes = t == Ctx::Tri::yes;
+          matches += yes;
+          if (e.fn == Builtin::any && yes) return bool_ref(true);
+          if (e.fn == Builtin::all && !yes) return bool_ref(false);
+          continue;
+        }
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", fn_name(fn), kind_name(v.kind())));

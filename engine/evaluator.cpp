@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/builtins_eval.hpp"
+#include "engine/compiled.hpp"
 
 namespace verdict::engine {
 
@@ -38,7 +39,8 @@ constexpr int kMaxDepth = 4000;
 class Evaluator final : public Context {
 public:
   Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
-      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()), budget_(o.step_budget) {
+      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()), budget_(o.step_budget),
+        use_cond_(o.compiled_conditions), stats_(o.stats) {
     elements_.reserve(p.max_element_depth + 1);
   }
 
@@ -97,7 +99,80 @@ public:
 
   EvaluationResult run();
 
+  /// The fast path (engine/compiled.hpp): the compiled form of the
+  /// condition `e`, to be evaluated inside a collection operation (with an
+  /// element pushed), or null when it has none.
+  enum class Tri : std::uint8_t { no, yes, unknown, give_up };
+  const CondNode* compiled(const Expr& e) const { return use_cond_ ? e.cond.get() : nullptr; }
+  /// The same for a condition evaluated outside any element (a check).
+  const CondNode* compiled_top(const Expr& e) const { return use_cond_ && !trace_ ? e.cond.get() : nullptr; }
+  /// The answer of a compiled condition with the current elements; give_up
+  /// when the fast path cannot decide it exactly (then evaluate it as usual).
+  Tri run_cond(const CondNode& c) {
+    const std::uint64_t saved = steps_;
+    const std::uint64_t outer_let_steps = let_steps_;
+    let_steps_ = 0;
+    Tri t = cond(c);
+    if (steps_ > budget_) t = Tri::give_up;  // the general evaluator reports it where it happens
+    // and counts the steps again, but for the lets evaluated meanwhile
+    if (t == Tri::give_up) steps_ = saved + let_steps_;
+    let_steps_ = outer_let_steps;
+    if (stats_) [[unlikely]] ++(t == Tri::give_up ? stats_->gave_up : stats_->answered);
+    return t;
+  }
+
 private:
+  // The fast path's nodes, one small function per kind (CondNode::Kind),
+  // called through these tables: no dispatcher with a large frame between
+  // a node and its kids.
+  using CondFn = Tri (*)(Evaluator&, const CondNode&);
+  using OperandFn = const Value* (*)(Evaluator&, const CondNode&, int slot);
+  static const CondFn kCondFns[CondNode::kConditions];
+  static const OperandFn kOperandFns[CondNode::kKinds - CondNode::kConditions];
+  Tri cond(const CondNode& c) { return kCondFns[static_cast<int>(c.kind)](*this, c); }
+  /// An operand's value: one that outlives the condition, or tmp_[slot];
+  /// null when the fast path cannot read it exactly.
+  const Value* operand(const CondNode& c, int slot) {
+    return kOperandFns[static_cast<int>(c.kind) - CondNode::kConditions](*this, c, slot);
+  }
+  static Tri of_bool(bool b) { return b ? Tri::yes : Tri::no; }
+  // Conditions.
+  static Tri c_truth(Evaluator& ev, const CondNode& c);
+  static Tri c_field_truth(Evaluator& ev, const CondNode& c);
+  static Tri c_not(Evaluator& ev, const CondNode& c);
+  static Tri c_and(Evaluator& ev, const CondNode& c);
+  static Tri c_or(Evaluator& ev, const CondNode& c);
+  static Tri c_compare(Evaluator& ev, const CondNode& c);
+  static Tri c_in(Evaluator& ev, const CondNode& c);
+  static Tri c_between(Evaluator& ev, const CondNode& c);
+  static Tri c_any(Evaluator& ev, const CondNode& c);
+  static Tri c_all(Evaluator& ev, const CondNode& c);
+  template <bool is_any>
+  Tri any_all(const CondNode& c);
+  // Operands.
+  static const Value* o_element_field(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_element_path(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_root_path(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_constant(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_param(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_let(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_as_of(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_count(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_sum_in(Evaluator& ev, const CondNode& c, int slot);
+  const Value* path_from(const Value& start, const CondNode& c);
+  /// A field of the element at depth c.index, inline (the commonest operand).
+  [[gnu::always_inline]] const Value* element_field(const CondNode& c) {
+    steps_ += c.steps;
+    if (c.index >= elements_.size()) return nullptr;
+    const Record* r = elements_[c.index]->record_if();
+    if (!r) return nullptr;
+    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
+    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[0])) [[likely]]
+      return &r->fields[at].value;
+    return path_from(*elements_[c.index], c);
+  }
+  Value tmp_[3];  // what count and sum operands answer, one per operand position
+  std::uint64_t let_steps_ = 0;  // steps of lets evaluated by the running condition
   struct LetSlot {
     bool done = false;
     bool busy = false;
@@ -217,7 +292,7 @@ private:
   // field: an element appears under each of its values once), in an
   // open-addressing table: one probe sequence and no node per key.
   struct InIndex {
-    const Expr* where = nullptr;
+    const void* where = nullptr;  // the `where` Expr, or the compiled sum_in CondNode
     std::shared_ptr<const List> list;
     bool usable = false;
     struct Slot {
@@ -249,6 +324,8 @@ private:
   std::vector<std::string>* missing_ = nullptr;
   std::uint64_t steps_ = 0;
   const std::uint64_t budget_;  // options_.step_budget
+  const bool use_cond_;          // options_.compiled_conditions
+  EvalStats* const stats_;       // options_.stats
   int depth_ = 0;
   // Outcome scope.
   const EvaluationResult* partial_ = nullptr;
@@ -295,6 +372,301 @@ const Value kFalse = Value::boolean(false);
 const std::uint32_t kNoPosition = 0;  // what an empty subset points at
 const Value& boolean_ref(bool b) { return b ? kTrue : kFalse; }
 }  // namespace
+
+namespace {
+// A comparison of two known values of one kind, answered without building a
+// value (apply_binary decides every other case, with its errors).
+std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
+  std::optional<int> c = order_of(a, b);
+  if (!c && a.kind() == Value::Kind::boolean && b.kind() == Value::Kind::boolean && (op == Op::eq || op == Op::ne))
+    c = a.as_bool() == b.as_bool() ? 0 : 1;
+  if (!c) return std::nullopt;
+  switch (op) {
+    case Op::eq: return *c == 0;
+    case Op::ne: return *c != 0;
+    case Op::lt: return *c < 0;
+    case Op::le: return *c <= 0;
+    case Op::gt: return *c > 0;
+    case Op::ge: return *c >= 0;
+    default: return std::nullopt;
+  }
+}
+}  // namespace
+
+// The fast path: the same answers as ref() for what it decides, counting
+// the same steps; give_up for anything else (the caller then resets the
+// steps and evaluates the expression as usual).
+// The fast path (engine/compiled.hpp). Each node adds its own steps
+// without checking the budget: a tree is small, and run_cond and the loops
+// of any() and all() check it. A node answers give_up (an operand null)
+// for whatever it cannot decide exactly as the general evaluator would.
+
+const Evaluator::CondFn Evaluator::kCondFns[CondNode::kConditions] = {
+    c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_in, c_between, c_any, c_all,
+};
+const Evaluator::OperandFn Evaluator::kOperandFns[CondNode::kKinds - CondNode::kConditions] = {
+    o_element_field, o_element_path, o_root_path, o_constant, o_param, o_let, o_as_of, o_count, o_sum_in,
+};
+static_assert(static_cast<int>(CondNode::Kind::all) == CondNode::kConditions - 1);
+static_assert(static_cast<int>(CondNode::Kind::sum_in) == CondNode::kKinds - 1);
+
+// The keys of a path node from `start`; null when one is absent (the
+// general evaluator then notes it) or a value on the way is not a record.
+const Value* Evaluator::path_from(const Value& start, const CondNode& c) {
+  const Value* v = &start;
+  for (std::size_t i = 0; i < c.keys.size(); ++i) {
+    const Record* r = v->record_if();
+    if (!r) return nullptr;
+    std::atomic_ref<std::uint32_t> hint(c.hints[i]);
+    const std::uint32_t at = hint.load(std::memory_order_relaxed);
+    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[i])) {
+      v = &r->fields[at].value;
+      continue;
+    }
+    const Field* f = r->find(c.keys[i]);
+    if (!f) return nullptr;
+    hint.store(static_cast<std::uint32_t>(f - r->fields.data()), std::memory_order_relaxed);
+    v = &f->value;
+  }
+  return v;
+}
+
+const Value* Evaluator::o_element_field(Evaluator& ev, const CondNode& c, int) { return ev.element_field(c); }
+
+const Value* Evaluator::o_element_path(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return c.index < ev.elements_.size() ? ev.path_from(*ev.elements_[c.index], c) : nullptr;
+}
+
+const Value* Evaluator::o_root_path(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return ev.path_from(ev.evidence_.root, c);
+}
+
+const Value* Evaluator::o_constant(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return &c.value;
+}
+
+const Value* Evaluator::o_param(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return ev.params_ready_ ? ev.params_[c.index] : nullptr;
+}
+
+// A let that is not evaluated yet, or whose absent evidence must be noted,
+// is left to the general evaluator.
+// A let not evaluated yet is evaluated here, as ref() would at this point
+// (its steps are kept even if the condition then gives up). One whose
+// absent evidence must be noted is left to the general evaluator.
+const Value* Evaluator::o_let(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  const auto& slot = ev.lets_[c.index];
+  if (!slot.done) {
+    const std::uint64_t before = ev.steps_;
+    ev.let_ref(c.index, c.span);
+    ev.let_steps_ += ev.steps_ - before;
+  }
+  return !ev.missing_ || slot.missing.empty() ? &slot.value : nullptr;
+}
+
+const Value* Evaluator::o_as_of(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return ev.as_of_ready_ ? &ev.as_of_value_ : nullptr;
+}
+
+const Value* Evaluator::o_count(Evaluator& ev, const CondNode& c, int slot) {
+  ev.steps_ += c.steps;
+  const Value* list = ev.operand(c.kids[0], slot);
+  if (!list || list->kind() != Value::Kind::list) return nullptr;  // unknown, or an error to report
+  ev.tmp_[slot] = Value::number(Number(static_cast<std::int64_t>(list->as_list().items.size())));
+  return &ev.tmp_[slot];
+}
+
+// sum(C where NEEDLE in .F, E) through a hash index of C by F, built once
+// per evaluation, as index_matches answers it for the general evaluator.
+const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
+  ev.steps_ += c.steps;
+  const Value* collection = ev.operand(c.kids[0], slot);
+  if (!collection || collection->kind() != Value::Kind::list) return nullptr;
+  const auto& list_ptr = collection->list_ptr();
+  const auto& items = list_ptr->items;
+  InIndex* index = nullptr;
+  for (const auto& i : ev.in_indexes_)
+    if (i->where == &c) index = i.get();
+  if (!index) {
+    ev.in_indexes_.push_back(std::make_unique<InIndex>());
+    index = ev.in_indexes_.back().get();
+    index->where = &c;
+  }
+  if (index->list != list_ptr) {
+    index->list = list_ptr;
+    index->usable = true;
+    std::vector<std::pair<const Value*, std::uint32_t>> entries;
+    for (std::uint32_t i = 0; i < items.size() && index->usable; ++i) {
+      prefetch_ahead(items, i);
+      ev.push_element(items[i]);
+      const Value* values = ev.operand(c.kids[2], slot);  // a path: never a temporary
+      ev.pop_element();
+      if (!values || values->kind() != Value::Kind::list) { index->usable = false; break; }
+      for (const auto& v : values->as_list().items) {
+        if (!v.is_known() || v.is_null()) { index->usable = false; break; }
+        entries.emplace_back(&v, i);
+      }
+    }
+    if (index->usable) index->build(entries);
+  }
+  if (!index->usable) return nullptr;
+  const Value* needle = ev.operand(c.kids[1], slot);
+  if (!needle || !needle->is_known() || needle->is_null() || needle->kind() == Value::Kind::list ||
+      needle->kind() == Value::Kind::record)
+    return nullptr;
+  Number total;
+  for (auto i : index->find(*needle)) {
+    ev.push_element(items[i]);
+    const Value* v = ev.operand(c.kids[3], slot);
+    ev.pop_element();
+    if (!v || v->kind() != Value::Kind::number) return nullptr;  // unknown, or an error to report
+    auto sum = Number::add(total, v->as_number());
+    if (!sum) return nullptr;
+    total = *sum;
+  }
+  ev.tmp_[slot] = Value::number(total);
+  return &ev.tmp_[slot];
+}
+
+Evaluator::Tri Evaluator::c_truth(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const Value* v = ev.operand(c.kids[0], 0);
+  if (!v) return Tri::give_up;
+  if (v->kind() == Value::Kind::boolean) return of_bool(v->as_bool());
+  return v->is_unknown() ? Tri::unknown : Tri::give_up;  // anything else is an error to report
+}
+
+Evaluator::Tri Evaluator::c_field_truth(Evaluator& ev, const CondNode& c) {
+  const Value* v = ev.element_field(c);
+  if (!v) return Tri::give_up;
+  if (v->kind() == Value::Kind::boolean) return of_bool(v->as_bool());
+  return v->is_unknown() ? Tri::unknown : Tri::give_up;
+}
+
+Evaluator::Tri Evaluator::c_not(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const Tri t = ev.cond(c.kids[0]);
+  return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : t;
+}
+
+// Kleene, short-circuit as logic_ref: false decides and, true decides or.
+Evaluator::Tri Evaluator::c_and(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const Tri a = ev.cond(c.kids[0]);
+  if (a == Tri::give_up || a == Tri::no) return a;
+  const Tri b = ev.cond(c.kids[1]);
+  if (b == Tri::give_up || b == Tri::no) return b;
+  return a == Tri::unknown || b == Tri::unknown ? Tri::unknown : Tri::yes;
+}
+
+Evaluator::Tri Evaluator::c_or(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const Tri a = ev.cond(c.kids[0]);
+  if (a == Tri::give_up || a == Tri::yes) return a;
+  const Tri b = ev.cond(c.kids[1]);
+  if (b == Tri::give_up || b == Tri::yes) return b;
+  return a == Tri::unknown || b == Tri::unknown ? Tri::unknown : Tri::no;
+}
+
+Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const CondNode& left = c.kids[0];
+  const Value* a = left.kind == CondNode::Kind::element_field ? ev.element_field(left) : ev.operand(left, 0);
+  if (!a) return Tri::give_up;
+  const Value* b = ev.operand(c.kids[1], 1);
+  if (!b) return Tri::give_up;
+  // Whole numbers and dates, the commonest, compared here; the rest as
+  // binary_ref compares them.
+  if (a->kind() == b->kind()) {
+    std::int64_t x = 0, y = 0;
+    bool quick = false;
+    if (a->kind() == Value::Kind::date) {
+      x = a->as_date().days;
+      y = b->as_date().days;
+      quick = true;
+    } else if (a->kind() == Value::Kind::number && a->as_number().den() == b->as_number().den()) {
+      x = a->as_number().num();
+      y = b->as_number().num();
+      quick = true;
+    }
+    if (quick) {
+      switch (c.op) {
+        case Op::eq: return of_bool(x == y);
+        case Op::ne: return of_bool(x != y);
+        case Op::lt: return of_bool(x < y);
+        case Op::le: return of_bool(x <= y);
+        case Op::gt: return of_bool(x > y);
+        case Op::ge: return of_bool(x >= y);
+        default: break;
+      }
+    }
+  }
+  if (auto r = compare_same_kind(c.op, *a, *b)) return of_bool(*r);
+  return Tri::give_up;  // null, unknown, mixed kinds: as apply_binary decides
+}
+
+Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const CondNode& left = c.kids[0];
+  const Value* a = left.kind == CondNode::Kind::element_field ? ev.element_field(left) : ev.operand(left, 0);
+  if (!a) return Tri::give_up;
+  const Value* b = ev.operand(c.kids[1], 1);
+  if (!b || !a->is_known() || a->is_null() || b->kind() != Value::Kind::list) return Tri::give_up;
+  const auto& items = b->as_list().items;
+  if (items.size() > 16)  // as apply_binary: long lists through their membership index
+    if (const auto* index = ev.membership_index(b->as_list()); index && index->kind == a->kind())
+      return of_bool(index->keys.count(*a) > 0);
+  for (const auto& item : items) {
+    if (item.kind() != a->kind()) return Tri::give_up;  // unknown, null or mixed: as apply_binary decides
+    if (same(item, *a)) return Tri::yes;
+  }
+  return Tri::no;
+}
+
+Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const CondNode& first = c.kids[0];
+  const Value* x = first.kind == CondNode::Kind::element_field ? ev.element_field(first) : ev.operand(first, 0);
+  if (!x) return Tri::give_up;
+  const Value* lo = ev.operand(c.kids[1], 1);
+  if (!lo) return Tri::give_up;
+  const Value* hi = ev.operand(c.kids[2], 2);
+  if (!hi) return Tri::give_up;
+  const auto low = order_of(*lo, *x);
+  const auto high = order_of(*x, *hi);
+  if (!low || !high) return Tri::give_up;  // unknown, null, mixed or unordered: as between() decides
+  return of_bool(*low <= 0 && *high <= 0);
+}
+
+template <bool is_any>
+Evaluator::Tri Evaluator::any_all(const CondNode& c) {
+  steps_ += c.steps;
+  const Value* list = operand(c.kids[0], 0);
+  if (!list || list->kind() != Value::Kind::list) return Tri::give_up;
+  const auto& items = list->as_list().items;
+  bool unknown = false;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (steps_ > budget_) return Tri::give_up;
+    prefetch_ahead(items, k);
+    push_element(items[k]);
+    const Tri t = cond(c.kids[1]);
+    pop_element();
+    if (t == Tri::give_up) return t;
+    if (t == Tri::unknown) unknown = true;
+    else if ((t == Tri::yes) == is_any) return t;  // one true decides any, one false all
+  }
+  if (unknown) return Tri::unknown;
+  return is_any ? Tri::no : Tri::yes;
+}
+
+Evaluator::Tri Evaluator::c_any(Evaluator& ev, const CondNode& c) { return ev.any_all<true>(c); }
+Evaluator::Tri Evaluator::c_all(Evaluator& ev, const CondNode& c) { return ev.any_all<false>(c); }
 
 Value Evaluator::eval(const Expr& e) {
   Value scratch;
@@ -484,25 +856,6 @@ const Value& Evaluator::general_ref(const Expr& e, Value& scratch) {
   return boolean_ref(is_and);
 }
 
-namespace {
-// A comparison of two known values of one kind, answered without building a
-// value (apply_binary decides every other case, with its errors).
-std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
-  std::optional<int> c = order_of(a, b);
-  if (!c && a.kind() == Value::Kind::boolean && b.kind() == Value::Kind::boolean && (op == Op::eq || op == Op::ne))
-    c = a.as_bool() == b.as_bool() ? 0 : 1;
-  if (!c) return std::nullopt;
-  switch (op) {
-    case Op::eq: return *c == 0;
-    case Op::ne: return *c != 0;
-    case Op::lt: return *c < 0;
-    case Op::le: return *c <= 0;
-    case Op::gt: return *c > 0;
-    case Op::ge: return *c >= 0;
-    default: return std::nullopt;
-  }
-}
-}  // namespace
 
 [[gnu::noinline]] const Value& Evaluator::binary_ref(const Expr& e, Value& scratch) {
   Enter enter(*this, e);
@@ -558,10 +911,17 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   const Expr& pred = e.args[1];
   out->items.reserve(list.items.size());
   Value keep_held;  // what the condition may return into, reused
+  const CondNode* fast = compiled(pred);
   for (std::size_t k = 0; k < list.items.size(); ++k) {
     const Value& item = list.items[k];
     prefetch_ahead(list.items, k);
     push_element(item);
+    if (const Tri t = fast ? run_cond(*fast) : Tri::give_up; t != Tri::give_up) {
+      pop_element();
+      if (t == Tri::unknown) unknown = true;
+      else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
+      continue;
+    }
     const Value& keep = ref(pred, keep_held);
     pop_element();
     if (keep.is_unknown()) { unknown = true; continue; }
@@ -894,7 +1254,9 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
     if (check.expr.span.file != 0)
       if (const auto& src = program_.source_of(check.expr.span)) c.file = src->name();
     missing_ = &c.missing;
-    Value v = eval(check.expr);
+    const CondNode* fast = compiled_top(check.expr);
+    const Tri t = fast ? run_cond(*fast) : Tri::give_up;
+    Value v = t == Tri::give_up ? eval(check.expr) : t == Tri::unknown ? Value::unknown() : Value::boolean(t == Tri::yes);
     if (v.kind() == Value::Kind::boolean) c.result = v.as_bool();
     else if (!v.is_unknown()) not_a_condition(check, v);
     if (c.result == false) {
@@ -960,6 +1322,12 @@ EvaluationResult Evaluator::run() {
       // Verdicts only: every check is still evaluated (an evaluation error
       // is raised as in a full run), but nothing is collected for a report.
       for (const auto& check : ind.checks) {
+        const CondNode* fast = compiled_top(check.expr);
+        if (const Tri t = fast ? run_cond(*fast) : Tri::give_up; t != Tri::give_up) {
+          any_false |= t == Tri::no;
+          any_unknown |= t == Tri::unknown;
+          continue;
+        }
         Value scratch;
         const Value& v = ref(check.expr, scratch);
         if (v.kind() == Value::Kind::boolean) any_false |= !v.as_bool();

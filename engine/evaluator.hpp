@@ -28,6 +28,13 @@ enum class Detail : std::uint8_t {
   verdicts,  // verdicts, levels, scores and the outcome only (what `diff` compares)
 };
 
+/// How often the fast path for compiled conditions (engine/compiled.hpp)
+/// answered, and how often it gave up; for tests and benchmarks.
+struct EvalStats {
+  std::uint64_t answered = 0;
+  std::uint64_t gave_up = 0;
+};
+
 struct EvalOptions {
   Detail detail = Detail::full;
   std::optional<Date> as_of;              // overrides the ruleset's `as_of` expression
@@ -36,6 +43,11 @@ struct EvalOptions {
   std::vector<std::pair<std::uint32_t, const Param*>> param_overrides;
   /// When set, every sub-expression evaluated outside a collection operation is recorded.
   std::vector<TraceEntry>* trace = nullptr;
+  /// Whether conditions compiled when the ruleset was lowered take the fast
+  /// path (engine/compiled.hpp). Off only to check that both decide alike.
+  bool compiled_conditions = true;
+  /// When set, counts the fast path's answers.
+  EvalStats* stats = nullptr;
 };
 
 /// Evaluates every indicator and the outcome. Throws EvalError.

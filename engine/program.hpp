@@ -55,6 +55,8 @@ enum class Builtin : std::uint8_t {
   latest, earliest,  // of dates, skipping nulls; any number of args
 };
 
+struct CondNode;  // engine/compiled.hpp
+
 /// One expression node. `span` points into one of Program::sources (see
 /// Program::source_of).
 struct Expr {
@@ -73,6 +75,9 @@ struct Expr {
   /// Op::where: whether it has the shape a hash index answers (0 = not yet
   /// decided, 1 = no, 2 = yes); decided by the shape alone, once.
   mutable std::uint8_t index_shape = 0;
+  /// This condition compiled for the evaluator's fast path, when it can be
+  /// (engine/compiled.hpp); set once, when the program is lowered.
+  std::shared_ptr<const CondNode> cond;
 };
 
 /// A message with `{EXPR}` and `{EXPR:%}` holes.

@@ -1,0 +1,207 @@
+#include "engine/compiled.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace verdict::engine {
+
+namespace {
+
+using K = CondNode::Kind;
+
+// The longest field path compiled (longer ones stay with the evaluator).
+constexpr std::size_t kMaxKeys = 8;
+
+bool reads_element_at_or_after(const CondNode& o, std::uint32_t depth) {
+  return (o.kind == K::element_field || o.kind == K::element_path) && o.index >= depth;
+}
+
+std::optional<CondNode> operand(const Expr& e);
+
+// sum(C where NEEDLE in .F, E), NEEDLE not reading C's element: a join,
+// answered through a hash index of C by F (as index_matches answers it).
+std::optional<CondNode> sum_in(const Expr& e) {
+  const Expr& where = e.args[0];
+  const Expr& pred = where.args[1];
+  if (pred.op != Op::in || pred.args[1].op != Op::field) return std::nullopt;
+  auto collection = operand(where.args[0]);
+  auto needle = operand(pred.args[0]);
+  auto field = operand(pred.args[1]);
+  auto per = operand(e.args[1]);
+  if (!collection || !needle || !field || !per) return std::nullopt;
+  if (field->kind != K::element_field && field->kind != K::element_path) return std::nullopt;
+  const std::uint32_t depth = field->index;  // the element of the where (and of the sum)
+  if (reads_element_at_or_after(*collection, depth) || reads_element_at_or_after(*needle, depth)) return std::nullopt;
+  // Operands answered into a temporary would share one with the sum.
+  for (const auto* o : {&*collection, &*needle, &*field, &*per})
+    if (o->kind == K::count || o->kind == K::sum_in) return std::nullopt;
+  CondNode n;
+  n.kind = K::sum_in;
+  n.steps = 1;  // the sum; the where is not evaluated as a node (see Evaluator::items)
+  n.kids.push_back(std::move(*collection));
+  n.kids.push_back(std::move(*needle));
+  n.kids.push_back(std::move(*field));
+  n.kids.push_back(std::move(*per));
+  return n;
+}
+
+std::optional<CondNode> operand(const Expr& e) {
+  CondNode n;
+  n.steps = 1;
+  switch (e.op) {
+    case Op::constant:
+      n.kind = K::constant;
+      n.value = e.value;
+      return n;
+    case Op::param:
+      n.kind = K::param;
+      n.index = e.index;
+      return n;
+    case Op::let:
+      n.kind = K::let;
+      n.index = e.index;
+      n.span = e.span;
+      return n;
+    case Op::as_of: n.kind = K::as_of; return n;
+    case Op::list: {
+      // A list of constants (`["seminar", "workshop"]`) is one, built once.
+      auto list = std::make_shared<List>();
+      for (const auto& a : e.args) {
+        if (a.op != Op::constant) return std::nullopt;
+        list->items.push_back(a.value);
+      }
+      n.kind = K::constant;
+      n.value = Value::list(std::move(list));
+      n.steps = 1 + static_cast<std::uint32_t>(e.args.size());  // as the evaluator counts the list and its items
+      return n;
+    }
+    case Op::evidence:
+    case Op::field: {
+      // A chain of fields over the element or the evidence root, counted
+      // as the evaluator's path_ref counts it: one step per node.
+      std::vector<std::string> keys;
+      const Expr* x = &e;
+      while (x->op == Op::field) {
+        keys.insert(keys.begin(), x->name);
+        x = &x->args[0];
+      }
+      if (x->op == Op::element) {
+        n.kind = keys.size() == 1 ? K::element_field : K::element_path;
+        n.index = x->index;
+        n.steps = static_cast<std::uint32_t>(keys.size()) + 1;
+      } else if (x->op == Op::evidence) {
+        n.kind = K::root_path;
+        keys.insert(keys.begin(), x->name);
+        n.steps = static_cast<std::uint32_t>(keys.size());
+      } else {
+        return std::nullopt;
+      }
+      if (keys.size() > kMaxKeys) return std::nullopt;
+      n.hints.assign(keys.size(), 0);
+      n.keys = std::move(keys);
+      return n;
+    }
+    case Op::call:
+      if (e.fn == Builtin::count && e.args.size() == 1) {
+        auto inner = operand(e.args[0]);
+        if (!inner || inner->kind == K::count || inner->kind == K::sum_in) return std::nullopt;
+        n.kind = K::count;
+        n.kids.push_back(std::move(*inner));
+        return n;
+      }
+      if (e.fn == Builtin::sum && e.args.size() == 2 && e.args[0].op == Op::where) return sum_in(e);
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+std::optional<CondNode> condition(const Expr& e) {
+  CondNode n;
+  n.steps = 1;
+  auto add = [&n](std::optional<CondNode> kid) {
+    if (!kid) return false;
+    n.kids.push_back(std::move(*kid));
+    return true;
+  };
+  switch (e.op) {
+    case Op::not_:
+      n.kind = K::not_;
+      if (!add(condition(e.args[0]))) return std::nullopt;
+      return n;
+    case Op::and_:
+    case Op::or_:
+      n.kind = e.op == Op::and_ ? K::and_ : K::or_;
+      if (!add(condition(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
+      return n;
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::in:
+      n.kind = e.op == Op::in ? K::in : K::compare;
+      n.op = e.op;
+      if (!add(operand(e.args[0])) || !add(operand(e.args[1]))) return std::nullopt;
+      if (n.kids[0].kind == K::sum_in && n.kids[1].kind == K::sum_in) return std::nullopt;  // one temporary each
+      return n;
+    case Op::call:
+      if (e.fn == Builtin::between && e.args.size() == 3) {
+        n.kind = K::between;
+        for (const auto& a : e.args)
+          if (!add(operand(a))) return std::nullopt;
+        return n;
+      }
+      if ((e.fn == Builtin::any || e.fn == Builtin::all) && e.args.size() == 2) {
+        n.kind = e.fn == Builtin::any ? K::any : K::all;
+        if (!add(operand(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
+        return n;
+      }
+      break;
+    default: break;
+  }
+  // Anything else that is an operand (a boolean field, a let) is read as one.
+  auto v = operand(e);
+  if (!v) return std::nullopt;
+  if (v->kind == K::element_field) {
+    v->kind = K::field_truth;
+    return v;
+  }
+  n.kind = K::truth;
+  n.steps = 0;  // the operand counts its own
+  n.kids.push_back(std::move(*v));
+  return n;
+}
+
+void set_cond(Expr& e) {
+  if (auto c = condition(e)) e.cond = std::make_shared<const CondNode>(std::move(*c));
+}
+
+}  // namespace
+
+void compile_conditions(Expr& e) {
+  for (auto& a : e.args) compile_conditions(a);
+  if (e.op == Op::where && e.args.size() == 2) set_cond(e.args[1]);
+  if (e.op == Op::call && e.args.size() == 2 &&
+      (e.fn == Builtin::any || e.fn == Builtin::all || e.fn == Builtin::share_where))
+    set_cond(e.args[1]);
+}
+
+void compile_conditions(Program& program) {
+  if (program.as_of) compile_conditions(*program.as_of);
+  for (auto& l : program.lets) compile_conditions(l.expr);
+  for (auto& ind : program.indicators) {
+    for (auto& check : ind.checks) {
+      compile_conditions(check.expr);
+      set_cond(check.expr);
+      if (check.message)
+        for (auto& part : check.message->parts)
+          if (part.expr) compile_conditions(*part.expr);
+    }
+    if (ind.score) compile_conditions(*ind.score);
+    for (auto& level : ind.levels) compile_conditions(level.when);
+  }
+  for (auto& label : program.outcome) compile_conditions(label.when);
+}
+
+}  // namespace verdict::engine

@@ -1,0 +1,76 @@
+// Conditions compiled for the evaluator's fast path.
+//
+// A condition built from fields of the current element or of the evidence,
+// constants, params, lets and as_of, with not/and/or, comparisons, `in`,
+// between(), any(), all(), count() and sum() over a join, is compiled once,
+// when the ruleset is lowered, into a tree of CondNodes. The evaluator runs
+// each node through a small function of its own (one per kind, chosen by a
+// table), straight to true, false or unknown, without building values or
+// entering the general evaluator for each node.
+//
+// The fast path only answers what it can answer exactly: an absent field,
+// null, a value of an unexpected kind, a let not yet evaluated, the step
+// budget running out, each makes it give up, and the evaluator evaluates
+// the expression as usual. It has no side effects, so giving up costs only
+// time: the verdicts, the absent-evidence paths and the errors are those of
+// the general evaluator. Nodes hold no pointers into the program, so copies
+// of a program can share them.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/program.hpp"
+
+namespace verdict::engine {
+
+struct CondNode {
+  enum class Kind : std::uint8_t {
+    // Conditions: answer true, false or unknown.
+    truth,          // kids[0], an operand, as a condition
+    field_truth,    // keys[0] of the element at depth `index`, as a condition
+    not_,           // kids[0]
+    and_,           // kids[0], kids[1]
+    or_,            // kids[0], kids[1]
+    compare,        // kids[0] `op` kids[1]
+    in,             // kids[0] in kids[1]
+    between,        // between(kids[0], kids[1], kids[2])
+    any,            // any(kids[0], kids[1]): kids[1] per element of the list kids[0]
+    all,            // all(kids[0], kids[1])
+    // Operands: answer a value.
+    element_field,  // keys[0] of the element at depth `index` (the commonest operand)
+    element_path,   // keys of the element at depth `index`
+    root_path,      // keys from the evidence root
+    constant,       // value
+    param,          // index
+    let,            // index
+    as_of,          //
+    count,          // count(kids[0])
+    sum_in,         // sum(kids[0] where kids[1] in kids[2], kids[3]), through a hash index of kids[0] by kids[2]
+  };
+  static constexpr int kConditions = static_cast<int>(Kind::element_field);
+  static constexpr int kKinds = static_cast<int>(Kind::sum_in) + 1;
+
+  Kind kind = Kind::truth;
+  Op op = Op::eq;            // compare
+  std::uint32_t index = 0;   // param, let; the element depth of fields and paths
+  std::uint32_t steps = 0;   // the expression nodes this node stands for itself (not its kids)
+  Span span;                 // let: where it is read (for an error in evaluating it)
+  Value value;               // constant
+  std::vector<std::string> keys;  // fields and paths: field names, outermost first
+  // Fields and paths: where each key was last found in its record; only a
+  // hint, read and written through std::atomic_ref (threads share programs).
+  mutable std::vector<std::uint32_t> hints;
+  std::vector<CondNode> kids;
+
+  bool is_condition() const { return static_cast<int>(kind) < kConditions; }
+};
+
+/// Sets Expr::cond on the checks of a program and on the per-element
+/// conditions of its `where`s, any()s, all()s and share()s, wherever the
+/// fast path can evaluate them.
+void compile_conditions(Program& program);
+/// The same for one expression and everything in it.
+void compile_conditions(Expr& expr);
+
+}  // namespace verdict::engine

@@ -1,0 +1,237 @@
+// Conditions compiled for the fast path (engine/compiled.hpp) must decide
+// exactly what the general evaluator decides: each check's result, the
+// absent evidence it names, its message and gap, the values an indicator
+// shows, the verdicts, levels, scores, outcome and label, or the same
+// evaluation error. Checked with the fast path on and off over the shipped
+// rulesets on the example evidence, generated evidence of many shapes and
+// the evidence of every ruleset test case, and over every expression of
+// tests/language/expressions.txt.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "bench/evidence_generator.hpp"
+#include "cli/workspace.hpp"
+#include "dsl/load.hpp"
+#include "engine/compiled.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/schema.hpp"
+#include "engine/text.hpp"
+
+using namespace verdict;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A full evaluation, everything it reports, as text.
+std::string everything(const engine::Program& program, const engine::Evidence& evidence, bool compiled,
+                       engine::EvalStats* stats = nullptr, std::uint64_t step_budget = engine::EvalOptions{}.step_budget,
+                       engine::Detail detail = engine::Detail::full) {
+  engine::EvalOptions options;
+  options.detail = detail;
+  options.compiled_conditions = compiled;
+  options.stats = stats;
+  options.step_budget = step_budget;
+  try {
+    auto r = engine::evaluate(program, evidence, options);
+    std::string out = fmt::format("outcome {} label {} points {}/{}\n", engine::to_string(r.outcome), r.label.value_or("-"),
+                                  r.points ? r.points->to_string() : "-", r.max_points ? r.max_points->to_string() : "-");
+    for (const auto& i : r.indicators) {
+      out += fmt::format("{} {} level {} score {} missing [{}]\n", i.id, engine::to_string(i.verdict), i.level.value_or("-"),
+                         i.score ? i.score->to_string() : "-", fmt::join(i.missing, ", "));
+      for (const auto& c : i.checks)
+        out += fmt::format("  require {}: {} | {} | {} | missing [{}]\n", c.source,
+                           c.result ? (*c.result ? "true" : "false") : "unknown", c.message.value_or("-"), c.gap.value_or("-"),
+                           fmt::join(c.missing, ", "));
+      for (const auto& [name, value] : i.values) out += fmt::format("  let {} = {}\n", name, engine::to_display(value));
+    }
+    return out;
+  } catch (const engine::EvalError& e) {
+    return std::string("eval error: ") + e.what();
+  }
+}
+
+struct Totals {
+  int compared = 0;
+  engine::EvalStats stats;
+};
+
+void agree(const engine::Program& program, const engine::Evidence& evidence, const std::string& what, Totals& totals) {
+  // A full report, and verdicts only (which note no absent evidence, so
+  // that the fast path meets lets and lists the full report leaves alone).
+  for (auto detail : {engine::Detail::full, engine::Detail::verdicts}) {
+    const std::uint64_t budget = engine::EvalOptions{}.step_budget;
+    auto general = everything(program, evidence, false, nullptr, budget, detail);
+    auto fast = everything(program, evidence, true, &totals.stats, budget, detail);
+    CHECK_MESSAGE(fast == general, what, "\ngeneral evaluator:\n", general, "\nwith the fast path:\n", fast);
+  }
+  ++totals.compared;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+// The inline evidence of each case of a ruleset test file, as YAML text.
+std::vector<std::pair<std::string, std::string>> case_evidence(const std::string& file) {
+  std::vector<std::pair<std::string, std::string>> out;
+  YAML::Node doc = YAML::LoadFile(file);
+  for (const auto& c : doc["cases"]) {
+    if (!c["evidence"] || !c["evidence"].IsMap()) continue;
+    YAML::Emitter emit;
+    emit << c["evidence"];
+    out.emplace_back(c["name"] ? c["name"].as<std::string>() : std::string("?"), emit.c_str());
+  }
+  return out;
+}
+
+int conditions_compiled(const engine::Expr& e) {
+  int n = e.cond ? 1 : 0;
+  for (const auto& a : e.args) n += conditions_compiled(a);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("compiled conditions: the ECEI rulesets decide as the general evaluator does") {
+  const std::string root = VERDICT_TEST_DIR "/..";
+  Totals totals;
+  for (const char* file : {"ecei-minimum-2012.1.rules", "ecei-eligibility-2019.1.rules", "ecei-gold-2012.1.rules"}) {
+    auto r = cli::load_ruleset(root + "/rulesets/ecei/" + file, {}, false);
+    for (const auto& entry : fs::directory_iterator(root + "/examples/evidence")) {
+      auto path = entry.path().string();
+      auto ev = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *r.schema);
+      agree(r.program, ev, std::string(file) + " on " + path, totals);
+    }
+    for (int participants : {0, 1, 3, 10, 57})
+      for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+        auto ev = engine::load_evidence(std::make_shared<Source>("generated.yaml", bench::generate_evidence(participants, seed)),
+                                        *r.schema);
+        agree(r.program, ev, fmt::format("{} on generated evidence ({} participants, seed {})", file, participants, seed),
+              totals);
+      }
+    // The evidence of every test case: boundaries, absent fields, nulls.
+    for (const auto& dir : {root + "/rulesets/ecei/tests", root + "/rulesets/ecei/tests-gold"})
+      for (const auto& entry : fs::directory_iterator(dir)) {
+        if (!entry.path().string().ends_with(".test.yaml")) continue;
+        for (const auto& [name, yaml] : case_evidence(entry.path().string())) {
+          engine::Evidence ev;
+          try {
+            ev = engine::load_evidence(std::make_shared<Source>("case.yaml", yaml), *r.schema);
+          } catch (const DiagnosticError&) {
+            continue;  // a case about invalid evidence
+          }
+          agree(r.program, ev, fmt::format("{} on {}: {}", file, entry.path().filename().string(), name), totals);
+        }
+      }
+  }
+  CHECK(totals.compared >= 3 * (4 + 5 * 12 + 50));
+  // The fast path did answer, and also gave up (on absent evidence) somewhere.
+  CHECK(totals.stats.answered > 10'000);
+  CHECK(totals.stats.gave_up > 0);
+}
+
+TEST_CASE("compiled conditions: the voucher example decides as the general evaluator does") {
+  const std::string root = VERDICT_TEST_DIR "/../examples/voucher";
+  auto r = cli::load_ruleset(root + "/innovation-voucher-2026.1.rules", {}, false);
+  Totals totals;
+  for (const auto& entry : fs::directory_iterator(root + "/applications")) {
+    auto path = entry.path().string();
+    auto ev = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *r.schema);
+    agree(r.program, ev, path, totals);
+  }
+  CHECK(totals.compared >= 3);
+}
+
+TEST_CASE("compiled conditions: every expression of the semantics cases decides alike") {
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
+  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
+  std::ifstream in(VERDICT_TEST_DIR "/language/expressions.txt");
+  REQUIRE(in);
+  std::string line;
+  int n = 0;
+  Totals totals;
+  while (std::getline(in, line)) {
+    ++n;
+    auto arrow = line.find("==>");
+    if (trim(line).empty() || trim(line)[0] == '#' || arrow == std::string::npos) continue;
+    std::string expr = trim(line.substr(0, arrow));
+    // As a check itself, through a let, and as the condition of a where.
+    for (std::string body : {"  require " + expr + "\n", "  let value = " + expr + "\n  require value == true\n",
+                             "  require count([1, 2, 3] where " + expr + ") >= 0\n"}) {
+      std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                         "indicator \"x\" \"x\" {\n" + body + "}\n";
+      engine::Program program;
+      try {
+        program = dsl::load_ruleset_text(std::make_shared<Source>("expression.rules", text));
+      } catch (const DiagnosticError&) {
+        continue;  // not a well-typed check (e.g. a number as a condition)
+      }
+      agree(program, evidence, fmt::format("expressions.txt:{}: {}", n, trim(body)), totals);
+    }
+  }
+  CHECK(totals.compared >= 60);
+  CHECK(totals.stats.answered > 0);
+}
+
+TEST_CASE("compiled conditions: where the fast path must give up, the result is the general evaluator's") {
+  // Unknown and null operands, absent fields, lets not yet evaluated: the
+  // fast path answers none of these itself.
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
+  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
+  const char* checks[] = {
+      R"("c" in words)",                      // an unknown item: unknown, not false
+      R"("a" in words)",                      //
+      R"(any(partial, .n > 1))",              // an absent field: unknown, and it is named
+      R"(all(partial, .ok or .n > 5))",       //
+      R"(all(partial, .n == 1))",             //
+      R"(between(nothing, 1, 3))",            // null orders as false
+      R"(any(items, between(.n, low, 3)))",   // a let first read inside a condition
+      R"(not flag or any(items, not .ok))",
+      R"(any(items, .tag in ["x"] and .n > low))",
+      R"(all(items, .n >= 1) or missing_flag)",
+  };
+  Totals totals;
+  for (const char* check : checks) {
+    std::string text = "ruleset \"give-up\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                       "let words = [\"a\", missing_text]\nlet low = 1 + 1\n"
+                       "indicator \"x\" \"x\" {\n  require " + std::string(check) + "\n}\n";
+    auto program = dsl::load_ruleset_text(std::make_shared<Source>("give-up.rules", text));
+    CHECK_MESSAGE(program.indicators[0].checks[0].expr.cond != nullptr, std::string(check));
+    agree(program, evidence, check, totals);
+  }
+  CHECK(totals.stats.gave_up >= 5);
+}
+
+TEST_CASE("compiled conditions: a step budget runs out where it does without them") {
+  // The fast path counts the steps the general evaluator counts, and gives
+  // up when the budget runs out, so that the error names the same node.
+  auto r = cli::load_ruleset(VERDICT_TEST_DIR "/../rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
+  auto ev = engine::load_evidence(std::make_shared<Source>("generated.yaml", bench::generate_evidence(20, 3)), *r.schema);
+  int errors = 0;
+  for (std::uint64_t budget = 20; budget < 3000; budget = budget * 5 / 4) {
+    auto general = everything(r.program, ev, false, nullptr, budget);
+    auto fast = everything(r.program, ev, true, nullptr, budget);
+    CHECK_MESSAGE(fast == general, "step budget ", budget);
+    errors += general.starts_with("eval error: evaluation step budget");
+  }
+  CHECK(errors > 5);  // the budgets tried do run out, at many places
+}
+
+TEST_CASE("compiled conditions: the ECEI minimum ruleset's conditions are compiled") {
+  auto r = cli::load_ruleset(VERDICT_TEST_DIR "/../rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
+  int compiled = 0;
+  for (const auto& l : r.program.lets) compiled += conditions_compiled(l.expr);
+  for (const auto& ind : r.program.indicators)
+    for (const auto& c : ind.checks) compiled += conditions_compiled(c.expr);
+  // Every `where` and any() condition, and most checks.
+  CHECK(compiled >= 20);
+}
