@@ -91,10 +91,6 @@ struct Items {
   bool is_list() const { return all != nullptr; }
   std::size_t size() const { return subset ? subset_size : all->size(); }
   const Value& operator[](std::size_t k) const { return subset ? (*all)[subset[k]] : (*all)[k]; }
-  /// prefetch_ahead (engine/value.hpp) for a pass over these items.
-  void prefetch_ahead(std::size_t k) const {
-    engine::prefetch_ahead(size(), k, [this](std::size_t i) -> const Value& { return (*this)[i]; });
-  }
 };
 /// Positions of the items of a list that an index matched (possibly none).
 struct Matches {

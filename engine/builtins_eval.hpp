@@ -239,7 +239,6 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
   Value v_held;  // what the per-element expression may return into, reused
   // The per-element expression on item k (valid until the next call).
   auto per_item = [&](std::size_t k) -> const Value& {
-    list.prefetch_ahead(k);
     ctx.push_element(list[k]);
     const Value& v = ctx.ref(per, v_held);
     ctx.pop_element();
@@ -257,7 +256,6 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
         // The compiled condition, when it decides.
         auto t = Ctx::Tri::give_up;
         if (fast) {
-          list.prefetch_ahead(k);
           ctx.push_element(list[k]);
           t = ctx.run_cond(*fast);
           ctx.pop_element();

@@ -503,7 +503,6 @@ const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
     index->usable = true;
     std::vector<std::pair<const Value*, std::uint32_t>> entries;
     for (std::uint32_t i = 0; i < items.size() && index->usable; ++i) {
-      prefetch_ahead(items, i);
       ev.push_element(items[i]);
       const Value* values = ev.operand(c.kids[2], slot);  // a path: never a temporary
       ev.pop_element();
@@ -653,7 +652,6 @@ Evaluator::Tri Evaluator::any_all(const CondNode& c) {
   bool unknown = false;
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (steps_ > budget_) return Tri::give_up;
-    prefetch_ahead(items, k);
     push_element(items[k]);
     const Tri t = cond(c.kids[1]);
     pop_element();
@@ -914,7 +912,6 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   const CondNode* fast = compiled(pred);
   for (std::size_t k = 0; k < list.items.size(); ++k) {
     const Value& item = list.items[k];
-    prefetch_ahead(list.items, k);
     push_element(item);
     if (const Tri t = fast ? run_cond(*fast) : Tri::give_up; t != Tri::give_up) {
       pop_element();
@@ -1006,7 +1003,6 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
     std::vector<std::pair<const Value*, std::uint32_t>> entries;
     const auto& items = list_ptr->items;
     for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
-      prefetch_ahead(items, i);
       push_element(items[i]);
       Value held;
       const Value& values = ref(field, held);

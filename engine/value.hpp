@@ -246,30 +246,6 @@ struct Record : std::enable_shared_from_this<Record> {
   }
 };
 
-/// Hints to the CPU: fetch a record, or the fields of one (up to 8 lines).
-inline void prefetch_record(const Value& v) {
-  if (const Record* r = v.record_if()) __builtin_prefetch(r);
-}
-inline void prefetch_fields(const Value& v) {
-  if (const Record* r = v.record_if()) {
-    const char* f = reinterpret_cast<const char*>(r->fields.data());
-    const std::size_t bytes = r->fields.size() * sizeof(Field);
-    for (std::size_t at = 0; at < bytes && at < 512; at += 64) __builtin_prefetch(f + at);
-  }
-}
-/// For a pass over `n` items now at `k` (`item(i)` is the i-th): fetch the
-/// record eight items ahead, and the fields of the one four items ahead
-/// (whose record was fetched four steps ago). A pass over many records is
-/// bound by memory latency, not by the work per record.
-template <class ItemAt>
-void prefetch_ahead(std::size_t n, std::size_t k, ItemAt item) {
-  if (k + 8 < n) prefetch_record(item(k + 8));
-  if (k + 4 < n) prefetch_fields(item(k + 4));
-}
-inline void prefetch_ahead(const std::vector<Value>& items, std::size_t k) {
-  prefetch_ahead(items.size(), k, [&](std::size_t i) -> const Value& { return items[i]; });
-}
-
 /// Name of a kind for messages ("a number", "a date").
 const char* kind_name(Value::Kind k);
 /// Text for messages and reports: numbers exact, lists as [a, b], records as {…}.
