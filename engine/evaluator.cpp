@@ -135,6 +135,10 @@ private:
   const Value* operand(const CondNode& c, int slot) {
     return kOperandFns[static_cast<int>(c.kind) - CondNode::kConditions](*this, c, slot);
   }
+  /// operand(), with the commonest kind, a field of an element, inline.
+  [[gnu::always_inline]] const Value* read(const CondNode& c, int slot) {
+    return c.kind == CondNode::Kind::element_field ? element_field(c) : operand(c, slot);
+  }
   static Tri of_bool(bool b) { return b ? Tri::yes : Tri::no; }
   // Conditions.
   static Tri c_truth(Evaluator& ev, const CondNode& c);
@@ -171,7 +175,11 @@ private:
       return &r->fields[at].value;
     return path_from(*elements_[c.index], c);
   }
-  Value tmp_[3];  // what count and sum operands answer, one per operand position
+  Value tmp_[3];  // what count and sum operands answer, one per operand position: numbers only
+  const Value* number_in(int slot, Number n) {
+    tmp_[slot].set_number(n);
+    return &tmp_[slot];
+  }
   std::uint64_t let_steps_ = 0;  // steps of lets evaluated by the running condition
   struct LetSlot {
     bool done = false;
@@ -476,10 +484,9 @@ const Value* Evaluator::o_as_of(Evaluator& ev, const CondNode& c, int) {
 
 const Value* Evaluator::o_count(Evaluator& ev, const CondNode& c, int slot) {
   ev.steps_ += c.steps;
-  const Value* list = ev.operand(c.kids[0], slot);
+  const Value* list = ev.read(c.kids[0], slot);
   if (!list || list->kind() != Value::Kind::list) return nullptr;  // unknown, or an error to report
-  ev.tmp_[slot] = Value::number(Number(static_cast<std::int64_t>(list->as_list().items.size())));
-  return &ev.tmp_[slot];
+  return ev.number_in(slot, Number(static_cast<std::int64_t>(list->as_list().items.size())));
 }
 
 // sum(C where NEEDLE in .F, E) through a hash index of C by F, built once
@@ -504,7 +511,7 @@ const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
     std::vector<std::pair<const Value*, std::uint32_t>> entries;
     for (std::uint32_t i = 0; i < items.size() && index->usable; ++i) {
       ev.push_element(items[i]);
-      const Value* values = ev.operand(c.kids[2], slot);  // a path: never a temporary
+      const Value* values = ev.read(c.kids[2], slot);  // a path: never a temporary
       ev.pop_element();
       if (!values || values->kind() != Value::Kind::list) { index->usable = false; break; }
       for (const auto& v : values->as_list().items) {
@@ -515,22 +522,21 @@ const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
     if (index->usable) index->build(entries);
   }
   if (!index->usable) return nullptr;
-  const Value* needle = ev.operand(c.kids[1], slot);
+  const Value* needle = ev.read(c.kids[1], slot);
   if (!needle || !needle->is_known() || needle->is_null() || needle->kind() == Value::Kind::list ||
       needle->kind() == Value::Kind::record)
     return nullptr;
   Number total;
   for (auto i : index->find(*needle)) {
     ev.push_element(items[i]);
-    const Value* v = ev.operand(c.kids[3], slot);
+    const Value* v = ev.read(c.kids[3], slot);
     ev.pop_element();
     if (!v || v->kind() != Value::Kind::number) return nullptr;  // unknown, or an error to report
     auto sum = Number::add(total, v->as_number());
     if (!sum) return nullptr;
     total = *sum;
   }
-  ev.tmp_[slot] = Value::number(total);
-  return &ev.tmp_[slot];
+  return ev.number_in(slot, total);
 }
 
 Evaluator::Tri Evaluator::c_truth(Evaluator& ev, const CondNode& c) {
@@ -550,7 +556,8 @@ Evaluator::Tri Evaluator::c_field_truth(Evaluator& ev, const CondNode& c) {
 
 Evaluator::Tri Evaluator::c_not(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
-  const Tri t = ev.cond(c.kids[0]);
+  const CondNode& kid = c.kids[0];
+  const Tri t = kid.kind == CondNode::Kind::field_truth ? c_field_truth(ev, kid) : ev.cond(kid);
   return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : t;
 }
 
@@ -576,7 +583,7 @@ Evaluator::Tri Evaluator::c_or(Evaluator& ev, const CondNode& c) {
 Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
   const CondNode& left = c.kids[0];
-  const Value* a = left.kind == CondNode::Kind::element_field ? ev.element_field(left) : ev.operand(left, 0);
+  const Value* a = ev.read(left, 0);
   if (!a) return Tri::give_up;
   const Value* b = ev.operand(c.kids[1], 1);
   if (!b) return Tri::give_up;
@@ -613,7 +620,7 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
 Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
   const CondNode& left = c.kids[0];
-  const Value* a = left.kind == CondNode::Kind::element_field ? ev.element_field(left) : ev.operand(left, 0);
+  const Value* a = ev.read(left, 0);
   if (!a) return Tri::give_up;
   const Value* b = ev.operand(c.kids[1], 1);
   if (!b || !a->is_known() || a->is_null() || b->kind() != Value::Kind::list) return Tri::give_up;
@@ -621,8 +628,16 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
   if (items.size() > 16)  // as apply_binary: long lists through their membership index
     if (const auto* index = ev.membership_index(b->as_list()); index && index->kind == a->kind())
       return of_bool(index->keys.count(*a) > 0);
+  if (a->kind() == Value::Kind::string) {  // the commonest: a kind, a code, an id
+    const std::string& want = a->as_string();
+    for (const auto& item : items) {
+      if (item.kind() != Value::Kind::string) return Tri::give_up;  // unknown, null or mixed: as apply_binary decides
+      if (Record::same_key(item.as_string(), want)) return Tri::yes;
+    }
+    return Tri::no;
+  }
   for (const auto& item : items) {
-    if (item.kind() != a->kind()) return Tri::give_up;  // unknown, null or mixed: as apply_binary decides
+    if (item.kind() != a->kind()) return Tri::give_up;
     if (same(item, *a)) return Tri::yes;
   }
   return Tri::no;
@@ -631,7 +646,7 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
 Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
   const CondNode& first = c.kids[0];
-  const Value* x = first.kind == CondNode::Kind::element_field ? ev.element_field(first) : ev.operand(first, 0);
+  const Value* x = ev.read(first, 0);
   if (!x) return Tri::give_up;
   const Value* lo = ev.operand(c.kids[1], 1);
   if (!lo) return Tri::give_up;
@@ -1079,7 +1094,7 @@ Matches Evaluator::InIndex::find(const Value& key) const {
   for (std::size_t at = h & mask; slots[at].key; at = (at + 1) & mask) {
     if (slots[at].hash != h) continue;
     const bool hit = is_string ? slots[at].key->kind() == Value::Kind::string &&
-                                     std::string_view(text).substr(text_of[at].first, text_of[at].second) == want
+                                     Record::same_key(std::string_view(text.data() + text_of[at].first, text_of[at].second), want)
                                : same(*slots[at].key, key);
     if (hit) return {positions.data() + slots[at].begin, slots[at].count};
   }

@@ -108,6 +108,14 @@ public:
     return v;
   }
 
+  /// Makes this value the number `n`, in place.
+  void set_number(Number n) noexcept {
+    if (shared()) release();
+    kind_ = Kind::number;
+    borrowed_ = false;
+    n_ = n;
+  }
+
   /// This value with every borrowed record in it owned again (a list
   /// holding one is copied): for a value that outlives the evaluation.
   Value owned() const;
