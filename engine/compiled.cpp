@@ -34,7 +34,7 @@ std::optional<CondNode> sum_in(const Expr& e) {
   if (reads_element_at_or_after(*collection, depth) || reads_element_at_or_after(*needle, depth)) return std::nullopt;
   // Operands answered into a temporary would share one with the sum.
   for (const auto* o : {&*collection, &*needle, &*field, &*per})
-    if (o->kind == K::count || o->kind == K::sum_in) return std::nullopt;
+    if (o->kind == K::count || o->kind == K::sum_in || o->kind == K::share) return std::nullopt;
   CondNode n;
   n.kind = K::sum_in;
   n.steps = 1;  // the sum; the where is not evaluated as a node (see Evaluator::items)
@@ -75,6 +75,10 @@ std::optional<CondNode> operand(const Expr& e) {
       n.steps = 1 + static_cast<std::uint32_t>(e.args.size());  // as the evaluator counts the list and its items
       return n;
     }
+    case Op::element:  // `.` itself
+      n.kind = K::element_path;
+      n.index = e.index;
+      return n;
     case Op::evidence:
     case Op::field: {
       // A chain of fields over the element or the evidence root, counted
@@ -104,12 +108,23 @@ std::optional<CondNode> operand(const Expr& e) {
     case Op::call:
       if (e.fn == Builtin::count && e.args.size() == 1) {
         auto inner = operand(e.args[0]);
-        if (!inner || inner->kind == K::count || inner->kind == K::sum_in) return std::nullopt;
+        if (!inner || inner->kind == K::count || inner->kind == K::sum_in || inner->kind == K::share) return std::nullopt;
         n.kind = K::count;
         n.kids.push_back(std::move(*inner));
         return n;
       }
       if (e.fn == Builtin::sum && e.args.size() == 2 && e.args[0].op == Op::where) return sum_in(e);
+      if (e.fn == Builtin::share && e.args.size() == 2) {
+        auto part = operand(e.args[0]);
+        auto whole = operand(e.args[1]);
+        if (!part || !whole) return std::nullopt;
+        for (const auto* o : {&*part, &*whole})
+          if (o->kind == K::count || o->kind == K::sum_in || o->kind == K::share) return std::nullopt;
+        n.kind = K::share;
+        n.kids.push_back(std::move(*part));
+        n.kids.push_back(std::move(*whole));
+        return n;
+      }
       return std::nullopt;
     default: return std::nullopt;
   }
@@ -143,7 +158,7 @@ std::optional<CondNode> condition(const Expr& e) {
       n.kind = e.op == Op::in ? K::in : K::compare;
       n.op = e.op;
       if (!add(operand(e.args[0])) || !add(operand(e.args[1]))) return std::nullopt;
-      if (n.kids[0].kind == K::sum_in && n.kids[1].kind == K::sum_in) return std::nullopt;  // one temporary each
+      // (each operand has a temporary of its own: count, sum and share may meet)
       return n;
     case Op::call:
       if (e.fn == Builtin::between && e.args.size() == 3) {

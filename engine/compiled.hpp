@@ -39,13 +39,14 @@ struct CondNode {
     all,            // all(kids[0], kids[1])
     // Operands: answer a value.
     element_field,  // keys[0] of the element at depth `index` (the commonest operand)
-    element_path,   // keys of the element at depth `index`
+    element_path,   // keys of the element at depth `index` (none: the element itself)
     root_path,      // keys from the evidence root
     constant,       // value
     param,          // index
     let,            // index
     as_of,          //
     count,          // count(kids[0])
+    share,          // share(kids[0], kids[1]): count(kids[0]) / count(kids[1])
     sum_in,         // sum(kids[0] where kids[1] in kids[2], kids[3]), through a hash index of kids[0] by kids[2]
   };
   static constexpr int kConditions = static_cast<int>(Kind::element_field);

@@ -162,6 +162,7 @@ private:
   static const Value* o_let(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_as_of(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_count(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_share(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_sum_in(Evaluator& ev, const CondNode& c, int slot);
   const Value* path_from(const Value& start, const CondNode& c);
   /// A field of the element at depth c.index, inline (the commonest operand).
@@ -413,7 +414,7 @@ const Evaluator::CondFn Evaluator::kCondFns[CondNode::kConditions] = {
     c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_in, c_between, c_any, c_all,
 };
 const Evaluator::OperandFn Evaluator::kOperandFns[CondNode::kKinds - CondNode::kConditions] = {
-    o_element_field, o_element_path, o_root_path, o_constant, o_param, o_let, o_as_of, o_count, o_sum_in,
+    o_element_field, o_element_path, o_root_path, o_constant, o_param, o_let, o_as_of, o_count, o_share, o_sum_in,
 };
 static_assert(static_cast<int>(CondNode::Kind::all) == CondNode::kConditions - 1);
 static_assert(static_cast<int>(CondNode::Kind::sum_in) == CondNode::kKinds - 1);
@@ -487,6 +488,20 @@ const Value* Evaluator::o_count(Evaluator& ev, const CondNode& c, int slot) {
   const Value* list = ev.read(c.kids[0], slot);
   if (!list || list->kind() != Value::Kind::list) return nullptr;  // unknown, or an error to report
   return ev.number_in(slot, Number(static_cast<std::int64_t>(list->as_list().items.size())));
+}
+
+// share(PART, WHOLE) of two lists; a share of nothing (unknown) and
+// anything but two lists are left to the general evaluator.
+const Value* Evaluator::o_share(Evaluator& ev, const CondNode& c, int slot) {
+  ev.steps_ += c.steps;
+  const Value* part = ev.read(c.kids[0], slot);
+  if (!part || part->kind() != Value::Kind::list) return nullptr;
+  const Value* whole = ev.read(c.kids[1], slot);
+  if (!whole || whole->kind() != Value::Kind::list || whole->as_list().items.empty()) return nullptr;
+  auto n = Number::fraction(static_cast<std::int64_t>(part->as_list().items.size()),
+                            static_cast<std::int64_t>(whole->as_list().items.size()));
+  if (!n) return nullptr;
+  return ev.number_in(slot, *n);
 }
 
 // sum(C where NEEDLE in .F, E) through a hash index of C by F, built once
