@@ -139,6 +139,15 @@ private:
   [[gnu::always_inline]] const Value* read(const CondNode& c, int slot) {
     return c.kind == CondNode::Kind::element_field ? element_field(c) : operand(c, slot);
   }
+  /// The first `n` kids of `c` (operands) into `out`, each in its own
+  /// temporary slot; false when one cannot be read exactly.
+  template <int n>
+  bool read_kids(const CondNode& c, const Value* (&out)[3]) {
+    if (!(out[0] = read(c.kids[0], 0))) return false;  // the commonest: a field of the element
+    for (int i = 1; i < n; ++i)
+      if (!(out[i] = operand(c.kids[i], i))) return false;
+    return true;
+  }
   static Tri of_bool(bool b) { return b ? Tri::yes : Tri::no; }
   // Conditions.
   static Tri c_truth(Evaluator& ev, const CondNode& c);
@@ -153,6 +162,8 @@ private:
   static Tri c_all(Evaluator& ev, const CondNode& c);
   template <bool is_any>
   Tri any_all(const CondNode& c);
+  template <bool is_and>
+  Tri and_or(const CondNode& c);
   // Operands.
   static const Value* o_element_field(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_element_path(Evaluator& ev, const CondNode& c, int slot);
@@ -577,31 +588,27 @@ Evaluator::Tri Evaluator::c_not(Evaluator& ev, const CondNode& c) {
 }
 
 // Kleene, short-circuit as logic_ref: false decides and, true decides or.
-Evaluator::Tri Evaluator::c_and(Evaluator& ev, const CondNode& c) {
-  ev.steps_ += c.steps;
-  const Tri a = ev.cond(c.kids[0]);
-  if (a == Tri::give_up || a == Tri::no) return a;
-  const Tri b = ev.cond(c.kids[1]);
-  if (b == Tri::give_up || b == Tri::no) return b;
-  return a == Tri::unknown || b == Tri::unknown ? Tri::unknown : Tri::yes;
+template <bool is_and>
+Evaluator::Tri Evaluator::and_or(const CondNode& c) {
+  constexpr Tri decides = is_and ? Tri::no : Tri::yes;
+  steps_ += c.steps;
+  const Tri a = cond(c.kids[0]);
+  if (a == Tri::give_up || a == decides) return a;
+  const Tri b = cond(c.kids[1]);
+  if (b == Tri::give_up || b == decides) return b;
+  if (a == Tri::unknown || b == Tri::unknown) return Tri::unknown;
+  return is_and ? Tri::yes : Tri::no;
 }
 
-Evaluator::Tri Evaluator::c_or(Evaluator& ev, const CondNode& c) {
-  ev.steps_ += c.steps;
-  const Tri a = ev.cond(c.kids[0]);
-  if (a == Tri::give_up || a == Tri::yes) return a;
-  const Tri b = ev.cond(c.kids[1]);
-  if (b == Tri::give_up || b == Tri::yes) return b;
-  return a == Tri::unknown || b == Tri::unknown ? Tri::unknown : Tri::no;
-}
+Evaluator::Tri Evaluator::c_and(Evaluator& ev, const CondNode& c) { return ev.and_or<true>(c); }
+Evaluator::Tri Evaluator::c_or(Evaluator& ev, const CondNode& c) { return ev.and_or<false>(c); }
 
 Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
-  const CondNode& left = c.kids[0];
-  const Value* a = ev.read(left, 0);
-  if (!a) return Tri::give_up;
-  const Value* b = ev.operand(c.kids[1], 1);
-  if (!b) return Tri::give_up;
+  const Value* v[3];
+  if (!ev.read_kids<2>(c, v)) return Tri::give_up;
+  const Value* a = v[0];
+  const Value* b = v[1];
   // Whole numbers and dates, the commonest, compared here; the rest as
   // binary_ref compares them.
   if (a->kind() == b->kind()) {
@@ -634,11 +641,11 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
 
 Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
-  const CondNode& left = c.kids[0];
-  const Value* a = ev.read(left, 0);
-  if (!a) return Tri::give_up;
-  const Value* b = ev.operand(c.kids[1], 1);
-  if (!b || !a->is_known() || a->is_null() || b->kind() != Value::Kind::list) return Tri::give_up;
+  const Value* v[3];
+  if (!ev.read_kids<2>(c, v)) return Tri::give_up;
+  const Value* a = v[0];
+  const Value* b = v[1];
+  if (!a->is_known() || a->is_null() || b->kind() != Value::Kind::list) return Tri::give_up;
   const auto& items = b->as_list().items;
   if (items.size() > 16)  // as apply_binary: long lists through their membership index
     if (const auto* index = ev.membership_index(b->as_list()); index && index->kind == a->kind())
@@ -660,15 +667,10 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
 
 Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
-  const CondNode& first = c.kids[0];
-  const Value* x = ev.read(first, 0);
-  if (!x) return Tri::give_up;
-  const Value* lo = ev.operand(c.kids[1], 1);
-  if (!lo) return Tri::give_up;
-  const Value* hi = ev.operand(c.kids[2], 2);
-  if (!hi) return Tri::give_up;
-  const auto low = order_of(*lo, *x);
-  const auto high = order_of(*x, *hi);
+  const Value* v[3];
+  if (!ev.read_kids<3>(c, v)) return Tri::give_up;
+  const auto low = order_of(*v[1], *v[0]);   // lo <= x
+  const auto high = order_of(*v[0], *v[2]);  // x <= hi
   if (!low || !high) return Tri::give_up;  // unknown, null, mixed or unordered: as between() decides
   return of_bool(*low <= 0 && *high <= 0);
 }

@@ -20,6 +20,7 @@
 #include "engine/evaluator.hpp"
 #include "engine/schema.hpp"
 #include "engine/text.hpp"
+#include "tests/unit/semantics_cases.hpp"
 
 using namespace verdict;
 namespace fs = std::filesystem;
@@ -71,12 +72,6 @@ void agree(const engine::Program& program, const engine::Evidence& evidence, con
   ++totals.compared;
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
 
 // The inline evidence of each case of a ruleset test file, as YAML text.
 std::vector<std::pair<std::string, std::string>> case_evidence(const std::string& file) {
@@ -150,31 +145,15 @@ TEST_CASE("compiled conditions: the voucher example decides as the general evalu
 }
 
 TEST_CASE("compiled conditions: every expression of the semantics cases decides alike") {
-  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
-  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
-  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
-  std::ifstream in(VERDICT_TEST_DIR "/language/expressions.txt");
-  REQUIRE(in);
-  std::string line;
-  int n = 0;
+  auto evidence = test::semantics_evidence();
   Totals totals;
-  while (std::getline(in, line)) {
-    ++n;
-    auto arrow = line.find("==>");
-    if (trim(line).empty() || trim(line)[0] == '#' || arrow == std::string::npos) continue;
-    std::string expr = trim(line.substr(0, arrow));
+  for (const auto& c : test::semantics_cases()) {
     // As a check itself, through a let, and as the condition of a where.
-    for (std::string body : {"  require " + expr + "\n", "  let value = " + expr + "\n  require value == true\n",
-                             "  require count([1, 2, 3] where " + expr + ") >= 0\n"}) {
-      std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
-                         "indicator \"x\" \"x\" {\n" + body + "}\n";
-      engine::Program program;
-      try {
-        program = dsl::load_ruleset_text(std::make_shared<Source>("expression.rules", text));
-      } catch (const DiagnosticError&) {
-        continue;  // not a well-typed check (e.g. a number as a condition)
-      }
-      agree(program, evidence, fmt::format("expressions.txt:{}: {}", n, trim(body)), totals);
+    for (std::string body : {"  require " + c.expression + "\n", "  let value = " + c.expression + "\n  require value == true\n",
+                             "  require count([1, 2, 3] where " + c.expression + ") >= 0\n"}) {
+      auto program = test::semantics_ruleset(body);
+      if (!program) continue;  // not a well-typed check (e.g. a number as a condition)
+      agree(*program, evidence, fmt::format("expressions.txt:{}: {}", c.line, test::trim(body)), totals);
     }
   }
   CHECK(totals.compared >= 60);
@@ -184,9 +163,7 @@ TEST_CASE("compiled conditions: every expression of the semantics cases decides 
 TEST_CASE("compiled conditions: where the fast path must give up, the result is the general evaluator's") {
   // Unknown and null operands, absent fields, lets not yet evaluated: the
   // fast path answers none of these itself.
-  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
-  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
-  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
+  auto evidence = test::semantics_evidence();
   const char* checks[] = {
       R"("c" in words)",                      // an unknown item: unknown, not false
       R"("a" in words)",                      //

@@ -14,6 +14,7 @@
 #include "engine/evaluator.hpp"
 #include "engine/schema.hpp"
 #include "engine/text.hpp"
+#include "tests/unit/semantics_cases.hpp"
 
 using namespace verdict;
 
@@ -43,12 +44,6 @@ void agree(const engine::Program& program, const engine::Evidence& evidence, con
   CHECK_MESSAGE(verdicts == full, what, "\nfull:\n", full, "\nverdicts only:\n", verdicts);
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
 
 }  // namespace
 
@@ -90,30 +85,15 @@ TEST_CASE("verdicts only: the voucher example decides as a full evaluation does"
 }
 
 TEST_CASE("verdicts only: every expression of the semantics cases decides alike") {
-  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
-  auto path = std::string(VERDICT_TEST_DIR) + "/language/evidence.yaml";
-  auto evidence = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *schema);
-  std::ifstream in(VERDICT_TEST_DIR "/language/expressions.txt");
-  REQUIRE(in);
-  std::string line;
-  int n = 0, compared = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    auto arrow = line.find("==>");
-    if (trim(line).empty() || trim(line)[0] == '#' || arrow == std::string::npos) continue;
-    std::string expr = trim(line.substr(0, arrow));
+  auto evidence = test::semantics_evidence();
+  int compared = 0;
+  for (const auto& c : test::semantics_cases()) {
     // The expression is the check itself when it is a condition, and is read
     // through known() otherwise, so that a verdict depends on evaluating it.
     for (std::string check : {"known(value)", "value == true"}) {
-      std::string text = "ruleset \"expressions\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
-                         "indicator \"x\" \"x\" {\n  let value = " + expr + "\n  require " + check + "\n}\n";
-      engine::Program program;
-      try {
-        program = dsl::load_ruleset_text(std::make_shared<Source>("expression.rules", text));
-      } catch (const DiagnosticError&) {
-        continue;  // not a well-typed check (e.g. a number compared with true)
-      }
-      agree(program, evidence, fmt::format("expressions.txt:{}: require {} with value = {}", n, check, expr));
+      auto program = test::semantics_ruleset("  let value = " + c.expression + "\n  require " + check + "\n");
+      if (!program) continue;  // not a well-typed check (e.g. a number compared with true)
+      agree(*program, evidence, fmt::format("expressions.txt:{}: require {} with value = {}", c.line, check, c.expression));
       ++compared;
     }
   }
