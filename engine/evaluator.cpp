@@ -906,6 +906,7 @@ std::string Evaluator::origin_of(const Expr& e) {
     auto* saved = trace_;
     trace_ = nullptr;
     Value base;
+    const std::size_t depth = elements_.size();
     try {
       base = eval(e.args[0]);
       if (e.op == Op::index) {
@@ -913,6 +914,7 @@ std::string Evaluator::origin_of(const Expr& e) {
         key = k.kind() == Value::Kind::string ? k.as_string() : std::string();
       }
     } catch (const EvalError&) {
+      elements_.resize(depth);  // as render_message
     }
     trace_ = saved;
     if (base.kind() == Value::Kind::record) parent = &base.as_record();
@@ -1141,9 +1143,12 @@ std::string Evaluator::render_message(const Message& m) {
   for (const auto& part : m.parts) {
     if (!part.expr) { out += part.text; continue; }
     Value v;
+    const std::size_t depth = elements_.size();
     try {
       v = eval(*part.expr);
     } catch (const EvalError& err) {
+      // An error inside a collection operation leaves its element bound.
+      elements_.resize(depth);
       v = Value::error(err.what());
     }
     if (part.percent && v.kind() == Value::Kind::number) out += v.as_number().to_percent();

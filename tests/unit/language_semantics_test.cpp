@@ -83,3 +83,24 @@ TEST_CASE("an error in a message's hole leaves the evaluation as it was") {
   CHECK_MESSAGE(got.find("sum() needs numbers") != std::string::npos, got);
   CHECK(got.find("depends on itself") == std::string::npos);
 }
+
+TEST_CASE("an error inside a collection operation in a message's hole leaves the element stack as it was") {
+  // The hole fails while an element is bound (a number overflows inside the
+  // `where`); the message shows the error, and the later `where` reads its
+  // own elements, not the one the failed hole left behind.
+  auto evidence = fixed_evidence();
+  std::string text = "ruleset \"holes\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\n"
+                     "indicator \"a\" \"a\" {\n  require false else \"{count(items where .n * 9223372036854775807 > 0)}\"\n}\n"
+                     "indicator \"b\" \"b\" {\n  require count(items where .ok) == 2\n}\n";
+  auto program = dsl::load_ruleset_text(std::make_shared<Source>("holes.rules", text));
+  for (bool compiled : {true, false}) {
+    engine::EvalOptions options;
+    options.compiled_conditions = compiled;
+    auto r = engine::evaluate(program, evidence, options);
+    REQUIRE(r.indicators.size() == 2);
+    REQUIRE(r.indicators[0].checks.size() == 1);
+    CHECK_MESSAGE(r.indicators[0].checks[0].message.value_or("").find("overflow") != std::string::npos,
+                  r.indicators[0].checks[0].message.value_or("-"));
+    CHECK_MESSAGE(r.indicators[1].verdict == engine::Verdict::pass, "compiled conditions ", compiled);
+  }
+}
