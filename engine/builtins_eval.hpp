@@ -253,28 +253,25 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       std::size_t matches = 0;
       const auto* fast = ctx.compiled(per);  // engine/compiled.hpp
       for (std::size_t k = 0; k < n; ++k) {
-        // The compiled condition, when it decides.
+        // The compiled condition when it decides, else the expression.
         auto t = Ctx::Tri::give_up;
         if (fast) {
           ctx.push_element(list[k]);
           t = ctx.run_cond(*fast);
           ctx.pop_element();
         }
-        if (t != Ctx::Tri::give_up) {
-          if (t == Ctx::Tri::unknown) { unknown = true; continue; }
-          const bool yes = t == Ctx::Tri::yes;
-          matches += yes;
-          if (e.fn == Builtin::any && yes) return bool_ref(true);
-          if (e.fn == Builtin::all && !yes) return bool_ref(false);
-          continue;
+        if (t == Ctx::Tri::give_up) {
+          const Value& v = per_item(k);
+          if (!v.is_unknown() && v.kind() != K::boolean)
+            ctx.fail(per, fmt::format("{}() needs a condition, got {}", fn_name(fn), kind_name(v.kind())));
+          t = v.is_unknown() ? Ctx::Tri::unknown : v.as_bool() ? Ctx::Tri::yes : Ctx::Tri::no;
         }
-        const Value& v = per_item(k);
-        if (v.is_unknown()) { unknown = true; continue; }
-        if (v.kind() != K::boolean) ctx.fail(per, fmt::format("{}() needs a condition, got {}", fn_name(fn), kind_name(v.kind())));
-        if (v.as_bool()) ++matches;
+        if (t == Ctx::Tri::unknown) { unknown = true; continue; }
+        const bool yes = t == Ctx::Tri::yes;
+        matches += yes;
         // Kleene: one true decides any(), one false decides all().
-        if (e.fn == Builtin::any && v.as_bool()) return bool_ref(true);
-        if (e.fn == Builtin::all && !v.as_bool()) return bool_ref(false);
+        if (e.fn == Builtin::any && yes) return bool_ref(true);
+        if (e.fn == Builtin::all && !yes) return bool_ref(false);
       }
       if (unknown) return kUnknownValue;
       if (e.fn == Builtin::share_where) return scratch = share_of(ctx, e, matches, n);

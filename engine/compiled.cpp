@@ -138,42 +138,32 @@ std::optional<CondNode> condition(const Expr& e) {
     n.kids.push_back(std::move(*kid));
     return true;
   };
-  switch (e.op) {
-    case Op::not_:
-      n.kind = K::not_;
-      if (!add(condition(e.args[0]))) return std::nullopt;
-      return n;
-    case Op::and_:
-    case Op::or_:
-      n.kind = e.op == Op::and_ ? K::and_ : K::or_;
-      if (!add(condition(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
-      return n;
-    case Op::eq:
-    case Op::ne:
-    case Op::lt:
-    case Op::le:
-    case Op::gt:
-    case Op::ge:
-    case Op::in:
-      n.kind = e.op == Op::in ? K::in : K::compare;
-      n.op = e.op;
-      if (!add(operand(e.args[0])) || !add(operand(e.args[1]))) return std::nullopt;
-      // (each operand has a temporary of its own: count, sum and share may meet)
-      return n;
-    case Op::call:
-      if (e.fn == Builtin::between && e.args.size() == 3) {
-        n.kind = K::between;
-        for (const auto& a : e.args)
-          if (!add(operand(a))) return std::nullopt;
-        return n;
-      }
-      if ((e.fn == Builtin::any || e.fn == Builtin::all) && e.args.size() == 2) {
-        n.kind = e.fn == Builtin::any ? K::any : K::all;
-        if (!add(operand(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
-        return n;
-      }
-      break;
-    default: break;
+  if (e.op == Op::not_) {
+    n.kind = K::not_;
+    if (!add(condition(e.args[0]))) return std::nullopt;
+    return n;
+  }
+  if (e.op == Op::and_ || e.op == Op::or_) {
+    n.kind = e.op == Op::and_ ? K::and_ : K::or_;
+    if (!add(condition(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
+    return n;
+  }
+  if (is_comparison(e.op) || e.op == Op::in) {
+    n.kind = e.op == Op::in ? K::in : K::compare;
+    n.op = e.op;
+    if (!add(operand(e.args[0])) || !add(operand(e.args[1]))) return std::nullopt;
+    return n;  // (each operand has a temporary of its own: count, sum and share may meet)
+  }
+  if (e.op == Op::call && e.fn == Builtin::between && e.args.size() == 3) {
+    n.kind = K::between;
+    for (const auto& a : e.args)
+      if (!add(operand(a))) return std::nullopt;
+    return n;
+  }
+  if (e.op == Op::call && (e.fn == Builtin::any || e.fn == Builtin::all) && e.args.size() == 2) {
+    n.kind = e.fn == Builtin::any ? K::any : K::all;
+    if (!add(operand(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
+    return n;
   }
   // Anything else that is an operand (a boolean field, a let) is read as one.
   auto v = operand(e);

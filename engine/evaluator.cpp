@@ -328,10 +328,46 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> text_of;  // per slot: offset, size
     void build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries);
     Matches find(const Value& key) const;
+    /// Whether `key` is something an index holds (a known scalar).
+    static bool can_find(const Value& key) {
+      return key.is_known() && !key.is_null() && key.kind() != Value::Kind::list && key.kind() != Value::Kind::record;
+    }
   };
   // Few per program: found by a linear search, cheaper than hashing.
   std::vector<std::unique_ptr<InIndex>> in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
+  /// The index of `owner` (a `where`, or a compiled sum_in) in this evaluation.
+  InIndex& index_of(const void* owner) {
+    for (const auto& i : in_indexes_)
+      if (i->where == owner) return *i;
+    in_indexes_.push_back(std::make_unique<InIndex>());
+    in_indexes_.back()->where = owner;
+    return *in_indexes_.back();
+  }
+  /// Builds `index` over the list, unless it already is: `values_of(item)`
+  /// is the list of keys an item is found under (null, or a key unknown or
+  /// null, and the list is not indexable).
+  template <class ValuesOf>
+  void refresh(InIndex& index, const std::shared_ptr<const List>& list_ptr, ValuesOf values_of) {
+    if (index.list == list_ptr) return;
+    index.list = list_ptr;
+    index.usable = true;
+    std::vector<std::pair<const Value*, std::uint32_t>> entries;
+    const auto& items = list_ptr->items;
+    for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
+      const Value* values = values_of(items[i]);
+      if (!values || values->kind() != Value::Kind::list) { index.usable = false; break; }
+      for (const auto& v : values->as_list().items) {
+        if (!v.is_known() || v.is_null()) { index.usable = false; break; }
+        entries.emplace_back(&v, i);
+      }
+    }
+    if (index.usable) index.build(entries);
+    else {
+      index.slots.clear();
+      index.positions.clear();
+    }
+  }
   Value filter(const Expr& where, const Value& collection);
   std::optional<Date> as_of_;
   bool as_of_ready_ = false;
@@ -413,9 +449,6 @@ std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
 }
 }  // namespace
 
-// The fast path: the same answers as ref() for what it decides, counting
-// the same steps; give_up for anything else (the caller then resets the
-// steps and evaluates the expression as usual).
 // The fast path (engine/compiled.hpp). Each node adds its own steps
 // without checking the budget: a tree is small, and run_cond and the loops
 // of any() and all() check it. A node answers give_up (an operand null)
@@ -473,8 +506,6 @@ const Value* Evaluator::o_param(Evaluator& ev, const CondNode& c, int) {
   return ev.params_ready_ ? ev.params_[c.index] : nullptr;
 }
 
-// A let that is not evaluated yet, or whose absent evidence must be noted,
-// is left to the general evaluator.
 // A let not evaluated yet is evaluated here, as ref() would at this point
 // (its steps are kept even if the condition then gives up). One whose
 // absent evidence must be noted is left to the general evaluator.
@@ -521,39 +552,19 @@ const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
   ev.steps_ += c.steps;
   const Value* collection = ev.operand(c.kids[0], slot);
   if (!collection || collection->kind() != Value::Kind::list) return nullptr;
-  const auto& list_ptr = collection->list_ptr();
-  const auto& items = list_ptr->items;
-  InIndex* index = nullptr;
-  for (const auto& i : ev.in_indexes_)
-    if (i->where == &c) index = i.get();
-  if (!index) {
-    ev.in_indexes_.push_back(std::make_unique<InIndex>());
-    index = ev.in_indexes_.back().get();
-    index->where = &c;
-  }
-  if (index->list != list_ptr) {
-    index->list = list_ptr;
-    index->usable = true;
-    std::vector<std::pair<const Value*, std::uint32_t>> entries;
-    for (std::uint32_t i = 0; i < items.size() && index->usable; ++i) {
-      ev.push_element(items[i]);
-      const Value* values = ev.read(c.kids[2], slot);  // a path: never a temporary
-      ev.pop_element();
-      if (!values || values->kind() != Value::Kind::list) { index->usable = false; break; }
-      for (const auto& v : values->as_list().items) {
-        if (!v.is_known() || v.is_null()) { index->usable = false; break; }
-        entries.emplace_back(&v, i);
-      }
-    }
-    if (index->usable) index->build(entries);
-  }
-  if (!index->usable) return nullptr;
+  const auto& items = collection->as_list().items;
+  InIndex& index = ev.index_of(&c);
+  ev.refresh(index, collection->list_ptr(), [&](const Value& item) {
+    ev.push_element(item);
+    const Value* values = ev.read(c.kids[2], slot);  // a path: never a temporary
+    ev.pop_element();
+    return values;
+  });
+  if (!index.usable) return nullptr;
   const Value* needle = ev.read(c.kids[1], slot);
-  if (!needle || !needle->is_known() || needle->is_null() || needle->kind() == Value::Kind::list ||
-      needle->kind() == Value::Kind::record)
-    return nullptr;
+  if (!needle || !InIndex::can_find(*needle)) return nullptr;
   Number total;
-  for (auto i : index->find(*needle)) {
+  for (auto i : index.find(*needle)) {
     ev.push_element(items[i]);
     const Value* v = ev.read(c.kids[3], slot);
     ev.pop_element();
@@ -750,21 +761,11 @@ static const Value& keep(const Value& part, const Value& base, const Value& held
 // The hot operators go to small handlers that count their own step and
 // level (Enter); everything else to general_ref.
 const Value& Evaluator::ref_node(const Expr& e, Value& scratch) {
+  if (is_binary(e.op)) return binary_ref(e, scratch);
   switch (e.op) {
     case Op::not_: return not_ref(e);
     case Op::and_:
     case Op::or_: return logic_ref(e);
-    case Op::eq:
-    case Op::ne:
-    case Op::lt:
-    case Op::le:
-    case Op::gt:
-    case Op::ge:
-    case Op::in:
-    case Op::add:
-    case Op::sub:
-    case Op::mul:
-    case Op::div: return binary_ref(e, scratch);
     case Op::call: return call_ref(e, scratch);
     default: return general_ref(e, scratch);
   }
@@ -947,21 +948,20 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   for (std::size_t k = 0; k < list.items.size(); ++k) {
     const Value& item = list.items[k];
     push_element(item);
-    if (const Tri t = fast ? run_cond(*fast) : Tri::give_up; t != Tri::give_up) {
-      pop_element();
-      if (t == Tri::unknown) unknown = true;
-      else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
-      continue;
+    // The compiled condition when it decides, else the expression.
+    Tri t = fast ? run_cond(*fast) : Tri::give_up;
+    if (t == Tri::give_up) {
+      const Value& keep = ref(pred, keep_held);
+      if (!keep.is_unknown() && keep.kind() != Value::Kind::boolean)
+        fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
+      t = keep.is_unknown() ? Tri::unknown : keep.as_bool() ? Tri::yes : Tri::no;
     }
-    const Value& keep = ref(pred, keep_held);
     pop_element();
-    if (keep.is_unknown()) { unknown = true; continue; }
-    if (keep.kind() != Value::Kind::boolean)
-      fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
+    if (t == Tri::unknown) unknown = true;
     // The evaluation's lists point at evidence records instead of sharing
     // them (no reference count to touch now or when the list dies); the
     // values a result reports are made owned again (Value::owned).
-    if (keep.as_bool()) out->items.push_back(Value::borrow(item));
+    else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
   }
   if (unknown) return Value::unknown();
   return Value::list(std::move(out));
@@ -1015,49 +1015,21 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
     shape.store(indexable, std::memory_order_relaxed);
   }
   if (indexable != 2) return std::nullopt;
-  std::atomic_ref<std::uint32_t> hint(e.field_hint);
-  std::uint32_t at = hint.load(std::memory_order_relaxed);
-  if (at >= in_indexes_.size() || in_indexes_[at]->where != &e) {
-    at = 0;
-    while (at < in_indexes_.size() && in_indexes_[at]->where != &e) ++at;
-    if (at == in_indexes_.size()) {
-      in_indexes_.push_back(std::make_unique<InIndex>());
-      in_indexes_.back()->where = &e;
-    }
-    hint.store(at, std::memory_order_relaxed);
-  }
-  InIndex& index = *in_indexes_[at];
+  InIndex& index = index_of(&e);
   const Expr& pred = e.args[1];
   const Expr& needle = pred.args[0];
   const Expr& field = pred.args[1];
-  const auto& list_ptr = collection.list_ptr();
-  if (index.list != list_ptr) {
-    index.list = list_ptr;
-    index.usable = true;
-    std::vector<std::pair<const Value*, std::uint32_t>> entries;
-    const auto& items = list_ptr->items;
-    for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
-      push_element(items[i]);
-      Value held;
-      const Value& values = ref(field, held);
-      pop_element();
-      // Only evidence lists (which `list` keeps alive) can be pointed into.
-      if (values.kind() != Value::Kind::list || &values == &held) { index.usable = false; break; }
-      for (const auto& v : values.as_list().items) {
-        if (!v.is_known() || v.is_null()) { index.usable = false; break; }
-        entries.emplace_back(&v, i);
-      }
-    }
-    if (index.usable) index.build(entries);
-    else {
-      index.slots.clear();
-      index.positions.clear();
-    }
-  }
+  refresh(index, collection.list_ptr(), [&](const Value& item) -> const Value* {
+    push_element(item);
+    Value held;
+    const Value& values = ref(field, held);
+    pop_element();
+    return &values == &held ? nullptr : &values;  // only evidence lists can be pointed into
+  });
   if (!index.usable) return std::nullopt;
   Value held;
   const Value& n = ref(needle, held);
-  if (!n.is_known() || n.is_null() || n.kind() == Value::Kind::list || n.kind() == Value::Kind::record) return std::nullopt;
+  if (!InIndex::can_find(n)) return std::nullopt;
   return index.find(n);
 }
 

@@ -39,6 +39,11 @@ enum class Op : std::uint8_t {
   verdict_of,   // outcome scope: verdict of indicator `name` as a string
 };
 
+/// eq … ge (they are declared in a row).
+inline bool is_comparison(Op op) { return op >= Op::eq && op <= Op::ge; }
+/// A comparison, `in`, or arithmetic: an operator of two operands (eq … div).
+inline bool is_binary(Op op) { return op >= Op::eq && op <= Op::div; }
+
 /// The symbol of a comparison, `in` or arithmetic operator, for messages ("?" otherwise).
 const char* op_symbol(Op op);
 
@@ -70,7 +75,6 @@ struct Expr {
   /// Caches the evaluator reads and writes through std::atomic_ref (a
   /// program is shared by the threads of a batch); both are only hints.
   /// Op::field and Op::evidence: where in its record the key was last found.
-  /// Op::where: where its hash index was last among an evaluation's indexes.
   mutable std::uint32_t field_hint = 0;
   /// Op::where: whether it has the shape a hash index answers (0 = not yet
   /// decided, 1 = no, 2 = yes); decided by the shape alone, once.
