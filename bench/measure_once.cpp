@@ -26,6 +26,7 @@ using namespace verdict;
 
 namespace {
 int sink = 0;
+bool general = false;  // VERDICT_BENCH_GENERAL, read once in main (not inside the measured run)
 
 [[gnu::noinline]] void run_once(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
   if (what == "load") {
@@ -44,7 +45,7 @@ int sink = 0;
   }
   engine::EvalOptions options;
   options.detail = what == "verdicts" ? engine::Detail::verdicts : engine::Detail::full;
-  options.compiled_conditions = std::getenv("VERDICT_BENCH_GENERAL") == nullptr;
+  options.compiled_conditions = !general;
   auto result = engine::evaluate(r.program, ev, options);
   sink += static_cast<int>(result.outcome);
 }
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "verdict_measure_once: unknown mode '%s'\n", argv[2]);
     return 64;
   }
+  general = std::getenv("VERDICT_BENCH_GENERAL") != nullptr;
   const char* rules = std::getenv("VERDICT_BENCH_RULES");
   auto r = cli::load_ruleset(rules ? rules : VERDICT_ROOT "/rulesets/ecei/ecei-minimum-2012.1.rules", {}, false);
   auto src = std::make_shared<Source>("generated.yaml", bench::generate_evidence(std::atoi(argv[1])));

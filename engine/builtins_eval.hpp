@@ -3,6 +3,7 @@
 // ref, items, push_element, pop_element, membership_index and fail), so
 // that their calls back into it are direct. Included only by evaluator.cpp.
 #pragma once
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -304,11 +305,22 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     }
     case Builtin::distinct: {
       auto out = std::make_shared<List>();
+      out->items.reserve(n);
+      // A few distinct values are compared with each other (no node to
+      // allocate per value); from the 17th on, they are hashed.
+      constexpr std::size_t kScanned = 16;
       ValueSet seen;
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
-        if (seen.insert(v).second) out->items.push_back(v);
+        auto& kept = out->items;
+        if (kept.size() <= kScanned) {
+          if (std::any_of(kept.begin(), kept.end(), [&](const Value& w) { return same(w, v); })) continue;
+          kept.push_back(v);
+          if (kept.size() > kScanned) seen.insert(kept.begin(), kept.end());
+        } else if (seen.insert(v).second) {
+          kept.push_back(v);
+        }
       }
       if (unknown) return kUnknownValue;
       return scratch = Value::list(std::move(out));

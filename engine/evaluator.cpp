@@ -187,6 +187,33 @@ private:
       return &r->fields[at].value;
     return path_from(*elements_[c.index], c);
   }
+  /// A flag: the condition `.f` or `not .f` on the element a loop is about
+  /// to bind (depth `depth`), the commonest `where`; a loop answers it per
+  /// item without binding the item or calling a node. Null for any other.
+  struct Flag {
+    const CondNode* field = nullptr;
+    bool negate = false;
+    std::uint32_t steps = 0;  // what the fast path counts per item
+  };
+  static Flag flag_of(const CondNode* c, std::size_t depth) {
+    if (!c) return {};
+    Flag f;
+    f.steps = c->steps;
+    if (c->kind == CondNode::Kind::not_) {
+      f.negate = true;
+      c = &c->kids[0];
+      f.steps += c->steps;
+    }
+    if (c->kind != CondNode::Kind::field_truth || c->index != depth) return {};
+    f.field = c;
+    return f;
+  }
+  /// `list where FLAG` into `out`: each item's flag read straight from it,
+  /// as the fast path would answer it; an item it cannot answer is
+  /// evaluated as usual (`pred`, bound as element).
+  void filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown);
+  /// `list where PRED` into `out`, PRED compiled as `fast`.
+  void filter_compiled(const CondNode& fast, const Expr& pred, const List& list, List& out, bool& unknown);
   Value tmp_[3];  // what count and sum operands answer, one per operand position: numbers only
   const Value* number_in(int slot, Number n) {
     tmp_[slot].set_number(n);
@@ -369,6 +396,8 @@ private:
     }
   }
   Value filter(const Expr& where, const Value& collection);
+  /// A `where` condition evaluated as usual, for the current element.
+  Tri general_where(const Expr& pred, Value& held);
   std::optional<Date> as_of_;
   bool as_of_ready_ = false;
   Value as_of_value_;
@@ -620,8 +649,8 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
   if (!ev.read_kids<2>(c, v)) return Tri::give_up;
   const Value* a = v[0];
   const Value* b = v[1];
-  // Whole numbers and dates, the commonest, compared here; the rest as
-  // binary_ref compares them.
+  // Whole numbers, dates and strings for (in)equality, the commonest,
+  // compared here; the rest as binary_ref compares them.
   if (a->kind() == b->kind()) {
     std::int64_t x = 0, y = 0;
     bool quick = false;
@@ -634,6 +663,8 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
       y = b->as_number().num();
       quick = true;
     }
+    else if (a->kind() == Value::Kind::string && (c.op == Op::eq || c.op == Op::ne))  // a kind, a code
+      return of_bool(Record::same_key(a->as_string(), b->as_string()) == (c.op == Op::eq));
     if (quick) {
       switch (c.op) {
         case Op::eq: return of_bool(x == y);
@@ -680,6 +711,10 @@ Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
   ev.steps_ += c.steps;
   const Value* v[3];
   if (!ev.read_kids<3>(c, v)) return Tri::give_up;
+  if (v[0]->kind() == Value::Kind::date && v[1]->kind() == Value::Kind::date && v[2]->kind() == Value::Kind::date) {
+    const auto x = v[0]->as_date().days;  // the commonest: a date within a period
+    return of_bool(v[1]->as_date().days <= x && x <= v[2]->as_date().days);
+  }
   const auto low = order_of(*v[1], *v[0]);   // lo <= x
   const auto high = order_of(*v[0], *v[2]);  // x <= hi
   if (!low || !high) return Tri::give_up;  // unknown, null, mixed or unordered: as between() decides
@@ -689,21 +724,24 @@ Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
 template <bool is_any>
 Evaluator::Tri Evaluator::any_all(const CondNode& c) {
   steps_ += c.steps;
-  const Value* list = operand(c.kids[0], 0);
+  const Value* list = read(c.kids[0], 0);
   if (!list || list->kind() != Value::Kind::list) return Tri::give_up;
   const auto& items = list->as_list().items;
-  bool unknown = false;
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    if (steps_ > budget_) return Tri::give_up;
-    push_element(items[k]);
+  if (items.empty()) return is_any ? Tri::no : Tri::yes;
+  // One element slot, rebound to each item in turn.
+  const std::size_t depth = elements_.size();
+  push_element(items.front());
+  Tri result = is_any ? Tri::no : Tri::yes;
+  for (const Value& item : items) {
+    if (steps_ > budget_) { result = Tri::give_up; break; }
+    elements_[depth] = &item;
     const Tri t = cond(c.kids[1]);
-    pop_element();
-    if (t == Tri::give_up) return t;
-    if (t == Tri::unknown) unknown = true;
-    else if ((t == Tri::yes) == is_any) return t;  // one true decides any, one false all
+    if (t == Tri::give_up) { result = t; break; }
+    if (t == Tri::unknown) result = Tri::unknown;
+    else if ((t == Tri::yes) == is_any) { result = t; break; }  // one true decides any, one false all
   }
-  if (unknown) return Tri::unknown;
-  return is_any ? Tri::no : Tri::yes;
+  pop_element();
+  return result;
 }
 
 Evaluator::Tri Evaluator::c_any(Evaluator& ev, const CondNode& c) { return ev.any_all<true>(c); }
@@ -945,17 +983,20 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   out->items.reserve(list.items.size());
   Value keep_held;  // what the condition may return into, reused
   const CondNode* fast = compiled(pred);
+  if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
+    filter_by_flag(flag, pred, list, *out, unknown);
+    if (unknown) return Value::unknown();
+    return Value::list(std::move(out));
+  }
+  if (fast) {
+    filter_compiled(*fast, pred, list, *out, unknown);
+    if (unknown) return Value::unknown();
+    return Value::list(std::move(out));
+  }
   for (std::size_t k = 0; k < list.items.size(); ++k) {
     const Value& item = list.items[k];
     push_element(item);
-    // The compiled condition when it decides, else the expression.
-    Tri t = fast ? run_cond(*fast) : Tri::give_up;
-    if (t == Tri::give_up) {
-      const Value& keep = ref(pred, keep_held);
-      if (!keep.is_unknown() && keep.kind() != Value::Kind::boolean)
-        fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
-      t = keep.is_unknown() ? Tri::unknown : keep.as_bool() ? Tri::yes : Tri::no;
-    }
+    const Tri t = general_where(pred, keep_held);
     pop_element();
     if (t == Tri::unknown) unknown = true;
     // The evaluation's lists point at evidence records instead of sharing
@@ -965,6 +1006,69 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   }
   if (unknown) return Value::unknown();
   return Value::list(std::move(out));
+}
+
+Evaluator::Tri Evaluator::general_where(const Expr& pred, Value& held) {
+  const Value& keep = ref(pred, held);
+  if (!keep.is_unknown() && keep.kind() != Value::Kind::boolean)
+    fail(pred, fmt::format("the condition after 'where' must be a boolean, got {}", kind_name(keep.kind())));
+  return keep.is_unknown() ? Tri::unknown : keep.as_bool() ? Tri::yes : Tri::no;
+}
+
+void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const List& list, List& out, bool& unknown) {
+  if (list.items.empty()) return;
+  // One element slot, rebound to each item in turn.
+  const std::size_t depth = elements_.size();
+  push_element(list.items.front());
+  Value held;
+  for (const Value& item : list.items) {
+    elements_[depth] = &item;
+    // The compiled condition when it decides, else the expression.
+    Tri t = run_cond(fast);
+    if (t == Tri::give_up) t = general_where(pred, held);
+    if (t == Tri::unknown) unknown = true;
+    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+  }
+  pop_element();
+}
+
+void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown) {
+  const CondNode& c = *f.field;
+  const std::string_view key = c.keys[0];
+  std::atomic_ref<std::uint32_t> hint(c.hints[0]);
+  std::uint32_t at = hint.load(std::memory_order_relaxed);
+  const std::uint64_t per = f.steps, budget = budget_;
+  std::uint64_t steps = steps_, answered = 0;  // kept here, not in members, for the loop
+  Value held;
+  for (const Value& item : list.items) {
+    Tri t = Tri::give_up;
+    if (const Record* r = item.record_if(); r && steps + per <= budget) {
+      const Value* v;
+      if (at < r->fields.size() && Record::same_key(r->fields[at].key, key)) [[likely]] {
+        v = &r->fields[at].value;
+      } else {
+        v = path_from(item, c);
+        at = hint.load(std::memory_order_relaxed);
+      }
+      if (v && v->kind() == Value::Kind::boolean) t = of_bool(v->as_bool() != f.negate);
+      else if (v && v->is_unknown()) t = Tri::unknown;
+    }
+    if (t == Tri::give_up) {
+      steps_ = steps;
+      if (stats_) ++stats_->gave_up;
+      push_element(item);
+      t = general_where(pred, held);
+      pop_element();
+      steps = steps_;
+    } else {
+      steps += per;
+      ++answered;
+    }
+    if (t == Tri::unknown) unknown = true;
+    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+  }
+  steps_ = steps;
+  if (stats_) stats_->answered += answered;
 }
 
 const MembershipIndex* Evaluator::membership_index(const List& list) {
@@ -1303,14 +1407,17 @@ EvaluationResult Evaluator::run() {
   params_.resize(program_.params.size());
   for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
   params_ready_ = true;
-  for (const auto& g : program_.groups) result.groups.push_back({g.id, g.title});
+  const bool full = options_.detail == Detail::full;
+  if (full) {  // what a report lays the indicators out by
+    result.groups.reserve(program_.groups.size());
+    for (const auto& g : program_.groups) result.groups.push_back({g.id, g.title});
+  }
 
   bool any_minimum = std::any_of(program_.indicators.begin(), program_.indicators.end(),
                                  [](const Indicator& i) { return i.minimum; });
   bool scored = false;
   Number points, max_points;
   int gate_fail = 0, gate_unknown = 0;
-  const bool full = options_.detail == Detail::full;
   result.indicators.reserve(program_.indicators.size());
   for (const auto& ind : program_.indicators) {
     IndicatorResult& r = result.indicators.emplace_back();  // filled in place (reserved above)
