@@ -41,7 +41,9 @@ public:
   Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
       : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()), budget_(o.step_budget),
         use_cond_(o.compiled_conditions), stats_(o.stats) {
-    elements_.reserve(p.max_element_depth + 1);
+    // A let first read inside a collection operation is evaluated there,
+    // one level deeper: room for a few such levels before any reallocation.
+    elements_.reserve(p.max_element_depth + 8);
   }
 
   Value eval(const Expr& e);
@@ -381,6 +383,7 @@ private:
     index.usable = true;
     std::vector<std::pair<const Value*, std::uint32_t>> entries;
     const auto& items = list_ptr->items;
+    entries.reserve(items.size() * 2);  // an item is commonly found under a few values
     for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
       const Value* values = values_of(items[i]);
       if (!values || values->kind() != Value::Kind::list) { index.usable = false; break; }
