@@ -160,6 +160,11 @@ private:
   static Tri c_compare(Evaluator& ev, const CondNode& c);
   static Tri c_in(Evaluator& ev, const CondNode& c);
   static Tri c_between(Evaluator& ev, const CondNode& c);
+  // What those nodes leave to a call of their own, so that they stay leaves
+  // (no registers to save) on their common path.
+  [[gnu::noinline]] static Tri compare_rest(Op op, const Value& a, const Value& b);
+  [[gnu::noinline]] Tri in_rest(const Value& a, const List& list);
+  [[gnu::noinline]] static Tri between_rest(const Value& x, const Value& lo, const Value& hi);
   static Tri c_any(Evaluator& ev, const CondNode& c);
   static Tri c_all(Evaluator& ev, const CondNode& c);
   template <bool is_any>
@@ -680,7 +685,11 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
       }
     }
   }
-  if (auto r = compare_same_kind(c.op, *a, *b)) return of_bool(*r);
+  return compare_rest(c.op, *a, *b);  // a call at the end: the node itself stays a leaf
+}
+
+Evaluator::Tri Evaluator::compare_rest(Op op, const Value& a, const Value& b) {
+  if (auto r = compare_same_kind(op, a, b)) return of_bool(*r);
   return Tri::give_up;  // null, unknown, mixed kinds: as apply_binary decides
 }
 
@@ -692,10 +701,7 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
   const Value* b = v[1];
   if (!a->is_known() || a->is_null() || b->kind() != Value::Kind::list) return Tri::give_up;
   const auto& items = b->as_list().items;
-  if (items.size() > 16)  // as apply_binary: long lists through their membership index
-    if (const auto* index = ev.membership_index(b->as_list()); index && index->kind == a->kind())
-      return of_bool(index->keys.count(*a) > 0);
-  if (a->kind() == Value::Kind::string) {  // the commonest: a kind, a code, an id
+  if (a->kind() == Value::Kind::string && items.size() <= 16) {  // the commonest: a kind, a code, an id
     const std::string& want = a->as_string();
     for (const auto& item : items) {
       if (item.kind() != Value::Kind::string) return Tri::give_up;  // unknown, null or mixed: as apply_binary decides
@@ -703,9 +709,17 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
     }
     return Tri::no;
   }
+  return ev.in_rest(*a, b->as_list());  // a call at the end: the node itself stays a leaf
+}
+
+Evaluator::Tri Evaluator::in_rest(const Value& a, const List& list) {
+  const auto& items = list.items;
+  if (items.size() > 16)  // as apply_binary: long lists through their membership index
+    if (const auto* index = membership_index(list); index && index->kind == a.kind())
+      return of_bool(index->keys.count(a) > 0);
   for (const auto& item : items) {
-    if (item.kind() != a->kind()) return Tri::give_up;
-    if (same(item, *a)) return Tri::yes;
+    if (item.kind() != a.kind()) return Tri::give_up;  // unknown, null or mixed: as apply_binary decides
+    if (same(item, a)) return Tri::yes;
   }
   return Tri::no;
 }
@@ -718,8 +732,12 @@ Evaluator::Tri Evaluator::c_between(Evaluator& ev, const CondNode& c) {
     const auto x = v[0]->as_date().days;  // the commonest: a date within a period
     return of_bool(v[1]->as_date().days <= x && x <= v[2]->as_date().days);
   }
-  const auto low = order_of(*v[1], *v[0]);   // lo <= x
-  const auto high = order_of(*v[0], *v[2]);  // x <= hi
+  return between_rest(*v[0], *v[1], *v[2]);  // a call at the end: the node itself stays a leaf
+}
+
+Evaluator::Tri Evaluator::between_rest(const Value& x, const Value& lo, const Value& hi) {
+  const auto low = order_of(lo, x);   // lo <= x
+  const auto high = order_of(x, hi);  // x <= hi
   if (!low || !high) return Tri::give_up;  // unknown, null, mixed or unordered: as between() decides
   return of_bool(*low <= 0 && *high <= 0);
 }

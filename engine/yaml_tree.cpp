@@ -92,21 +92,28 @@ private:
     // A mapping's keys by text, once it has many (so that a mapping with
     // 100,000 keys is not checked for duplicates in quadratic time).
     std::unordered_map<std::string, std::uint32_t> keys;
+    // Where its children start in pending_: they are collected there and
+    // moved into the node, in one allocation, when it closes.
+    std::size_t first = 0;
   };
 
+  // The children of the open node `open` collected so far.
+  std::size_t children_of(const Open& open) const { return pending_.size() - open.first; }
+  const YamlNode& child(const Open& open, std::size_t i) const { return pending_[open.first + i]; }
+
   // The key of the open mapping equal to `text`, or null; remembers `text`.
-  static const YamlNode* find_key(Open& open, const std::string& text) {
-    auto& children = open.node.children;
+  const YamlNode* find_key(Open& open, const std::string& text) {
+    const std::size_t n = children_of(open);
     constexpr std::size_t kScan = 32;
-    if (children.size() < 2 * kScan) {
-      for (std::size_t i = 0; i < children.size(); i += 2)
-        if (children[i].text == text) return &children[i];
+    if (n < 2 * kScan) {
+      for (std::size_t i = 0; i < n; i += 2)
+        if (child(open, i).text == text) return &child(open, i);
       return nullptr;
     }
     if (open.keys.empty())
-      for (std::size_t i = 0; i < children.size(); i += 2) open.keys.emplace(children[i].text, static_cast<std::uint32_t>(i));
-    auto [it, fresh] = open.keys.emplace(text, static_cast<std::uint32_t>(children.size()));
-    return fresh ? nullptr : &children[it->second];
+      for (std::size_t i = 0; i < n; i += 2) open.keys.emplace(child(open, i).text, static_cast<std::uint32_t>(i));
+    auto [it, fresh] = open.keys.emplace(text, static_cast<std::uint32_t>(n));
+    return fresh ? nullptr : &child(open, it->second);
   }
 
   [[noreturn]] void error(const YAML::Mark& mark, std::string message) {
@@ -131,12 +138,15 @@ private:
   void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
       error(mark, fmt::format("nesting deeper than {} levels (limit max_depth; raise it with --max-depth)", limits_.max_depth));
-    stack_.push_back({make(mark, kind), anchor, {}});
+    stack_.push_back({make(mark, kind), anchor, {}, pending_.size()});
   }
 
   void close() {
     Open top = std::move(stack_.back());
     stack_.pop_back();
+    const auto first = pending_.begin() + static_cast<std::ptrdiff_t>(top.first);
+    top.node.children.assign(std::make_move_iterator(first), std::make_move_iterator(pending_.end()));
+    pending_.erase(first, pending_.end());
     finish(std::move(top.node), top.anchor);
   }
 
@@ -146,27 +156,29 @@ private:
       root_ = std::move(n);
       return;
     }
-    YamlNode& parent = stack_.back().node;
+    const YamlNode& parent = stack_.back().node;
+    const std::size_t siblings = children_of(stack_.back());
     if (parent.kind == YamlNode::Kind::mapping) {
-      bool is_key = parent.children.size() % 2 == 0;
+      bool is_key = siblings % 2 == 0;
       if (is_key) {
         if (n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::mapping)
           error_at(n, "a key must be a plain name, not a list or mapping");
         if (const YamlNode* first = find_key(stack_.back(), n.text))
           error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, first->line));
       }
-      if (parent.children.size() / 2 >= limits_.max_items)
+      if (siblings / 2 >= limits_.max_items)
         error_at(n, fmt::format("more than {} entries in one mapping (limit max_items; raise it with --max-items)",
                                 limits_.max_items));
-    } else if (parent.children.size() >= limits_.max_items) {
+    } else if (siblings >= limits_.max_items) {
       error_at(n, fmt::format("more than {} items in one list (limit max_items; raise it with --max-items)", limits_.max_items));
     }
-    parent.children.push_back(std::move(n));
+    pending_.push_back(std::move(n));
   }
 
   std::shared_ptr<const Source> src_;
   const YamlLimits& limits_;
   std::vector<Open> stack_;
+  std::vector<YamlNode> pending_;  // the children of the open nodes, innermost last
   std::optional<YamlNode> root_;
   std::unordered_map<YAML::anchor_t, std::pair<YamlNode, std::size_t>> anchors_;
   std::size_t nodes_ = 0;
