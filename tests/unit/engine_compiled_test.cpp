@@ -188,6 +188,49 @@ TEST_CASE("compiled conditions: where the fast path must give up, the result is 
   CHECK(totals.stats.gave_up >= 5);
 }
 
+TEST_CASE("compiled conditions: a where on a boolean field decides as the general evaluator does") {
+  // `C where .f` and `C where not .f` are answered per item straight from the
+  // item: on items where the field holds, fails, is absent, null, not a
+  // boolean, found at another position than in the item before, and on
+  // items that are not records. Each is compared with the general evaluator,
+  // as a full report, verdicts only, and under every small step budget.
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto evidence = engine::load_evidence(std::make_shared<Source>("flags.yaml", R"(
+flags: [{ok: true}, {ok: false}, {other: 1, ok: true}, {ok: true, other: 2}]
+absent: [{ok: true}, {other: 1}, {ok: false}]
+nulls: [{ok: true}, {ok: null}]
+wrong: [{ok: true}, {ok: 3}]
+scalars: [{ok: true}, 5]
+)"), *schema);
+  const char* checks[] = {
+      "count(flags where .ok) == 3",
+      "count(flags where not .ok) == 1",
+      "share(flags where .ok, flags) >= 75%",
+      "count(flags where .ok) == count(flags where not not .ok)",
+      "count(absent where .ok) == 1",
+      "count(absent where not .ok) == 1",
+      "count(nulls where .ok) == 1",
+      "count(wrong where not .ok) == 0",
+      "count(scalars where .ok) == 1",
+      "any(flags, count(flags where .ok) == 3)",
+  };
+  Totals totals;
+  for (const char* check : checks) {
+    auto program = test::semantics_ruleset("  require " + std::string(check) + "\n");
+    REQUIRE_MESSAGE(program, check);
+    agree(*program, evidence, check, totals);
+    for (std::uint64_t budget = 1; budget <= 40; ++budget)
+      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
+                    check, " with a step budget of ", budget);
+  }
+  CHECK(totals.stats.answered >= 20);
+  CHECK(totals.stats.gave_up >= 3);  // the absent field, the null, the 3, the 5
+  // The first checks are right, not only alike: three of the four hold.
+  auto program = test::semantics_ruleset("  require count(flags where .ok) == 3\n  require count(flags where not .ok) == 1\n");
+  REQUIRE(program);
+  CHECK(engine::evaluate(*program, evidence).outcome == engine::Verdict::pass);
+}
+
 TEST_CASE("compiled conditions: a step budget runs out where it does without them") {
   // The fast path counts the steps the general evaluator counts, and gives
   // up when the budget runs out, so that the error names the same node.
