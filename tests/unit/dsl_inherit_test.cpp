@@ -246,3 +246,36 @@ TEST_CASE("dsl inherit: a report's digest covers every file of the chain") {
   CHECK(loaded.info.digest == cli::sha256_digest(chain));
   CHECK(loaded.info.digest != cli::sha256_digest(loaded.program.sources[0]->text()));
 }
+
+TEST_CASE("catalogue: a ruleset file's header is read as it is written") {
+  // Name, version, title and base are read from the header lines only (up
+  // to the first declaration), whatever the spacing and line endings.
+  const fs::path dir = fs::temp_directory_path() / "verdict-catalogue-test";
+  fs::create_directories(dir);
+  auto header = [&](const std::string& name, const std::string& text) {
+    const auto path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return engine::read_ruleset_header(path);
+  };
+  auto e = header("a.rules", "# a comment\n\truleset  \"a-b\"\tversion \"1.2\"  # trailing\n"
+                             "  title \"The A\"\r\n  extends \"base@1\"\r\nparam x = 1\n  title \"not read\"\n");
+  REQUIRE(e);
+  CHECK(e->name == "a-b");
+  CHECK(e->version == "1.2");
+  CHECK(e->title == "The A");
+  CHECK(e->extends == "base@1");
+  // `extend` starts the body; `extends` and words that only begin with a
+  // keyword (`letter`) do not.
+  e = header("b.rules", "ruleset \"b\" version \"2\"\nletter\nextend \"x\" {\n  title \"after the body\"\n");
+  REQUIRE(e);
+  CHECK(e->title.empty());
+  e = header("c.rules", "ruleset \"c\" version \"3\"\ntitle \"\"\nextends \"c@2\"\n");
+  REQUIRE(e);
+  CHECK(e->extends == "c@2");
+  // Not a header: no quotes, no version, a keyword glued to its text.
+  CHECK_FALSE(header("d.rules", "ruleset c version 3\n"));
+  CHECK_FALSE(header("e.rules", "ruleset \"e\"\n"));
+  CHECK_FALSE(header("f.rules", "ruleset\"f\" version \"1\"\n"));
+  CHECK_FALSE(header("g.rules", "rulesets \"g\" version \"1\"\n"));
+  fs::remove_all(dir);
+}
