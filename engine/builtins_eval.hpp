@@ -305,7 +305,8 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     }
     case Builtin::distinct: {
       auto out = std::make_shared<List>();
-      out->items.reserve(n);
+      auto& kept = out->items;
+      kept.reserve(n);
       // A few distinct values are compared with each other (no node to
       // allocate per value); from the 17th on, they are hashed.
       constexpr std::size_t kScanned = 16;
@@ -313,7 +314,6 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
-        auto& kept = out->items;
         if (kept.size() <= kScanned) {
           if (std::any_of(kept.begin(), kept.end(), [&](const Value& w) { return same(w, v); })) continue;
           kept.push_back(v);

@@ -670,9 +670,9 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
       x = a->as_number().num();
       y = b->as_number().num();
       quick = true;
-    }
-    else if (a->kind() == Value::Kind::string && (c.op == Op::eq || c.op == Op::ne))  // a kind, a code
+    } else if (a->kind() == Value::Kind::string && (c.op == Op::eq || c.op == Op::ne)) {  // a kind, a code
       return of_bool(Record::same_key(a->as_string(), b->as_string()) == (c.op == Op::eq));
+    }
     if (quick) {
       switch (c.op) {
         case Op::eq: return of_bool(x == y);
@@ -999,31 +999,27 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
     return Value::list(std::move(out));
   }
 
+  // The kept items go into `out` as borrowed records: the evaluation's lists
+  // point at evidence records instead of sharing them (no reference count
+  // to touch now or when the list dies); the values a result reports are
+  // made owned again (Value::owned).
   bool unknown = false;
   const Expr& pred = e.args[1];
   out->items.reserve(list.items.size());
-  Value keep_held;  // what the condition may return into, reused
   const CondNode* fast = compiled(pred);
   if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
     filter_by_flag(flag, pred, list, *out, unknown);
-    if (unknown) return Value::unknown();
-    return Value::list(std::move(out));
-  }
-  if (fast) {
+  } else if (fast) {
     filter_compiled(*fast, pred, list, *out, unknown);
-    if (unknown) return Value::unknown();
-    return Value::list(std::move(out));
-  }
-  for (std::size_t k = 0; k < list.items.size(); ++k) {
-    const Value& item = list.items[k];
-    push_element(item);
-    const Tri t = general_where(pred, keep_held);
-    pop_element();
-    if (t == Tri::unknown) unknown = true;
-    // The evaluation's lists point at evidence records instead of sharing
-    // them (no reference count to touch now or when the list dies); the
-    // values a result reports are made owned again (Value::owned).
-    else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
+  } else {
+    Value held;  // what the condition may return into, reused
+    for (const Value& item : list.items) {
+      push_element(item);
+      const Tri t = general_where(pred, held);
+      pop_element();
+      if (t == Tri::unknown) unknown = true;
+      else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
+    }
   }
   if (unknown) return Value::unknown();
   return Value::list(std::move(out));
