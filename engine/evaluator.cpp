@@ -221,6 +221,25 @@ private:
   void filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown);
   /// `list where PRED` into `out`, PRED compiled as `fast`.
   void filter_compiled(const CondNode& fast, const Expr& pred, const List& list, List& out, bool& unknown);
+  /// A join threshold: the condition `sum(C where X.k in .f, E) OP T` on the
+  /// element X a loop is about to bind (depth `depth`), with C a let, a path
+  /// from the evidence, a param or a constant, E a field of C's element or a
+  /// constant, T a param or a constant (`participants as p where
+  /// sum(qualifying where p.id in .participants, .effort_days) >= 2`). A
+  /// loop answers it per item with one lookup in the sum's index, without
+  /// binding the item or calling a node. Null for any other.
+  struct JoinSum {
+    const CondNode* sum = nullptr;  // the sum_in node
+    std::uint64_t steps = 0;        // what the fast path counts per item, but for E per match
+  };
+  JoinSum join_sum_of(const CondNode& c, std::size_t depth) const;
+  /// `list where PRED` into `out`, PRED a join threshold (`fast`): the first
+  /// item as filter_compiled answers it (the general evaluator evaluates C
+  /// and builds the index there, see o_sum_in), the others by their key's
+  /// matches in the index; an item it cannot answer exactly goes the way of
+  /// filter_compiled.
+  void filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, List& out,
+                      bool& unknown);
   Value tmp_[3];  // what count and sum operands answer, one per operand position: numbers only
   const Value* number_in(int slot, Number n) {
     tmp_[slot].set_number(n);
@@ -346,7 +365,7 @@ private:
   // field: an element appears under each of its values once), in an
   // open-addressing table: one probe sequence and no node per key.
   struct InIndex {
-    const void* where = nullptr;  // the `where` Expr, or the compiled sum_in CondNode
+    const Expr* where = nullptr;  // the `where` it answers
     std::shared_ptr<const List> list;
     bool usable = false;
     struct Slot {
@@ -370,8 +389,19 @@ private:
   // Few per program: found by a linear search, cheaper than hashing.
   std::vector<std::unique_ptr<InIndex>> in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
-  /// The index of `owner` (a `where`, or a compiled sum_in) in this evaluation.
-  InIndex& index_of(const void* owner) {
+  /// The index of `owner` (a `where`) in this evaluation.
+  /// The usable index the general evaluator built for a `where` over
+  /// `list` by the one-key field `field` (`C where X in .f`), or null.
+  const InIndex* built_index(const List& list, const CondNode& field) const {
+    if (field.keys.size() != 1) return nullptr;
+    for (const auto& i : in_indexes_) {
+      if (!i->usable || i->list.get() != &list) continue;
+      const Expr& f = i->where->args[1].args[1];  // `.f` of `X in .f`
+      if (f.name == field.keys[0] && f.args[0].index == field.index) return i.get();
+    }
+    return nullptr;
+  }
+  InIndex& index_of(const Expr* owner) {
     for (const auto& i : in_indexes_)
       if (i->where == owner) return *i;
     in_indexes_.push_back(std::make_unique<InIndex>());
@@ -484,6 +514,18 @@ std::optional<bool> compare_same_kind(Op op, const Value& a, const Value& b) {
     default: return std::nullopt;
   }
 }
+// Two numbers compared by a comparison operator (eq, ne, lt, le, gt, ge).
+bool compare_numbers(Op op, Number a, Number b) {
+  const auto c = a <=> b;
+  switch (op) {
+    case Op::eq: return c == 0;
+    case Op::ne: return c != 0;
+    case Op::lt: return c < 0;
+    case Op::le: return c <= 0;
+    case Op::gt: return c > 0;
+    default: return c >= 0;  // Op::ge (join_sum_of takes no other)
+  }
+}
 }  // namespace
 
 // The fast path (engine/compiled.hpp). Each node adds its own steps
@@ -583,25 +625,22 @@ const Value* Evaluator::o_share(Evaluator& ev, const CondNode& c, int slot) {
   return ev.number_in(slot, *n);
 }
 
-// sum(C where NEEDLE in .F, E) through a hash index of C by F, built once
-// per evaluation, as index_matches answers it for the general evaluator.
+// sum(C where NEEDLE in .F, E) through the hash index of C by F that the
+// general evaluator builds for the `where` (index_matches), once per
+// evaluation. Until it has, the fast path gives up: the general evaluator
+// then builds it, counting its steps and checking the budget as it always
+// does, and the fast path uses it from the next evaluation of the sum on.
 const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
   ev.steps_ += c.steps;
   const Value* collection = ev.operand(c.kids[0], slot);
   if (!collection || collection->kind() != Value::Kind::list) return nullptr;
   const auto& items = collection->as_list().items;
-  InIndex& index = ev.index_of(&c);
-  ev.refresh(index, collection->list_ptr(), [&](const Value& item) {
-    ev.push_element(item);
-    const Value* values = ev.read(c.kids[2], slot);  // a path: never a temporary
-    ev.pop_element();
-    return values;
-  });
-  if (!index.usable) return nullptr;
+  const InIndex* index = ev.built_index(collection->as_list(), c.kids[2]);
+  if (!index) return nullptr;  // the general evaluator builds it, counting its steps where it does
   const Value* needle = ev.read(c.kids[1], slot);
   if (!needle || !InIndex::can_find(*needle)) return nullptr;
   Number total;
-  for (auto i : index.find(*needle)) {
+  for (auto i : index->find(*needle)) {
     ev.push_element(items[i]);
     const Value* v = ev.read(c.kids[3], slot);
     ev.pop_element();
@@ -1009,6 +1048,8 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   const CondNode* fast = compiled(pred);
   if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
     filter_by_flag(flag, pred, list, *out, unknown);
+  } else if (const JoinSum join = fast ? join_sum_of(*fast, elements_.size()) : JoinSum{}; join.sum) {
+    filter_by_join(join, *fast, pred, list, *out, unknown);
   } else if (fast) {
     filter_compiled(*fast, pred, list, *out, unknown);
   } else {
@@ -1047,6 +1088,99 @@ void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const Li
     else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
   }
   pop_element();
+}
+
+Evaluator::JoinSum Evaluator::join_sum_of(const CondNode& c, std::size_t depth) const {
+  using K = CondNode::Kind;
+  if (c.kind != K::compare || c.kids[0].kind != K::sum_in) return {};
+  if (c.op != Op::eq && c.op != Op::ne && c.op != Op::lt && c.op != Op::le && c.op != Op::gt && c.op != Op::ge)
+    return {};
+  const CondNode& threshold = c.kids[1];
+  const CondNode& sum = c.kids[0];
+  const CondNode& collection = sum.kids[0];
+  const CondNode& needle = sum.kids[1];
+  const CondNode& field = sum.kids[2];
+  const CondNode& per = sum.kids[3];
+  if (threshold.kind != K::param && threshold.kind != K::constant) return {};
+  if (collection.kind != K::let && collection.kind != K::root_path && collection.kind != K::param &&
+      collection.kind != K::constant)
+    return {};
+  if (needle.kind != K::element_field || needle.index != depth) return {};
+  if (field.index != depth + 1) return {};
+  const bool per_joined = (per.kind == K::element_field || per.kind == K::element_path) && per.index == depth + 1;
+  if (!per_joined && per.kind != K::constant) return {};
+  return {&sum, std::uint64_t{c.steps} + sum.steps + collection.steps + needle.steps + threshold.steps};
+}
+
+void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, List& out,
+                               bool& unknown) {
+  if (list.items.empty()) return;
+  const CondNode& sum = *j.sum;
+  const std::size_t depth = elements_.size();
+  push_element(list.items.front());
+  Value held;
+  auto as_compiled = [&](const Value& item) {  // as filter_compiled answers an item
+    elements_[depth] = &item;
+    Tri t = run_cond(fast);
+    if (t == Tri::give_up) t = general_where(pred, held);
+    if (t == Tri::unknown) unknown = true;
+    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+  };
+  as_compiled(list.items.front());
+  // What the other items are answered with: C (a let only once evaluated, so
+  // that nothing is evaluated out of turn), its index, and T.
+  const InIndex* index = nullptr;
+  const Value* threshold = nullptr;
+  if (list.items.size() > 1 && (sum.kids[0].kind != CondNode::Kind::let || lets_[sum.kids[0].index].done)) {
+    const std::uint64_t saved = steps_;  // counted per item below
+    const Value* collection = operand(sum.kids[0], 0);
+    threshold = operand(fast.kids[1], 1);
+    steps_ = saved;
+    if (collection && collection->kind() == Value::Kind::list && threshold && threshold->kind() == Value::Kind::number)
+      index = built_index(collection->as_list(), sum.kids[2]);
+  }
+  if (!index) {
+    for (std::size_t k = 1; k < list.items.size(); ++k) as_compiled(list.items[k]);
+    pop_element();
+    return;
+  }
+  const CondNode& needle = sum.kids[1];
+  const CondNode& per = sum.kids[3];
+  const auto& joined = index->list->items;
+  const Number limit = threshold->as_number();
+  std::uint64_t answered = 0;
+  // A field at its remembered position, else wherever path_from finds it.
+  auto field = [this](const Value& item, const CondNode& c) -> const Value* {
+    const Record* r = item.record_if();
+    if (!r || c.keys.size() != 1) return path_from(item, c);
+    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
+    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[0])) [[likely]]
+      return &r->fields[at].value;
+    return path_from(item, c);
+  };
+  for (std::size_t k = 1; k < list.items.size(); ++k) {
+    const Value& item = list.items[k];
+    const Value* key = field(item, needle);
+    if (!key || !InIndex::can_find(*key)) { as_compiled(item); continue; }
+    const Matches matches = index->find(*key);
+    const std::uint64_t steps = j.steps + matches.size * std::uint64_t{per.steps};
+    if (steps_ + steps > budget_) { as_compiled(item); continue; }
+    Number total;
+    bool exact = true;
+    for (auto i : matches) {
+      const Value* v = per.kind == CondNode::Kind::constant ? &per.value : field(joined[i], per);
+      std::optional<Number> next;
+      if (v && v->kind() == Value::Kind::number) next = Number::add(total, v->as_number());
+      if (!next) { exact = false; break; }
+      total = *next;
+    }
+    if (!exact) { as_compiled(item); continue; }
+    steps_ += steps;
+    ++answered;
+    if (compare_numbers(fast.op, total, limit)) out.items.push_back(Value::borrow(item));
+  }
+  pop_element();
+  if (stats_) stats_->answered += answered;
 }
 
 void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown) {
