@@ -152,6 +152,22 @@ std::optional<CondNode> condition(const Expr& e) {
     n.kind = e.op == Op::in ? K::in : K::compare;
     n.op = e.op;
     if (!add(operand(e.args[0])) || !add(operand(e.args[1]))) return std::nullopt;
+    // `.f == "text"` (or !=), the commonest comparison: one node that reads
+    // the field and compares, counting the steps of all three.
+    const CondNode& field = n.kids[0];
+    const CondNode& text = n.kids[1];
+    if (n.kind == K::compare && (n.op == Op::eq || n.op == Op::ne) && field.kind == K::element_field &&
+        text.kind == K::constant && text.value.kind() == Value::Kind::string) {
+      CondNode is;
+      is.kind = K::field_is;
+      is.op = n.op;
+      is.index = field.index;
+      is.steps = n.steps + field.steps + text.steps;
+      is.keys = field.keys;
+      is.hints = field.hints;
+      is.value = text.value;
+      return is;
+    }
     return n;  // (each operand has a temporary of its own: count, sum and share may meet)
   }
   if (e.op == Op::call && e.fn == Builtin::between && e.args.size() == 3) {

@@ -33,6 +33,7 @@ struct CondNode {
     and_,           // kids[0], kids[1]
     or_,            // kids[0], kids[1]
     compare,        // kids[0] `op` kids[1]
+    field_is,       // keys[0] of the element at depth `index` == or != the string `value` (`.kind == "business"`)
     in,             // kids[0] in kids[1]
     between,        // between(kids[0], kids[1], kids[2])
     any,            // any(kids[0], kids[1]): kids[1] per element of the list kids[0]
@@ -57,7 +58,7 @@ struct CondNode {
   std::uint32_t index = 0;   // param, let; the element depth of fields and paths
   std::uint32_t steps = 0;   // the expression nodes this node stands for itself (not its kids)
   Span span;                 // let: where it is read (for an error in evaluating it)
-  Value value;               // constant
+  Value value;               // constant; field_is: the string compared with
   std::vector<std::string> keys;  // fields and paths: field names, outermost first
   // Fields and paths: where each key was last found in its record; only a
   // hint, read and written through std::atomic_ref (threads share programs).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -158,6 +160,7 @@ private:
   static Tri c_and(Evaluator& ev, const CondNode& c);
   static Tri c_or(Evaluator& ev, const CondNode& c);
   static Tri c_compare(Evaluator& ev, const CondNode& c);
+  static Tri c_field_is(Evaluator& ev, const CondNode& c);
   static Tri c_in(Evaluator& ev, const CondNode& c);
   static Tri c_between(Evaluator& ev, const CondNode& c);
   // What those nodes leave to a call of their own, so that they stay leaves
@@ -215,12 +218,30 @@ private:
     f.field = c;
     return f;
   }
+  /// The items a `where` keeps, as pointers: appending one is a store, not
+  /// a call; they become the list's borrowed values at once, at the end.
+  /// One buffer per nesting level of `where`s, kept by the thread from one
+  /// evaluation to the next (no allocation once they are large enough).
+  using Kept = std::vector<const Value*>;
+  struct KeptScope {
+    static inline thread_local std::vector<std::unique_ptr<Kept>> buffers;
+    static inline thread_local std::size_t depth = 0;
+    Kept* kept;
+    KeptScope() {
+      if (depth == buffers.size()) buffers.push_back(std::make_unique<Kept>());
+      kept = buffers[depth++].get();
+      kept->clear();
+    }
+    ~KeptScope() { --depth; }
+    KeptScope(const KeptScope&) = delete;
+    KeptScope& operator=(const KeptScope&) = delete;
+  };
   /// `list where FLAG` into `out`: each item's flag read straight from it,
   /// as the fast path would answer it; an item it cannot answer is
   /// evaluated as usual (`pred`, bound as element).
-  void filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown);
+  void filter_by_flag(const Flag& f, const Expr& pred, const List& list, Kept& out, bool& unknown);
   /// `list where PRED` into `out`, PRED compiled as `fast`.
-  void filter_compiled(const CondNode& fast, const Expr& pred, const List& list, List& out, bool& unknown);
+  void filter_compiled(const CondNode& fast, const Expr& pred, const List& list, Kept& out, bool& unknown);
   /// A join threshold: the condition `sum(C where X.k in .f, E) OP T` on the
   /// element X a loop is about to bind (depth `depth`), with C a let, a path
   /// from the evidence, a param or a constant, E a field of C's element or a
@@ -238,7 +259,7 @@ private:
   /// and builds the index there, see o_sum_in), the others by their key's
   /// matches in the index; an item it cannot answer exactly goes the way of
   /// filter_compiled.
-  void filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, List& out,
+  void filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, Kept& out,
                       bool& unknown);
   Value tmp_[3];  // what count and sum operands answer, one per operand position: numbers only
   const Value* number_in(int slot, Number n) {
@@ -534,7 +555,7 @@ bool compare_numbers(Op op, Number a, Number b) {
 // for whatever it cannot decide exactly as the general evaluator would.
 
 const Evaluator::CondFn Evaluator::kCondFns[CondNode::kConditions] = {
-    c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_in, c_between, c_any, c_all,
+    c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_field_is, c_in, c_between, c_any, c_all,
 };
 const Evaluator::OperandFn Evaluator::kOperandFns[CondNode::kKinds - CondNode::kConditions] = {
     o_element_field, o_element_path, o_root_path, o_constant, o_param, o_let, o_as_of, o_count, o_share, o_sum_in,
@@ -725,6 +746,16 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
     }
   }
   return compare_rest(c.op, *a, *b);  // a call at the end: the node itself stays a leaf
+}
+
+// `.f == "text"` or `.f != "text"`: as c_compare decides it, with the
+// field read and the text known without calling a node for either.
+Evaluator::Tri Evaluator::c_field_is(Evaluator& ev, const CondNode& c) {
+  const Value* v = ev.element_field(c);  // counts the comparison's steps, the field's and the text's
+  if (!v) return Tri::give_up;
+  if (v->kind() == Value::Kind::string)
+    return of_bool(Record::same_key(v->as_string(), c.value.as_string()) == (c.op == Op::eq));
+  return ev.compare_rest(c.op, *v, c.value);
 }
 
 Evaluator::Tri Evaluator::compare_rest(Op op, const Value& a, const Value& b) {
@@ -1044,14 +1075,16 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   // made owned again (Value::owned).
   bool unknown = false;
   const Expr& pred = e.args[1];
-  out->items.reserve(list.items.size());
+  KeptScope scope;
+  Kept& kept = *scope.kept;
+  kept.reserve(list.items.size());
   const CondNode* fast = compiled(pred);
   if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
-    filter_by_flag(flag, pred, list, *out, unknown);
+    filter_by_flag(flag, pred, list, kept, unknown);
   } else if (const JoinSum join = fast ? join_sum_of(*fast, elements_.size()) : JoinSum{}; join.sum) {
-    filter_by_join(join, *fast, pred, list, *out, unknown);
+    filter_by_join(join, *fast, pred, list, kept, unknown);
   } else if (fast) {
-    filter_compiled(*fast, pred, list, *out, unknown);
+    filter_compiled(*fast, pred, list, kept, unknown);
   } else {
     Value held;  // what the condition may return into, reused
     for (const Value& item : list.items) {
@@ -1059,10 +1092,24 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
       const Tri t = general_where(pred, held);
       pop_element();
       if (t == Tri::unknown) unknown = true;
-      else if (t == Tri::yes) out->items.push_back(Value::borrow(item));
+      else if (t == Tri::yes) kept.push_back(&item);
     }
   }
   if (unknown) return Value::unknown();
+  // Constructed in one pass over the pointers (no call per item).
+  struct Borrowed {
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Value;
+    const Value* const* at;
+    Value operator*() const { return Value::borrow(**at); }
+    Borrowed& operator++() { ++at; return *this; }
+    Borrowed operator++(int) { Borrowed b = *this; ++at; return b; }
+    bool operator==(const Borrowed& o) const { return at == o.at; }
+  };
+  out->items.assign(Borrowed{kept.data()}, Borrowed{kept.data() + kept.size()});
   return Value::list(std::move(out));
 }
 
@@ -1073,7 +1120,7 @@ Evaluator::Tri Evaluator::general_where(const Expr& pred, Value& held) {
   return keep.is_unknown() ? Tri::unknown : keep.as_bool() ? Tri::yes : Tri::no;
 }
 
-void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const List& list, List& out, bool& unknown) {
+void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const List& list, Kept& out, bool& unknown) {
   if (list.items.empty()) return;
   // One element slot, rebound to each item in turn.
   const std::size_t depth = elements_.size();
@@ -1085,7 +1132,7 @@ void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const Li
     Tri t = run_cond(fast);
     if (t == Tri::give_up) t = general_where(pred, held);
     if (t == Tri::unknown) unknown = true;
-    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+    else if (t == Tri::yes) out.push_back(&item);
   }
   pop_element();
 }
@@ -1112,7 +1159,7 @@ Evaluator::JoinSum Evaluator::join_sum_of(const CondNode& c, std::size_t depth) 
   return {&sum, std::uint64_t{c.steps} + sum.steps + collection.steps + needle.steps + threshold.steps};
 }
 
-void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, List& out,
+void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Expr& pred, const List& list, Kept& out,
                                bool& unknown) {
   if (list.items.empty()) return;
   const CondNode& sum = *j.sum;
@@ -1124,7 +1171,7 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
     Tri t = run_cond(fast);
     if (t == Tri::give_up) t = general_where(pred, held);
     if (t == Tri::unknown) unknown = true;
-    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+    else if (t == Tri::yes) out.push_back(&item);
   };
   as_compiled(list.items.front());
   // What the other items are answered with: C (a let only once evaluated, so
@@ -1177,13 +1224,13 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
     if (!exact) { as_compiled(item); continue; }
     steps_ += steps;
     ++answered;
-    if (compare_numbers(fast.op, total, limit)) out.items.push_back(Value::borrow(item));
+    if (compare_numbers(fast.op, total, limit)) out.push_back(&item);
   }
   pop_element();
   if (stats_) stats_->answered += answered;
 }
 
-void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, List& out, bool& unknown) {
+void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, Kept& out, bool& unknown) {
   const CondNode& c = *f.field;
   const std::string_view key = c.keys[0];
   std::atomic_ref<std::uint32_t> hint(c.hints[0]);
@@ -1216,7 +1263,7 @@ void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list
       ++answered;
     }
     if (t == Tri::unknown) unknown = true;
-    else if (t == Tri::yes) out.items.push_back(Value::borrow(item));
+    else if (t == Tri::yes) out.push_back(&item);
   }
   steps_ = steps;
   if (stats_) stats_->answered += answered;

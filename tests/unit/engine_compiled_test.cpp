@@ -231,6 +231,45 @@ scalars: [{ok: true}, 5]
   CHECK(engine::evaluate(*program, evidence).outcome == engine::Verdict::pass);
 }
 
+TEST_CASE("compiled conditions: a field compared with a text decides as the general evaluator does") {
+  // `.f == "text"` and `.f != "text"` are one node that reads the field and
+  // compares. Compared with the general evaluator on items whose field is
+  // that text, another text, a text of another length, absent, null, a
+  // number, a boolean, and on items that are not records; as a full report,
+  // verdicts only, and under every small step budget.
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto evidence = engine::load_evidence(std::make_shared<Source>("texts.yaml", R"(
+texts: [{k: business}, {k: research}, {k: business}, {k: businesses}, {k: ""}, {other: business, k: business}]
+odd: [{k: business}, {other: 1}, {k: null}, {k: 3}, {k: true}, business, {k: business}]
+)"), *schema);
+  const char* checks[] = {
+      R"(count(texts where .k == "business") == 3)",
+      R"(count(texts where .k != "business") == 3)",
+      R"(count(texts where .k == "") == 1)",
+      R"(count(texts where .k == "business" and .k != "research") == 3)",
+      R"(any(texts, .k == "research"))",
+      R"(all(texts, .k != "university"))",
+      R"(count(odd where .k == "business") == 2)",
+      R"(count(odd where .k != "business") == 2)",
+  };
+  Totals totals;
+  for (const char* check : checks) {
+    auto program = test::semantics_ruleset("  require " + std::string(check) + "\n");
+    REQUIRE_MESSAGE(program, check);
+    agree(*program, evidence, check, totals);
+    for (std::uint64_t budget = 1; budget <= 60; ++budget)
+      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
+                    check, " with a step budget of ", budget);
+  }
+  CHECK(totals.stats.answered >= 30);
+  // Right, not only alike: the first six hold.
+  for (int k = 0; k < 6; ++k) {
+    auto program = test::semantics_ruleset("  require " + std::string(checks[k]) + "\n");
+    REQUIRE(program);
+    CHECK_MESSAGE(engine::evaluate(*program, evidence).outcome == engine::Verdict::pass, checks[k]);
+  }
+}
+
 TEST_CASE("compiled conditions: a where on a sum over a join decides as the general evaluator does") {
   // `people as p where sum(acts where p.id in .ids, .days) >= 2` is answered
   // per person by one lookup in the join's index. Compared with the general
