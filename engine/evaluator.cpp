@@ -222,17 +222,28 @@ private:
   /// a call; they become the list's borrowed values at once, at the end.
   /// One buffer per nesting level of `where`s, kept by the thread from one
   /// evaluation to the next (no allocation once they are large enough).
-  using Kept = std::vector<const Value*>;
+  /// Appending is a store through `at` (no capacity check, no call): a
+  /// buffer has room for every item of the list filtered.
+  struct Kept {
+    const Value** begin;
+    const Value** at;
+    void push_back(const Value* v) { *at++ = v; }
+  };
   struct KeptScope {
-    static inline thread_local std::vector<std::unique_ptr<Kept>> buffers;
+    static inline thread_local std::vector<std::unique_ptr<std::vector<const Value*>>> buffers;
     static inline thread_local std::size_t depth = 0;
-    Kept* kept;
-    KeptScope() {
-      if (depth == buffers.size()) buffers.push_back(std::make_unique<Kept>());
-      kept = buffers[depth++].get();
-      kept->clear();
+    Kept kept;
+    explicit KeptScope(std::size_t room) {
+      if (depth == buffers.size()) buffers.push_back(std::make_unique<std::vector<const Value*>>());
+      auto& buffer = *buffers[depth++];
+      if (buffer.size() < room) buffer.resize(room);
+      kept = {buffer.data(), buffer.data()};
     }
-    ~KeptScope() { --depth; }
+    ~KeptScope() {
+      auto& buffer = *buffers[--depth];
+      if (buffer.size() > kKeepAtMost) std::vector<const Value*>().swap(buffer);  // a huge list's: not kept
+    }
+    static constexpr std::size_t kKeepAtMost = std::size_t{1} << 16;
     KeptScope(const KeptScope&) = delete;
     KeptScope& operator=(const KeptScope&) = delete;
   };
@@ -1075,9 +1086,8 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   // made owned again (Value::owned).
   bool unknown = false;
   const Expr& pred = e.args[1];
-  KeptScope scope;
-  Kept& kept = *scope.kept;
-  kept.reserve(list.items.size());
+  KeptScope scope(list.items.size());
+  Kept& kept = scope.kept;
   const CondNode* fast = compiled(pred);
   if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
     filter_by_flag(flag, pred, list, kept, unknown);
@@ -1109,7 +1119,7 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
     Borrowed operator++(int) { Borrowed b = *this; ++at; return b; }
     bool operator==(const Borrowed& o) const { return at == o.at; }
   };
-  out->items.assign(Borrowed{kept.data()}, Borrowed{kept.data() + kept.size()});
+  out->items.assign(Borrowed{kept.begin}, Borrowed{kept.at});
   return Value::list(std::move(out));
 }
 
