@@ -42,7 +42,17 @@ std::string expr(Bytes& b, int depth) {
     case 4: return "if " + expr(b, depth + 1) + " then " + expr(b, depth + 1) + " else " + expr(b, depth + 1);
     case 5: return "between(" + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ")";
     case 6: return "latest(" + expr(b, depth + 1) + ", " + expr(b, depth + 1) + ")";
-    default: return "known(" + expr(b, depth + 1) + ")";
+    default: {
+      if (b.next() & 1) return "known(" + expr(b, depth + 1) + ")";
+      // A where on a sum over a join (answered per item through the join's index).
+      static const char* summed[] = {".effort_days", "1", ".date", "p.id", "0.5"};
+      static const char* ops[] = {" >= ", " > ", " < ", " <= ", " == ", " != "};
+      std::string sum = std::string("sum(cooperation where p.id in .participants, ") + summed[b.next() % 5] + ")";
+      static const char* thresholds[] = {"0", "1", "2", "2.5", "3", "4"};
+      const uint8_t t = b.next();
+      const std::string threshold = t < 200 ? thresholds[t % 6] : expr(b, depth + 1);
+      return "count(participants as p where " + sum + ops[b.next() % 6] + threshold + ")";
+    }
   }
 }
 
