@@ -72,6 +72,23 @@ void agree(const engine::Program& program, const engine::Evidence& evidence, con
   ++totals.compared;
 }
 
+// Each body (the lets and requires of one indicator) decided alike with the
+// fast path and without it, as agree() compares them, and under every step
+// budget from 1 to `max_budget`.
+void agree_within_budgets(const std::vector<std::string>& bodies, const engine::Evidence& evidence,
+                          std::uint64_t max_budget, Totals& totals) {
+  for (const auto& body : bodies) {
+    auto program = test::semantics_ruleset(body);
+    REQUIRE_MESSAGE(program, body);
+    agree(*program, evidence, body, totals);
+    for (std::uint64_t budget = 1; budget <= max_budget; ++budget)
+      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
+                    body, " with a step budget of ", budget);
+  }
+}
+
+std::string require(const std::string& check) { return "  require " + check + "\n"; }
+
 
 // The inline evidence of each case of a ruleset test file, as YAML text.
 std::vector<std::pair<std::string, std::string>> case_evidence(const std::string& file) {
@@ -215,14 +232,9 @@ scalars: [{ok: true}, 5]
       "any(flags, count(flags where .ok) == 3)",
   };
   Totals totals;
-  for (const char* check : checks) {
-    auto program = test::semantics_ruleset("  require " + std::string(check) + "\n");
-    REQUIRE_MESSAGE(program, check);
-    agree(*program, evidence, check, totals);
-    for (std::uint64_t budget = 1; budget <= 40; ++budget)
-      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
-                    check, " with a step budget of ", budget);
-  }
+  std::vector<std::string> bodies;
+  for (const char* check : checks) bodies.push_back(require(check));
+  agree_within_budgets(bodies, evidence, 40, totals);
   CHECK(totals.stats.answered >= 20);
   CHECK(totals.stats.gave_up >= 3);  // the absent field, the null, the 3, the 5
   // The first checks are right, not only alike: three of the four hold.
@@ -253,18 +265,13 @@ odd: [{k: business}, {other: 1}, {k: null}, {k: 3}, {k: true}, business, {k: bus
       R"(count(odd where .k != "business") == 2)",
   };
   Totals totals;
-  for (const char* check : checks) {
-    auto program = test::semantics_ruleset("  require " + std::string(check) + "\n");
-    REQUIRE_MESSAGE(program, check);
-    agree(*program, evidence, check, totals);
-    for (std::uint64_t budget = 1; budget <= 60; ++budget)
-      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
-                    check, " with a step budget of ", budget);
-  }
+  std::vector<std::string> bodies;
+  for (const char* check : checks) bodies.push_back(require(check));
+  agree_within_budgets(bodies, evidence, 60, totals);
   CHECK(totals.stats.answered >= 30);
   // Right, not only alike: the first six hold.
   for (int k = 0; k < 6; ++k) {
-    auto program = test::semantics_ruleset("  require " + std::string(checks[k]) + "\n");
+    auto program = test::semantics_ruleset(require(checks[k]));
     REQUIRE(program);
     CHECK_MESSAGE(engine::evaluate(*program, evidence).outcome == engine::Verdict::pass, checks[k]);
   }
@@ -302,14 +309,7 @@ big: [{ids: [a], days: 9223372036854775807}, {ids: [a, b], days: 1}]
       "  require count(people as p where sum(big where p.id in .ids, .days) >= 1) == 1\n",
   };
   Totals totals;
-  for (const char* body : bodies) {
-    auto program = test::semantics_ruleset(body);
-    REQUIRE_MESSAGE(program, body);
-    agree(*program, evidence, body, totals);
-    for (std::uint64_t budget = 1; budget <= 80; ++budget)
-      CHECK_MESSAGE(everything(*program, evidence, true, nullptr, budget) == everything(*program, evidence, false, nullptr, budget),
-                    body, " with a step budget of ", budget);
-  }
+  agree_within_budgets({std::begin(bodies), std::end(bodies)}, evidence, 80, totals);
   CHECK(totals.stats.answered >= 40);
   // Right, not only alike: a, b, c have 2, 1.5 and 1.25 days, d 3, z 0, 7 and g 0.25.
   for (int k = 0; k < 7; ++k) {
