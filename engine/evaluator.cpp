@@ -218,12 +218,12 @@ private:
     f.field = c;
     return f;
   }
-  /// The items a `where` keeps, as pointers: appending one is a store, not
-  /// a call; they become the list's borrowed values at once, at the end.
-  /// One buffer per nesting level of `where`s, kept by the thread from one
-  /// evaluation to the next (no allocation once they are large enough).
-  /// Appending is a store through `at` (no capacity check, no call): a
-  /// buffer has room for every item of the list filtered.
+  /// The items a `where` keeps, as pointers into a buffer with room for
+  /// every item of the list filtered: appending one is a store through `at`
+  /// (no capacity check, no call). They become the list's borrowed values
+  /// at once, at the end. One buffer per nesting level of `where`s, kept by
+  /// the thread from one evaluation to the next (no allocation once they are
+  /// large enough; one that grew past kKeepAtMost items is given back).
   struct Kept {
     const Value** begin;
     const Value** at;
@@ -421,7 +421,6 @@ private:
   // Few per program: found by a linear search, cheaper than hashing.
   std::vector<std::unique_ptr<InIndex>> in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
-  /// The index of `owner` (a `where`) in this evaluation.
   /// The usable index the general evaluator built for a `where` over
   /// `list` by the one-key field `field` (`C where X in .f`), or null.
   const InIndex* built_index(const List& list, const CondNode& field) const {
@@ -433,6 +432,7 @@ private:
     }
     return nullptr;
   }
+  /// The index of `owner` (a `where`) in this evaluation.
   InIndex& index_of(const Expr* owner) {
     for (const auto& i : in_indexes_)
       if (i->where == owner) return *i;
