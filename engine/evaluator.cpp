@@ -400,17 +400,19 @@ private:
     const Expr* where = nullptr;  // the `where` it answers
     std::shared_ptr<const List> list;
     bool usable = false;
-    struct Slot {
+    static constexpr std::uint32_t kNotText = ~std::uint32_t{0};
+    struct Slot {  // 32 bytes
       std::size_t hash = 0;
       const Value* key = nullptr;  // null: empty; points into `list`, which the index holds
       std::uint32_t begin = 0, count = 0;
+      std::uint32_t text_at = 0, text_size = kNotText;  // a string key's bytes in `text`
     };
     std::vector<Slot> slots;  // a power of two in size
+    std::size_t mask = 0;     // slots.size() - 1
     std::vector<std::uint32_t> positions;
     // The bytes of string keys, so that a lookup compares them here instead
     // of following each key to its string.
     std::string text;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> text_of;  // per slot: offset, size
     void build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries);
     Matches find(const Value& key) const;
     /// Whether `key` is something an index holds (a known scalar).
@@ -462,6 +464,7 @@ private:
     if (index.usable) index.build(entries);
     else {
       index.slots.clear();
+      index.mask = 0;
       index.positions.clear();
     }
   }
@@ -1349,11 +1352,10 @@ void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::ui
   std::size_t capacity = 16;
   while (capacity < entries.size() * 2) capacity *= 2;
   slots.assign(capacity, Slot{});
-  const std::size_t mask = capacity - 1;
+  mask = capacity - 1;
   constexpr std::uint32_t kNone = ~std::uint32_t{0};
   std::vector<std::uint32_t> slot_of(entries.size()), last(capacity, kNone);
   text.clear();
-  text_of.assign(capacity, {0, 0});
   // Each key's slot, and how many elements it lists (an element once).
   for (std::size_t k = 0; k < entries.size(); ++k) {
     const Value& key = *entries[k].first;
@@ -1363,7 +1365,8 @@ void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::ui
     if (!slots[at].key) {
       slots[at] = Slot{h, &key, 0, 0};
       if (key.kind() == Value::Kind::string) {
-        text_of[at] = {static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(key.as_string().size())};
+        slots[at].text_at = static_cast<std::uint32_t>(text.size());
+        slots[at].text_size = static_cast<std::uint32_t>(key.as_string().size());
         text += key.as_string();
       }
     }
@@ -1391,15 +1394,16 @@ void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::ui
 
 Matches Evaluator::InIndex::find(const Value& key) const {
   const std::size_t h = ValueHash{}(key);
-  const std::size_t mask = slots.size() - 1;
   const bool is_string = key.kind() == Value::Kind::string;
   const std::string_view want = is_string ? std::string_view(key.as_string()) : std::string_view();
   for (std::size_t at = h & mask; slots[at].key; at = (at + 1) & mask) {
-    if (slots[at].hash != h) continue;
-    const bool hit = is_string ? slots[at].key->kind() == Value::Kind::string &&
-                                     Record::same_key(std::string_view(text.data() + text_of[at].first, text_of[at].second), want)
-                               : same(*slots[at].key, key);
-    if (hit) return {positions.data() + slots[at].begin, slots[at].count};
+    const Slot& slot = slots[at];
+    if (slot.hash != h) continue;
+    // A key that is not a string has no text (kNotText): it never has the size wanted.
+    const bool hit = is_string ? slot.text_size == want.size() &&
+                                     Record::same_key(std::string_view(text.data() + slot.text_at, want.size()), want)
+                               : same(*slot.key, key);
+    if (hit) return {positions.data() + slot.begin, slot.count};
   }
   return {};
 }
