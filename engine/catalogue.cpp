@@ -46,7 +46,7 @@ int compare_versions(const std::string& a, const std::string& b) {
 
 namespace {
 // The few shapes a ruleset's header lines take, read by hand: compiling
-// std::regex patterns for them took 45 % of the instructions of a `verdict
+// std::regex patterns for them took 7 % of the instructions of a `verdict
 // check` of a ruleset that extends another (callgrind).
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }

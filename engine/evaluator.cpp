@@ -192,10 +192,15 @@ private:
     if (c.index >= elements_.size()) return nullptr;
     const Record* r = elements_[c.index]->record_if();
     if (!r) return nullptr;
-    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
-    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[0])) [[likely]]
-      return &r->fields[at].value;
+    if (const Value* v = at_hint(*r, c)) [[likely]] return v;
     return path_from(*elements_[c.index], c);
+  }
+  /// keys[0] of `r` at the position it was last found at, or null when it
+  /// is not there (then path_from searches the record and moves the hint).
+  [[gnu::always_inline]] static const Value* at_hint(const Record& r, const CondNode& c) {
+    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
+    if (at < r.fields.size() && Record::same_key(r.fields[at].key, c.keys[0])) return &r.fields[at].value;
+    return nullptr;
   }
   /// A flag: the condition `.f` or `not .f` on the element a loop is about
   /// to bind (depth `depth`), the commonest `where`; a loop answers it per
@@ -247,6 +252,17 @@ private:
     KeptScope(const KeptScope&) = delete;
     KeptScope& operator=(const KeptScope&) = delete;
   };
+  /// One item of `list where PRED`, PRED compiled as `fast`, bound at
+  /// element slot `depth`: the compiled condition when it decides, else the
+  /// expression; kept into `out`, or `unknown` set.
+  [[gnu::always_inline]] void keep_compiled(const CondNode& fast, const Expr& pred, const Value& item, std::size_t depth,
+                                            Value& held, Kept& out, bool& unknown) {
+    elements_[depth] = &item;
+    Tri t = run_cond(fast);
+    if (t == Tri::give_up) t = general_where(pred, held);
+    if (t == Tri::unknown) unknown = true;
+    else if (t == Tri::yes) out.push_back(&item);
+  }
   /// `list where FLAG` into `out`: each item's flag read straight from it,
   /// as the fast path would answer it; an item it cannot answer is
   /// evaluated as usual (`pred`, bound as element).
@@ -1139,14 +1155,7 @@ void Evaluator::filter_compiled(const CondNode& fast, const Expr& pred, const Li
   const std::size_t depth = elements_.size();
   push_element(list.items.front());
   Value held;
-  for (const Value& item : list.items) {
-    elements_[depth] = &item;
-    // The compiled condition when it decides, else the expression.
-    Tri t = run_cond(fast);
-    if (t == Tri::give_up) t = general_where(pred, held);
-    if (t == Tri::unknown) unknown = true;
-    else if (t == Tri::yes) out.push_back(&item);
-  }
+  for (const Value& item : list.items) keep_compiled(fast, pred, item, depth, held, out, unknown);
   pop_element();
 }
 
@@ -1179,13 +1188,7 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
   const std::size_t depth = elements_.size();
   push_element(list.items.front());
   Value held;
-  auto as_compiled = [&](const Value& item) {  // as filter_compiled answers an item
-    elements_[depth] = &item;
-    Tri t = run_cond(fast);
-    if (t == Tri::give_up) t = general_where(pred, held);
-    if (t == Tri::unknown) unknown = true;
-    else if (t == Tri::yes) out.push_back(&item);
-  };
+  auto as_compiled = [&](const Value& item) { keep_compiled(fast, pred, item, depth, held, out, unknown); };
   as_compiled(list.items.front());
   // What the other items are answered with: C (a let only once evaluated, so
   // that nothing is evaluated out of turn), its index, and T.
@@ -1211,11 +1214,8 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
   std::uint64_t answered = 0;
   // A field at its remembered position, else wherever path_from finds it.
   auto field = [this](const Value& item, const CondNode& c) -> const Value* {
-    const Record* r = item.record_if();
-    if (!r || c.keys.size() != 1) return path_from(item, c);
-    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
-    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[0])) [[likely]]
-      return &r->fields[at].value;
+    if (const Record* r = item.record_if(); r && c.keys.size() == 1)
+      if (const Value* v = at_hint(*r, c)) [[likely]] return v;
     return path_from(item, c);
   };
   for (std::size_t k = 1; k < list.items.size(); ++k) {
