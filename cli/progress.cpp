@@ -7,7 +7,10 @@
 namespace verdict::cli {
 
 Progress::Progress(std::size_t total, std::string what)
-    : total_(total), what_(std::move(what)), active_(total > 1 && ::isatty(STDERR_FILENO)) {}
+    : total_(total),
+      what_(std::move(what)),
+      active_(total > 1 && ::isatty(STDERR_FILENO)),
+      stdout_on_screen_(active_ && ::isatty(STDOUT_FILENO)) {}
 
 void Progress::step(const std::string& item) {
   std::lock_guard lock(mutex_);
@@ -19,6 +22,14 @@ void Progress::step(const std::string& item) {
   fmt::print(stderr, "\r\x1b[2K{} [{}{}] {}/{} {}", what_, std::string(static_cast<std::size_t>(filled), '#'),
              std::string(static_cast<std::size_t>(width - filled), '.'), current_, total_, shown);
   std::fflush(stderr);
+}
+
+void Progress::print(std::FILE* stream, const std::string& text) {
+  std::lock_guard lock(mutex_);
+  const bool on_screen = stream == stderr || (stream == stdout && stdout_on_screen_);
+  if (active_ && on_screen && current_ > 0) fmt::print(stderr, "\r\x1b[2K");
+  std::fwrite(text.data(), 1, text.size(), stream);
+  if (active_ && on_screen) std::fflush(stream);
 }
 
 void Progress::done() {

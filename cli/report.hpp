@@ -27,6 +27,33 @@ struct FileOutcome {
   bool unreadable = false;          // the file could not be read at all (exit 66)
 };
 
+/// The formats of `verdict evaluate`.
+enum class ReportFormat { text, json, markdown, html };
+/// "text", "json", "markdown" or "html" (anything else is text).
+ReportFormat report_format(const std::string& name);
+
+/// What a batch's closing line and exit code need of each file: a batch
+/// keeps this, not the files' results.
+struct BatchTally {
+  std::size_t files = 0;
+  int pass = 0, fail = 0, unknown = 0, error = 0;
+  int unreadable = 0;  // errors that are files that could not be read
+  void add(const FileOutcome& f);
+  void add(const BatchTally& other);
+  /// 0 all pass, 1 a fail, 2 an unknown, 65/66 errors.
+  int exit_code() const;
+};
+
+/// A report in three parts, so that a batch is written file by file, in
+/// input order, as its files finish: the beginning (it needs only how many
+/// files there are and the first one's name), one part per file (`index` is
+/// its place in the batch), and the end. Their concatenation is the
+/// render_* function's report, byte for byte.
+std::string report_begin(ReportFormat format, const RulesetInfo& ruleset, std::size_t files, const std::string& first_evidence,
+                         bool color);
+std::string report_file(ReportFormat format, const FileOutcome& file, std::size_t index, bool color);
+std::string report_end(ReportFormat format, const BatchTally& tally, bool color);
+
 std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
 /// The JSON report of a batch; entries are built on up to `threads` threads.
 std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads = 1);

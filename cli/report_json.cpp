@@ -2,6 +2,7 @@
 
 #include "cli/parallel.hpp"
 #include "cli/report.hpp"
+#include "cli/report_parts.hpp"
 
 namespace verdict::cli {
 
@@ -108,25 +109,40 @@ void append_nested(std::string& out, const ojson& j, std::size_t depth) {
 
 }  // namespace
 
+namespace parts {
+
+std::string json_begin(const RulesetInfo& ruleset) {
+  std::string out = "{\n  \"ruleset\": ";
+  append_nested(out, ojson{{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}}, 1);
+  return out + ",\n  \"results\": [";
+}
+
+std::string json_file(const FileOutcome& file, std::size_t index) {
+  std::string out = index ? ",\n    " : "\n    ";
+  append_nested(out, file_json(file), 2);
+  return out;
+}
+
+std::string json_end(const BatchTally& tally) { return tally.files ? "\n  ]\n}\n" : "]\n}\n"; }
+
+}  // namespace parts
+
 std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads) {
   // Each file's entry is built and written on the batch's threads; the
   // document is their concatenation, byte for byte what dumping it whole
   // would give (tests/unit/report_json_test.cpp).
   std::vector<std::string> entries(files.size());
-  parallel_for(files.size(), threads, [&](std::size_t i) { append_nested(entries[i], file_json(files[i]), 2); });
-  std::string out = "{\n  \"ruleset\": ";
-  append_nested(out, ojson{{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}}, 1);
-  if (entries.empty()) return out + ",\n  \"results\": []\n}\n";
-  std::size_t total = out.size() + 32;
-  for (const auto& e : entries) total += e.size() + 6;
+  parallel_for(files.size(), threads, [&](std::size_t i) { entries[i] = parts::json_file(files[i], i); });
+  std::string out = parts::json_begin(ruleset);
+  BatchTally tally;
+  std::size_t total = out.size() + 16;
+  for (const auto& e : entries) total += e.size();
   out.reserve(total);  // one allocation for a report of any size
-  out += ",\n  \"results\": [";
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    out += i ? ",\n    " : "\n    ";
     out += entries[i];
+    tally.add(files[i]);
   }
-  out += "\n  ]\n}\n";
-  return out;
+  return out + parts::json_end(tally);
 }
 
 }  // namespace verdict::cli

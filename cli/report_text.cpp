@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/report.hpp"
+#include "cli/report_parts.hpp"
 #include "engine/catalogue.hpp"
 
 namespace verdict::cli {
@@ -99,22 +100,35 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
 
 }  // namespace
 
-std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color) {
+namespace parts {
+
+std::string text_begin(const RulesetInfo& ruleset, bool color) {
   Style s{color};
-  std::string out = fmt::format("{} {}{}\n{}\n\n", s.paint("1", ruleset.name), ruleset.version,
-                                ruleset.title.empty() ? "" : " — " + ruleset.title, s.paint("2", ruleset.digest));
-  for (const auto& f : files) render_file(out, f, s);
-  if (files.size() > 1) {
-    int pass = 0, fail = 0, unknown = 0, error = 0;
-    for (const auto& f : files) {
-      if (!f.result) ++error;
-      else if (f.result->outcome == engine::Verdict::pass) ++pass;
-      else if (f.result->outcome == engine::Verdict::fail) ++fail;
-      else ++unknown;
-    }
-    out += fmt::format("{} files: {} pass, {} fail, {} unknown, {} error\n", files.size(), pass, fail, unknown, error);
-  }
+  return fmt::format("{} {}{}\n{}\n\n", s.paint("1", ruleset.name), ruleset.version,
+                     ruleset.title.empty() ? "" : " — " + ruleset.title, s.paint("2", ruleset.digest));
+}
+
+std::string text_file(const FileOutcome& file, bool color) {
+  std::string out;
+  render_file(out, file, Style{color});
   return out;
+}
+
+std::string text_end(const BatchTally& t, bool) {
+  if (t.files <= 1) return {};
+  return fmt::format("{} files: {} pass, {} fail, {} unknown, {} error\n", t.files, t.pass, t.fail, t.unknown, t.error);
+}
+
+}  // namespace parts
+
+std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color) {
+  std::string out = parts::text_begin(ruleset, color);
+  BatchTally tally;
+  for (const auto& f : files) {
+    render_file(out, f, Style{color});
+    tally.add(f);
+  }
+  return out + parts::text_end(tally, color);
 }
 
 engine::EvaluationResult display_order(const engine::EvaluationResult& r) {
@@ -123,21 +137,6 @@ engine::EvaluationResult display_order(const engine::EvaluationResult& r) {
   std::stable_sort(out.groups.begin(), out.groups.end(), by_id);
   std::stable_sort(out.indicators.begin(), out.indicators.end(), by_id);
   return out;
-}
-
-int batch_exit_code(const std::vector<FileOutcome>& files) {
-  bool any_error = false, all_errors_unreadable = true, any_fail = false, any_unknown = false;
-  for (const auto& f : files) {
-    if (!f.result) {
-      any_error = true;
-      if (!f.unreadable) all_errors_unreadable = false;
-      continue;
-    }
-    if (f.result->outcome == engine::Verdict::fail) any_fail = true;
-    if (f.result->outcome == engine::Verdict::unknown) any_unknown = true;
-  }
-  if (any_error) return all_errors_unreadable ? 66 : 65;
-  return any_fail ? 1 : any_unknown ? 2 : 0;
 }
 
 }  // namespace verdict::cli

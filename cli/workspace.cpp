@@ -1,6 +1,8 @@
 #include "cli/workspace.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -156,40 +158,68 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   return out;
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  fs::path target(path);
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  fs::path target(path_);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
-  int fd = ::mkstemp(buf.data());
-  if (fd < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  fd_ = ::mkstemp(buf.data());
+  if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+  temp_ = buf.data();
   // mkstemp makes the file private (0600): keep the mode of the file being
   // replaced, or give a new file the usual mode under the umask.
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
-    ::fchmod(fd, st.st_mode & 07777);
+  if (::stat(path_.c_str(), &st) == 0) {
+    ::fchmod(fd_, st.st_mode & 07777);
   } else {
     mode_t mask = ::umask(0);
     ::umask(mask);
-    ::fchmod(fd, 0666 & ~mask);
+    ::fchmod(fd_, 0666 & ~mask);
   }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::fail() {
+  const int err = errno;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+  temp_.clear();
+  throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(err)));
+}
+
+void AtomicFile::write(std::string_view part) {
+  if (fd_ < 0) throw UserError(Exit::internal, fmt::format("cannot write {}: already closed", path_));
   std::size_t done = 0;
-  while (done < content.size()) {
-    auto n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(buf.data());
-      throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-    }
+  while (done < part.size()) {
+    auto n = ::write(fd_, part.data() + done, part.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail();
     done += static_cast<std::size_t>(n);
   }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(buf.data(), path.c_str()) != 0) {
-    ::unlink(buf.data());
-    throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+}
+
+void AtomicFile::commit() {
+  if (fd_ < 0) throw UserError(Exit::internal, fmt::format("cannot write {}: already closed", path_));
+  if (::fsync(fd_) != 0 && errno != EINVAL) fail();
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    fail();
   }
+  fd_ = -1;
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail();
+  temp_.clear();
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args) {

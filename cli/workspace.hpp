@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/report.hpp"
@@ -65,6 +66,26 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
 std::string sha256_digest(const std::string& text);
 /// Writes a file atomically (temporary file, then rename). Throws UserError.
 void write_file_atomically(const std::string& path, const std::string& content);
+
+/// A file written in parts and put in place atomically: the parts go to a
+/// temporary file beside it, which commit() renames over the target. If
+/// commit() is never reached (an error, an exception), the temporary file
+/// is removed and the target is left as it was. Throws UserError.
+class AtomicFile {
+public:
+  explicit AtomicFile(std::string path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  void write(std::string_view part);
+  void commit();
+
+private:
+  [[noreturn]] void fail();
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+};
 /// Evidence paths: files as given, folders expanded to their *.yaml / *.yml files (sorted).
 std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args);
 

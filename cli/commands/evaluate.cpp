@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/batch.hpp"
 #include "cli/commands/commands.hpp"
-#include "cli/evidence_files.hpp"
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
 
@@ -19,27 +19,33 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   std::string ref = args.ruleset.empty() ? default_ruleset_name(search) : args.ruleset;
   bool to_terminal = args.output.empty() && color;
   LoadedRuleset ruleset = load_ruleset(ref, search, color);
-  const EvidenceLimits& limits = args.limits;
 
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
-  std::vector<FileOutcome> outcomes(paths.size());
+  BatchOptions options;
+  options.as_of = as_of;
+  options.limits = args.limits;
+  options.format = report_format(args.format);
+  options.color_report = to_terminal;
+  options.color_errors = color;
+  options.threads = worker_count(args.jobs);
   Progress progress(paths.size(), "evaluate");
-  parallel_for(paths.size(), worker_count(args.jobs), [&](std::size_t i) {
-    progress.step(paths[i]);
-    outcomes[i] = evaluate_file(paths[i], ruleset, as_of, limits, color);
-  });
+  // The report is written as the files finish, in input order, so a batch
+  // of any size holds only the files in flight; to a file, it is put in
+  // place only once complete.
+  std::optional<AtomicFile> file;
+  if (!args.output.empty()) file.emplace(args.output);
+  BatchOutput output;
+  output.report = [&](const std::string& part) {
+    if (file) file->write(part);
+    else progress.print(stdout, part);
+  };
+  output.errors = [&](const std::string& text) { progress.print(stderr, text); };
+  BatchTally tally = evaluate_batch(paths, ruleset, options, output, &progress);
   progress.done();
-  // Problems are reported in input order, whatever order the threads finished in.
-  for (const auto& o : outcomes)
-    if (!o.result) fmt::print(stderr, "{}", o.error_text);
-  std::string report = args.format == "json"     ? render_json(ruleset.info, outcomes, worker_count(args.jobs))
-                       : args.format == "markdown" ? render_markdown(ruleset.info, outcomes)
-                       : args.format == "html"     ? render_html(ruleset.info, outcomes)
-                                                   : render_text(ruleset.info, outcomes, to_terminal);
-  if (args.output.empty()) std::fwrite(report.data(), 1, report.size(), stdout);  // no copy of a large report
-  else write_file_atomically(args.output, report);
-  return batch_exit_code(outcomes);
+  if (file) file->commit();
+  else std::fflush(stdout);
+  return tally.exit_code();
 }
 
 }  // namespace verdict::cli

@@ -1,0 +1,80 @@
+// A report's parts by format, and what a batch keeps of each file.
+#include "cli/report.hpp"
+
+#include "cli/report_parts.hpp"
+
+namespace verdict::cli {
+
+ReportFormat report_format(const std::string& name) {
+  if (name == "json") return ReportFormat::json;
+  if (name == "markdown") return ReportFormat::markdown;
+  if (name == "html") return ReportFormat::html;
+  return ReportFormat::text;
+}
+
+void BatchTally::add(const FileOutcome& f) {
+  ++files;
+  if (!f.result) {
+    ++error;
+    if (f.unreadable) ++unreadable;
+  } else if (f.result->outcome == engine::Verdict::pass) {
+    ++pass;
+  } else if (f.result->outcome == engine::Verdict::fail) {
+    ++fail;
+  } else {
+    ++unknown;
+  }
+}
+
+void BatchTally::add(const BatchTally& o) {
+  files += o.files;
+  pass += o.pass;
+  fail += o.fail;
+  unknown += o.unknown;
+  error += o.error;
+  unreadable += o.unreadable;
+}
+
+int BatchTally::exit_code() const {
+  if (error) return unreadable == error ? 66 : 65;
+  return fail ? 1 : unknown ? 2 : 0;
+}
+
+int batch_exit_code(const std::vector<FileOutcome>& files) {
+  BatchTally tally;
+  for (const auto& f : files) tally.add(f);
+  return tally.exit_code();
+}
+
+std::string report_begin(ReportFormat format, const RulesetInfo& ruleset, std::size_t files, const std::string& first_evidence,
+                         bool color) {
+  switch (format) {
+    case ReportFormat::json: return parts::json_begin(ruleset);
+    case ReportFormat::markdown: return parts::markdown_begin(ruleset);
+    case ReportFormat::html: return parts::html_begin(ruleset, files, first_evidence);
+    case ReportFormat::text: break;
+  }
+  return parts::text_begin(ruleset, color);
+}
+
+std::string report_file(ReportFormat format, const FileOutcome& file, std::size_t index, bool color) {
+  switch (format) {
+    case ReportFormat::json: return parts::json_file(file, index);
+    case ReportFormat::markdown: return parts::markdown_file(file);
+    case ReportFormat::html: return parts::html_file(file);
+    case ReportFormat::text: break;
+  }
+  return parts::text_file(file, color);
+}
+
+std::string report_end(ReportFormat format, const BatchTally& tally, bool color) {
+  switch (format) {
+    case ReportFormat::json: return parts::json_end(tally);
+    case ReportFormat::markdown: return {};
+    case ReportFormat::html: return parts::html_end();
+    case ReportFormat::text: break;
+  }
+  return parts::text_end(tally, color);
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,25 @@
+// The parts of each report format (see report_begin, report_file and
+// report_end in report.hpp, which dispatch to these).
+#pragma once
+#include <string>
+
+#include "cli/report.hpp"
+
+namespace verdict::cli::parts {
+
+std::string text_begin(const RulesetInfo& ruleset, bool color);
+std::string text_file(const FileOutcome& file, bool color);
+std::string text_end(const BatchTally& tally, bool color);
+
+std::string json_begin(const RulesetInfo& ruleset);
+std::string json_file(const FileOutcome& file, std::size_t index);
+std::string json_end(const BatchTally& tally);
+
+std::string markdown_begin(const RulesetInfo& ruleset);
+std::string markdown_file(const FileOutcome& file);
+
+std::string html_begin(const RulesetInfo& ruleset, std::size_t files, const std::string& first_evidence);
+std::string html_file(const FileOutcome& file);
+std::string html_end();
+
+}  // namespace verdict::cli::parts
