@@ -102,6 +102,7 @@ std::optional<CondNode> operand(const Expr& e) {
       }
       if (keys.size() > kMaxKeys) return std::nullopt;
       n.hints.assign(keys.size(), 0);
+      for (const auto& k : keys) n.key_ids.push_back(key_id(k));
       n.keys = std::move(keys);
       return n;
     }
@@ -164,6 +165,7 @@ std::optional<CondNode> condition(const Expr& e) {
       is.index = field.index;
       is.steps = n.steps + field.steps + text.steps;
       is.keys = field.keys;
+      is.key_ids = field.key_ids;
       is.hints = field.hints;
       is.value = text.value;
       return is;
@@ -202,6 +204,7 @@ void set_cond(Expr& e) {
 
 void compile_conditions(Expr& e) {
   for (auto& a : e.args) compile_conditions(a);
+  if (e.op == Op::field || e.op == Op::evidence) e.key_id = key_id(e.name);
   if (e.op == Op::where && e.args.size() == 2) set_cond(e.args[1]);
   if (e.op == Op::call && e.args.size() == 2 &&
       (e.fn == Builtin::any || e.fn == Builtin::all || e.fn == Builtin::share_where))

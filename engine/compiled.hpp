@@ -60,6 +60,7 @@ struct CondNode {
   Span span;                 // let: where it is read (for an error in evaluating it)
   Value value;               // constant; field_is: the string compared with
   std::vector<std::string> keys;  // fields and paths: field names, outermost first
+  std::vector<std::uint32_t> key_ids;  // key_id of each of keys
   // Fields and paths: where each key was last found in its record; only a
   // hint, read and written through std::atomic_ref (threads share programs).
   mutable std::vector<std::uint32_t> hints;

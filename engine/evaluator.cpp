@@ -199,7 +199,7 @@ private:
   /// is not there (then path_from searches the record and moves the hint).
   [[gnu::always_inline]] static const Value* at_hint(const Record& r, const CondNode& c) {
     const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
-    if (at < r.fields.size() && Record::same_key(r.fields[at].key, c.keys[0])) return &r.fields[at].value;
+    if (at < r.fields.size() && Record::has_key(r.fields[at], c.keys[0], c.key_ids[0])) return &r.fields[at].value;
     return nullptr;
   }
   /// A flag: the condition `.f` or `not .f` on the element a loop is about
@@ -352,7 +352,7 @@ private:
   /// The hit is answered inline; a miss searches the record (find_field_slow).
   [[gnu::always_inline]] static const Field* find_field(const Record& r, const Expr& at) {
     const std::uint32_t hint = std::atomic_ref<std::uint32_t>(at.field_hint).load(std::memory_order_relaxed);
-    if (hint < r.fields.size() && Record::same_key(r.fields[hint].key, at.name)) [[likely]]
+    if (hint < r.fields.size() && Record::has_key(r.fields[hint], at.name, at.key_id)) [[likely]]
       return &r.fields[hint];
     return find_field_slow(r, at);
   }
@@ -602,7 +602,7 @@ const Value* Evaluator::path_from(const Value& start, const CondNode& c) {
     if (!r) return nullptr;
     std::atomic_ref<std::uint32_t> hint(c.hints[i]);
     const std::uint32_t at = hint.load(std::memory_order_relaxed);
-    if (at < r->fields.size() && Record::same_key(r->fields[at].key, c.keys[i])) {
+    if (at < r->fields.size() && Record::has_key(r->fields[at], c.keys[i], c.key_ids[i])) {
       v = &r->fields[at].value;
       continue;
     }
@@ -1246,6 +1246,7 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
 void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, Kept& out, bool& unknown) {
   const CondNode& c = *f.field;
   const std::string_view key = c.keys[0];
+  const std::uint32_t key_id = c.key_ids[0];
   std::atomic_ref<std::uint32_t> hint(c.hints[0]);
   std::uint32_t at = hint.load(std::memory_order_relaxed);
   const std::uint64_t per = f.steps, budget = budget_;
@@ -1255,7 +1256,7 @@ void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list
     Tri t = Tri::give_up;
     if (const Record* r = item.record_if(); r && steps + per <= budget) {
       const Value* v;
-      if (at < r->fields.size() && Record::same_key(r->fields[at].key, key)) [[likely]] {
+      if (at < r->fields.size() && Record::has_key(r->fields[at], key, key_id)) [[likely]] {
         v = &r->fields[at].value;
       } else {
         v = path_from(item, c);

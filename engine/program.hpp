@@ -76,6 +76,8 @@ struct Expr {
   /// program is shared by the threads of a batch); both are only hints.
   /// Op::field and Op::evidence: where in its record the key was last found.
   mutable std::uint32_t field_hint = 0;
+  /// Op::field and Op::evidence: key_id(name), set with `cond` (0: not set).
+  std::uint32_t key_id = 0;
   /// Op::where: whether it has the shape a hash index answers (0 = not yet
   /// decided, 1 = no, 2 = yes); decided by the shape alone, once.
   mutable std::uint8_t index_shape = 0;

@@ -105,7 +105,10 @@ public:
     if (auto f = j.find("description"); f != j.end() && f->is_string()) n.description = f->get<std::string>();
     if (auto p = j.find("properties"); p != j.end()) {
       if (!p->is_object()) fail(where, "properties must be an object");
-      for (const auto& [k, v] : p->items()) n.properties.emplace_back(k, compile(v, where + "/properties/" + k, depth + 1));
+      for (const auto& [k, v] : p->items()) {
+        n.properties.emplace_back(k, compile(v, where + "/properties/" + k, depth + 1));
+        n.property_ids.push_back(key_id(k));
+      }
     }
     if (auto r = j.find("required"); r != j.end())
       for (const auto& e : *r) n.required.push_back(e.get<std::string>());
@@ -373,8 +376,8 @@ private:
       const YamlNode& key = n.children[i];
       const YamlNode& value = n.children[i + 1];
       PathRef child{&out->path, key.text};
-      const SchemaNode* ps = s.property(key.text);
-      if (!ps) ps = s.additional;
+      const std::size_t pi = s.property_index(key.text);
+      const SchemaNode* ps = pi < s.properties.size() ? s.properties[pi].second : s.additional;
       if (!ps && !s.additional_allowed) {
         std::vector<std::string> names;
         for (const auto& [k, _] : s.properties) names.push_back(k);
@@ -386,19 +389,19 @@ private:
         continue;
       }
       Value v = ps ? convert(value, *ps, child) : untyped(value, child);
-      out->fields.push_back({key.text, std::move(v), {value.line, value.column}});
+      out->fields.push_back({key.text, std::move(v), {value.line, value.column}, pi < s.properties.size() ? s.property_ids[pi] : 0});
     }
     for (const auto& req : s.required)
       // A misspelt required key is reported once, as the unknown key.
       if (!n.get(req) && std::find(suggested.begin(), suggested.end(), req) == suggested.end())
         error(n, path, fmt::format("the required key '{}' is missing{}", req, out->path.empty() ? " at the top level" : ""));
-    for (const auto& [k, ps] : s.properties)
-      if (ps->default_value && !n.get(k)) {
+    for (std::size_t pi = 0; pi < s.properties.size(); ++pi)
+      if (const auto& [k, ps] = s.properties[pi]; ps->default_value && !n.get(k)) {
         YamlNode d = *ps->default_value;
         d.offset = n.offset;
         d.line = n.line;
         d.column = n.column;
-        out->fields.push_back({k, convert(d, *ps, PathRef{&out->path, k}), {n.line, n.column}});
+        out->fields.push_back({k, convert(d, *ps, PathRef{&out->path, k}), {n.line, n.column}, s.property_ids[pi]});
       }
     return Value::record(std::move(out));
   }

@@ -29,6 +29,7 @@ struct SchemaNode {
   std::string title;
   std::string description;
   std::vector<std::pair<std::string, const SchemaNode*>> properties;
+  std::vector<std::uint32_t> property_ids;  // key_id of each property's name
   std::vector<std::string> required;
   bool additional_allowed = true;
   const SchemaNode* additional = nullptr;
@@ -40,9 +41,14 @@ struct SchemaNode {
   std::optional<std::size_t> min_items;
 
   const SchemaNode* property(std::string_view name) const {
-    for (const auto& [k, v] : properties)
-      if (k == name) return v;
-    return nullptr;
+    const std::size_t i = property_index(name);
+    return i < properties.size() ? properties[i].second : nullptr;
+  }
+  /// The position of property `name`, or properties.size().
+  std::size_t property_index(std::string_view name) const {
+    std::size_t i = 0;
+    while (i < properties.size() && properties[i].first != name) ++i;
+    return i;
   }
   bool allows(unsigned t) const { return types == 0 || (types & t) != 0; }
 };

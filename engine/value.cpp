@@ -1,10 +1,27 @@
 #include "engine/value.hpp"
 
+#include <mutex>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 namespace verdict::engine {
+
+std::uint32_t key_id(std::string_view key) {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> ids;
+  std::lock_guard lock(mutex);
+  if (auto it = ids.find(key); it != ids.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(ids.size() + 1);
+  ids.emplace(std::string(key), id);
+  return id;
+}
 
 const char* kind_name(Value::Kind k) {
   switch (k) {

@@ -203,11 +203,20 @@ struct List {
   std::vector<Mark> marks;  // one per item for evidence lists, else empty
 };
 
+/// The number of a key name, the same for equal names within a process and
+/// different for different ones (never 0). Names are numbered when a schema
+/// or a ruleset is compiled, never for what evidence contains, so the table
+/// stays as small as the schemas and rulesets loaded. Thread-safe.
+std::uint32_t key_id(std::string_view key);
+
 /// One key of a record with where it was written.
 struct Field {
   std::string key;
   Value value;
   Mark mark;
+  /// key_id(key) when the key is one its schema declares; 0 when not
+  /// numbered (then only the text identifies it).
+  std::uint32_t id = 0;
 };
 
 /// A mapping, in the order it was written.
@@ -239,6 +248,12 @@ struct Record : std::enable_shared_from_this<Record> {
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
+  }
+  /// Whether field `f` has the key `key`, whose number is `id` (0: not
+  /// numbered). Two numbered keys are compared by number, otherwise by text.
+  [[gnu::always_inline]] static bool has_key(const Field& f, std::string_view key, std::uint32_t id) {
+    if ((f.id != 0) & (id != 0)) return f.id == id;
+    return same_key(f.key, key);
   }
   const Field* find(std::string_view key) const {
     for (const auto& f : fields)

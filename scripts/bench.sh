@@ -58,5 +58,15 @@ big=$(mktemp -d)
   ./build-release/verdict evaluate -f json "$big/cluster-00000.yaml" >/dev/null || true
 rm -rf "$big"
 
+# The command-line batch over the benchmark's 10,000 files (written by
+# BM_Batch10k): time and peak memory, one thread and two.
+batch_dir="${TMPDIR:-/tmp}/verdict-bench-batch"
+if [ -d "$batch_dir" ]; then
+  for j in 1 2; do
+    /usr/bin/time -q -f "verdict evaluate -j $j, 10,000 files: %e s, peak memory %M KiB (max RSS)" \
+      ./build-release/verdict evaluate -j "$j" -r rulesets/ecei/ecei-minimum-2012.1.rules "$batch_dir" >/dev/null || true
+  done
+fi
+
 # The same ratios in instructions executed, which the machine's load does not move.
 bash scripts/bench-instructions.sh
