@@ -34,7 +34,7 @@ struct BatchOutput {
 /// every file before it is; its result is then dropped, so a batch holds at
 /// a time only the files in flight (and the parts of those that finished
 /// ahead of an earlier one), whatever its size. The report is byte for byte
-/// the render_* function's over the same files. A bad file is reported and
+/// render_report's over the same files. A bad file is reported and
 /// the rest still run. Returns what the closing line and exit code need.
 BatchTally evaluate_batch(const std::vector<std::string>& paths, const LoadedRuleset& ruleset, const BatchOptions& options,
                           const BatchOutput& output, Progress* progress = nullptr);

@@ -77,4 +77,14 @@ std::string report_end(ReportFormat format, const BatchTally& tally, bool color)
   return parts::text_end(tally, color);
 }
 
+std::string render_report(ReportFormat format, const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color) {
+  std::string out = report_begin(format, ruleset, files.size(), files.empty() ? std::string() : files.front().evidence, color);
+  BatchTally tally;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    out += report_file(format, files[i], i, color);
+    tally.add(files[i]);
+  }
+  return out + report_end(format, tally, color);
+}
+
 }  // namespace verdict::cli

@@ -48,18 +48,16 @@ struct BatchTally {
 /// input order, as its files finish: the beginning (it needs only how many
 /// files there are and the first one's name), one part per file (`index` is
 /// its place in the batch), and the end. Their concatenation is the
-/// render_* function's report, byte for byte.
+/// report render_report gives, byte for byte.
 std::string report_begin(ReportFormat format, const RulesetInfo& ruleset, std::size_t files, const std::string& first_evidence,
                          bool color);
 std::string report_file(ReportFormat format, const FileOutcome& file, std::size_t index, bool color);
 std::string report_end(ReportFormat format, const BatchTally& tally, bool color);
 
-std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
-/// The JSON report of a batch; entries are built on up to `threads` threads.
-std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads = 1);
-std::string render_markdown(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
-/// One self-contained HTML page (inline CSS and SVG, no network), printable on A4.
-std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files);
+/// The whole report of `files` in one string: the parts above, concatenated.
+/// HTML is one self-contained page (inline CSS and SVG, no network),
+/// printable on A4. `color` only colours text.
+std::string render_report(ReportFormat format, const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
 
 /// Escapes text for HTML and XML (control characters other than tab and
 /// newlines become spaces, which XML 1.0 cannot carry).

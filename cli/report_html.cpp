@@ -253,10 +253,4 @@ std::string html_end() {
 
 }  // namespace parts
 
-std::string render_html(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files) {
-  std::string out = parts::html_begin(ruleset, files.size(), files.empty() ? std::string() : files.front().evidence);
-  for (const auto& f : files) render_file(out, f);
-  return out + parts::html_end();
-}
-
 }  // namespace verdict::cli

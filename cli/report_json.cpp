@@ -1,6 +1,5 @@
 #include <nlohmann/json.hpp>
 
-#include "cli/parallel.hpp"
 #include "cli/report.hpp"
 #include "cli/report_parts.hpp"
 
@@ -126,23 +125,5 @@ std::string json_file(const FileOutcome& file, std::size_t index) {
 std::string json_end(const BatchTally& tally) { return tally.files ? "\n  ]\n}\n" : "]\n}\n"; }
 
 }  // namespace parts
-
-std::string render_json(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, unsigned threads) {
-  // Each file's entry is built and written on the batch's threads; the
-  // document is their concatenation, byte for byte what dumping it whole
-  // would give (tests/unit/report_json_test.cpp).
-  std::vector<std::string> entries(files.size());
-  parallel_for(files.size(), threads, [&](std::size_t i) { entries[i] = parts::json_file(files[i], i); });
-  std::string out = parts::json_begin(ruleset);
-  BatchTally tally;
-  std::size_t total = out.size() + 16;
-  for (const auto& e : entries) total += e.size();
-  out.reserve(total);  // one allocation for a report of any size
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    out += entries[i];
-    tally.add(files[i]);
-  }
-  return out + parts::json_end(tally);
-}
 
 }  // namespace verdict::cli

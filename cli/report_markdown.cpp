@@ -69,10 +69,4 @@ std::string markdown_file(const FileOutcome& f) {
 
 }  // namespace parts
 
-std::string render_markdown(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files) {
-  std::string out = parts::markdown_begin(ruleset);
-  for (const auto& f : files) out += parts::markdown_file(f);
-  return out;
-}
-
 }  // namespace verdict::cli

@@ -121,16 +121,6 @@ std::string text_end(const BatchTally& t, bool) {
 
 }  // namespace parts
 
-std::string render_text(const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color) {
-  std::string out = parts::text_begin(ruleset, color);
-  BatchTally tally;
-  for (const auto& f : files) {
-    render_file(out, f, Style{color});
-    tally.add(f);
-  }
-  return out + parts::text_end(tally, color);
-}
-
 engine::EvaluationResult display_order(const engine::EvaluationResult& r) {
   engine::EvaluationResult out = r;
   auto by_id = [](const auto& a, const auto& b) { return engine::compare_versions(a.id, b.id) < 0; };

@@ -43,13 +43,7 @@ Written run_batch(const std::vector<std::string>& paths, const cli::LoadedRulese
 }
 
 std::string render_whole(cli::ReportFormat format, const cli::RulesetInfo& info, const std::vector<cli::FileOutcome>& files) {
-  switch (format) {
-    case cli::ReportFormat::json: return cli::render_json(info, files, 1);
-    case cli::ReportFormat::markdown: return cli::render_markdown(info, files);
-    case cli::ReportFormat::html: return cli::render_html(info, files);
-    case cli::ReportFormat::text: break;
-  }
-  return cli::render_text(info, files, false);
+  return cli::render_report(format, info, files, false);
 }
 
 }  // namespace

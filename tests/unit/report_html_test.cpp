@@ -59,7 +59,7 @@ TEST_CASE("the HTML report shows the outcome in Chromium with no console errors"
   std::vector<cli::FileOutcome> files;
   for (const char* name : {"baltic-food.yaml", "alpine-mobility.yaml"})
     files.push_back(cli::evaluate_file(VERDICT_TEST_DIR "/../examples/evidence/" + std::string(name), ruleset, std::nullopt, {}, false));
-  std::ofstream(work / "report.html") << cli::render_html(ruleset.info, files);
+  std::ofstream(work / "report.html") << cli::render_report(cli::ReportFormat::html, ruleset.info, files, false);
   auto page = render_in_chromium(work / "report.html", work);
   CHECK(page.exit_code == 0);
   INFO("chromium log:\n", page.log);

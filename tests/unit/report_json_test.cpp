@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/batch.hpp"
 #include "cli/evidence_files.hpp"
 #include "cli/report.hpp"
 #include "cli/workspace.hpp"
@@ -30,8 +31,17 @@ TEST_CASE("the JSON report is one document, the same on any number of threads") 
 
   for (std::size_t n : {std::size_t{0}, std::size_t{1}, outcomes.size()}) {
     std::vector<cli::FileOutcome> some(outcomes.begin(), outcomes.begin() + static_cast<std::ptrdiff_t>(n));
-    std::string one = cli::render_json(ruleset.info, some, 1);
-    std::string two = cli::render_json(ruleset.info, some, 2);
+    std::string one = cli::render_report(cli::ReportFormat::json, ruleset.info, some, false);
+    // The same files as a batch on two threads, written entry by entry.
+    std::string two;
+    cli::BatchOptions options;
+    options.format = cli::ReportFormat::json;
+    options.threads = 2;
+    cli::BatchOutput output;
+    output.report = [&](const std::string& part) { two += part; };
+    output.errors = [](const std::string&) {};
+    cli::evaluate_batch(std::vector<std::string>(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(n)), ruleset,
+                        options, output);
     CHECK(one == two);
     // Parsed and dumped whole again (keys in order), it is unchanged.
     CHECK(nlohmann::ordered_json::parse(one).dump(2) + "\n" == one);
