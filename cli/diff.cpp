@@ -198,7 +198,7 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
     }
     try {
       if (cand.schema->id() != base.schema->id())
-        ev_cand = engine::evidence_from_yaml(engine::parse_yaml(ev->source, limits.yaml), ev->source, *cand.schema);
+        ev_cand = engine::load_evidence(ev->source, *cand.schema, limits.yaml);
       engine::EvalOptions opts;
       opts.as_of = as_of;
       opts.step_budget = limits.max_steps;

@@ -27,15 +27,14 @@ std::optional<engine::Evidence> load_evidence_file(const std::string& path, cons
   }
   auto source = std::make_shared<Source>(path, std::move(text));
   try {
-    engine::YamlNode root = engine::parse_yaml(source, limits.yaml);
-    // Evidence written for another schema is refused before typing it.
-    if (const auto* named = root.get("schema");
-        named && named->kind == engine::YamlNode::Kind::scalar && named->text != ruleset.schema->id() && !ruleset.schema->id().empty())
-      throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                       fmt::format("this evidence is written for schema \"{}\", but ruleset {}@{} reads \"{}\"",
-                                                   named->text, ruleset.info.name, ruleset.info.version, ruleset.schema->id()),
-                                       source, named->span(), {}});
-    return engine::evidence_from_yaml(root, source, *ruleset.schema);
+    // Evidence written for another schema is refused, rather than typed.
+    engine::EvidenceChecks checks;
+    checks.schema_mismatch = [&](std::string_view named) -> std::string {
+      if (named == ruleset.schema->id() || ruleset.schema->id().empty()) return {};
+      return fmt::format("this evidence is written for schema \"{}\", but ruleset {}@{} reads \"{}\"", named,
+                         ruleset.info.name, ruleset.info.version, ruleset.schema->id());
+    };
+    return engine::load_evidence(source, *ruleset.schema, limits.yaml, checks);
   } catch (const DiagnosticError& e) {
     failure.error = e.diagnostics().items().front();
     auto sorted = e.diagnostics();

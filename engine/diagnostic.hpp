@@ -1,6 +1,8 @@
 // Diagnostics: collected, sorted, capped, and rendered the way compilers do:
 // `file:line:col: error[code]: message`, the source line, a caret under the span.
 #pragma once
+#include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -29,6 +31,14 @@ struct Diagnostic {
 class Diagnostics {
 public:
   void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  /// Inserts `d` before the diagnostic at `index` (at the end if none).
+  void insert(std::size_t index, Diagnostic d) {
+    items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(d));
+  }
+  /// Keeps the first `n` diagnostics.
+  void truncate(std::size_t n) {
+    if (n < items_.size()) items_.resize(n);
+  }
   void error(std::string code, std::shared_ptr<const Source> src, Span span, std::string message);
   void warning(std::string code, std::shared_ptr<const Source> src, Span span, std::string message);
   bool has_errors() const;

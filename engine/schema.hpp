@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,9 +80,21 @@ private:
 /// Reads the `$id` of a schema file without compiling it; "" when it has none or is not JSON.
 std::string schema_id_of_file(const std::string& path);
 
+/// What a caller checks while evidence loads.
+struct EvidenceChecks {
+  /// Given the text of the top-level `schema:` key, the error to report when
+  /// the evidence is written for another schema, or "" when it fits. That
+  /// error is reported alone, instead of any problem of typing.
+  std::function<std::string(std::string_view named)> schema_mismatch;
+};
+
 /// Types a YAML document against the schema: returns the evidence, or throws
 /// DiagnosticError (evidence_error) listing every problem with its position.
-Evidence load_evidence(const std::shared_ptr<const Source>& source, const Schema& schema, const YamlLimits& limits = {});
+/// Values are typed as the parser reads them, with no intermediate tree
+/// (evidence_loader.cpp); a document with anchors or aliases goes through
+/// the tree, which expands them. Both give the same evidence and errors.
+Evidence load_evidence(const std::shared_ptr<const Source>& source, const Schema& schema, const YamlLimits& limits = {},
+                       const EvidenceChecks& checks = {});
 /// Same, from a YAML node already parsed (evidence inline in another file).
 Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const Source>& source, const Schema& schema);
 

@@ -10,6 +10,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "engine/text.hpp"
+#include "engine/yaml_events.hpp"
 
 namespace verdict::engine {
 
@@ -34,7 +35,7 @@ std::size_t subtree_size(const YamlNode& n) {
   return s;
 }
 
-class TreeBuilder final : public YAML::EventHandler {
+class TreeBuilder final : public yaml_events::DocumentHandler {
 public:
   TreeBuilder(const std::shared_ptr<const Source>& src, const YamlLimits& limits) : src_(src), limits_(limits) {}
 
@@ -60,17 +61,11 @@ public:
     finish(std::move(copy), 0);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
-    if (value.size() > limits_.max_scalar_bytes)
-      error(mark, fmt::format("a scalar of {} bytes is longer than the limit of {} bytes (limit max_scalar_bytes; raise it "
-                              "with --max-scalar-bytes)",
-                              value.size(), limits_.max_scalar_bytes));
+    if (value.size() > limits_.max_scalar_bytes) error(mark, yaml_events::scalar_too_long(value.size(), limits_));
     YamlNode n = make(mark, YamlNode::Kind::scalar);
-    n.plain = tag.size() == 1 && tag[0] == '?';
+    n.plain = yaml_events::is_plain(tag);
     n.text = value;
-    if (n.plain && value.size() <= 4) {
-      std::string_view v = value;
-      if (v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") n.kind = YamlNode::Kind::null;
-    }
+    if (yaml_events::is_null_text(n.plain, value)) n.kind = YamlNode::Kind::null;
     finish(std::move(n), anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
@@ -82,7 +77,8 @@ public:
   }
   void OnMapEnd() override { close(); }
 
-  bool has_root() const { return root_.has_value(); }
+  bool has_root() const override { return root_.has_value(); }
+  std::uint32_t root_offset() const override { return root_ ? root_->offset : 0; }
   YamlNode take_root() { return std::move(*root_); }
 
 private:
@@ -126,7 +122,7 @@ private:
 
   YamlNode make(const YAML::Mark& mark, YamlNode::Kind kind) {
     if (++nodes_ > limits_.max_nodes)
-      error(mark, fmt::format("more than {} nodes (limit max_nodes; raise it with --max-nodes)", limits_.max_nodes));
+      error(mark, yaml_events::too_many_nodes(limits_));
     YamlNode n;
     n.kind = kind;
     n.offset = static_cast<std::uint32_t>(mark.pos);
@@ -137,7 +133,7 @@ private:
 
   void open(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth)
-      error(mark, fmt::format("nesting deeper than {} levels (limit max_depth; raise it with --max-depth)", limits_.max_depth));
+      error(mark, yaml_events::too_deep(limits_));
     stack_.push_back({make(mark, kind), anchor, {}, pending_.size()});
   }
 
@@ -162,15 +158,12 @@ private:
       bool is_key = siblings % 2 == 0;
       if (is_key) {
         if (n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::mapping)
-          error_at(n, "a key must be a plain name, not a list or mapping");
-        if (const YamlNode* first = find_key(stack_.back(), n.text))
-          error_at(n, fmt::format("duplicate key '{}' (first written on line {})", n.text, first->line));
+          error_at(n, yaml_events::key_not_scalar);
+        if (const YamlNode* first = find_key(stack_.back(), n.text)) error_at(n, yaml_events::duplicate_key(n.text, first->line));
       }
-      if (siblings / 2 >= limits_.max_items)
-        error_at(n, fmt::format("more than {} entries in one mapping (limit max_items; raise it with --max-items)",
-                                limits_.max_items));
+      if (siblings / 2 >= limits_.max_items) error_at(n, yaml_events::too_many_entries(limits_));
     } else if (siblings >= limits_.max_items) {
-      error_at(n, fmt::format("more than {} items in one list (limit max_items; raise it with --max-items)", limits_.max_items));
+      error_at(n, yaml_events::too_many_items(limits_));
     }
     pending_.push_back(std::move(n));
   }
@@ -191,7 +184,51 @@ std::string too_large_message(std::uintmax_t size, const YamlLimits& limits) {
                      size, limits.max_bytes);
 }
 
-YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits) {
+namespace yaml_events {
+
+std::string too_deep(const YamlLimits& limits) {
+  return fmt::format("nesting deeper than {} levels (limit max_depth; raise it with --max-depth)", limits.max_depth);
+}
+std::string too_many_nodes(const YamlLimits& limits) {
+  return fmt::format("more than {} nodes (limit max_nodes; raise it with --max-nodes)", limits.max_nodes);
+}
+std::string scalar_too_long(std::size_t size, const YamlLimits& limits) {
+  return fmt::format("a scalar of {} bytes is longer than the limit of {} bytes (limit max_scalar_bytes; raise it with "
+                     "--max-scalar-bytes)",
+                     size, limits.max_scalar_bytes);
+}
+std::string too_many_entries(const YamlLimits& limits) {
+  return fmt::format("more than {} entries in one mapping (limit max_items; raise it with --max-items)", limits.max_items);
+}
+std::string too_many_items(const YamlLimits& limits) {
+  return fmt::format("more than {} items in one list (limit max_items; raise it with --max-items)", limits.max_items);
+}
+std::string duplicate_key(std::string_view key, std::uint32_t first_line) {
+  return fmt::format("duplicate key '{}' (first written on line {})", key, first_line);
+}
+
+std::uint32_t KeyLines::add(std::string_view key, std::uint32_t line) {
+  if (many_.empty()) {
+    for (const auto& [k, l] : few_)
+      if (k == key) return l;
+    if (few_.size() < kScan) {
+      few_.emplace_back(key, line);
+      return 0;
+    }
+    for (auto& [k, l] : few_) many_.emplace(std::move(k), l);
+    few_.clear();
+  }
+  auto [it, fresh] = many_.emplace(key, line);
+  return fresh ? 0 : it->second;
+}
+
+bool KeyLines::contains(std::string_view key) const {
+  for (const auto& [k, l] : few_)
+    if (k == key) return true;
+  return !many_.empty() && many_.count(std::string(key)) != 0;
+}
+
+void parse_document(const std::shared_ptr<const Source>& source, const YamlLimits& limits, DocumentHandler& handler) {
   const std::string& text = source->text();
   auto fail_at = [&](std::uint32_t offset, std::string message) -> DiagnosticError {
     return DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), source, {offset, offset + 1}, {}});
@@ -203,21 +240,18 @@ YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimit
     throw fail_at(static_cast<std::uint32_t>(text.find('\0')), "a NUL byte: this is not a text file");
 
   std::istringstream in(text);
-  TreeBuilder builder(source, limits);
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(builder) || !builder.has_root())
+    if (!parser.HandleNextDocument(handler) || !handler.has_root())
       throw fail_at(0, "the file holds no YAML document (it is empty)");
-    YamlNode root = builder.take_root();
     TreeBuilder second(source, limits);
     // A stream of several documents is refused rather than silently cut.
     std::uint32_t pos = static_cast<std::uint32_t>(text.size());
     if (parser.HandleNextDocument(second)) {
-      auto doc = text.find("\n---", root.offset);
+      auto doc = text.find("\n---", handler.root_offset());
       if (doc != std::string::npos) pos = static_cast<std::uint32_t>(doc + 1);
       throw fail_at(pos, "more than one YAML document in the file; an evidence file holds exactly one");
     }
-    return root;
   } catch (const YAML::ParserException& e) {
     std::string msg = e.msg;
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
@@ -230,6 +264,14 @@ YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimit
                                       static_cast<std::uint32_t>(std::max(e.mark.pos, 0)) + 1},
                                      {}});
   }
+}
+
+}  // namespace yaml_events
+
+YamlNode parse_yaml(const std::shared_ptr<const Source>& source, const YamlLimits& limits) {
+  TreeBuilder builder(source, limits);
+  yaml_events::parse_document(source, limits, builder);
+  return builder.take_root();
 }
 
 }  // namespace verdict::engine

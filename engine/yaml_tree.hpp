@@ -1,5 +1,7 @@
 // A YAML document as a tree of untyped nodes with their positions, built from
-// yaml-cpp's event parser. Typing happens later, against a schema.
+// yaml-cpp's event parser. Typing happens later, against a schema
+// (evidence_from_yaml). Evidence files skip the tree: load_evidence types the
+// events as they arrive, and uses the tree only for anchors and aliases.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -1,0 +1,262 @@
+#include "engine/evidence_typing.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "engine/text.hpp"
+
+namespace verdict::engine::typing {
+
+namespace {
+
+std::string describe_types(const SchemaNode& s) {
+  std::vector<std::string> out;
+  if (s.format == "date") out.push_back("a date (YYYY-MM-DD)");
+  else if (s.format == "percent") out.push_back("a percentage (35% or 0.35)");
+  else {
+    if (s.types & t_string) out.push_back("a string");
+    if (s.types & t_integer) out.push_back("a whole number");
+    if (s.types & t_number) out.push_back("a number");
+  }
+  if (s.types & t_boolean) out.push_back("true or false");
+  if (s.types & t_object) out.push_back("a mapping");
+  if (s.types & t_array) out.push_back("a list");
+  if (s.types & t_null) out.push_back("null");
+  if (out.empty()) return "a value";
+  if (out.size() == 1) return out[0];
+  std::string last = out.back();
+  out.pop_back();
+  return join(out, ", ") + " or " + last;
+}
+
+bool is_number_text(std::string_view t) {
+  return !t.empty() && (std::isdigit(static_cast<unsigned char>(t[0])) || ((t[0] == '-' || t[0] == '+' || t[0] == '.') && t.size() > 1));
+}
+
+}  // namespace
+
+std::string found(const NodeRef& n) {
+  switch (n.kind) {
+    case YamlNode::Kind::null: return "null";
+    case YamlNode::Kind::mapping: return "a mapping";
+    case YamlNode::Kind::sequence: return "a list";
+    case YamlNode::Kind::scalar: return n.plain ? fmt::format("'{}'", n.text) : fmt::format("the string \"{}\"", n.text);
+  }
+  return "?";
+}
+
+Diagnostic not_a_mapping(const std::shared_ptr<const Source>& src, const NodeRef& root) {
+  return Diagnostic{Severity::error, "evidence_error",
+                    fmt::format("evidence must be a mapping of keys (schema:, organisation:, …), found {}", found(root)), src,
+                    root.span(), {}};
+}
+
+const SchemaNode& Converter::any() {
+  static const SchemaNode a;  // types 0: anything; no properties, additional keys allowed
+  return a;
+}
+
+void Converter::error(Span at, std::string_view where, std::string message) {
+  if (diags_.size() >= 200) return;
+  diags_.error("evidence_error", src_, at, where.empty() ? message : fmt::format("{}: {}", where, message));
+}
+
+Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& path) {
+  if (n.kind == YamlNode::Kind::null) {
+    if (s.allows(t_null)) return Value::null();
+    error(n.span(), path, fmt::format("null is not allowed here; expected {} (leave the key out when it is not known)", describe_types(s)));
+    return Value::unknown();
+  }
+  const std::string_view t = n.text;
+  Value v;
+  bool typed = false;
+  if (s.date_format && s.allows(t_string)) {
+    if (looks_like_date(t)) {
+      auto d = parse_date(t);
+      if (!d) { error(n.span(), path, fmt::format("{} is not a date in the calendar", t)); return Value::unknown(); }
+      v = Value::date(*d);
+      typed = true;
+    } else {
+      error(n.span(), path, fmt::format("expected {}, found {}", describe_types(s), found(n)));
+      return Value::unknown();
+    }
+  } else if (s.percent_format) {
+    auto num = Number::parse(t, true);
+    if (!num) {
+      bool looks_numeric = !t.empty() && t.find_first_not_of("0123456789+-.eE_% ") == std::string::npos;
+      error(n.span(), path, looks_numeric ? fmt::format("the number {} is too large or too precise to hold exactly", t)
+                                          : fmt::format("expected {}, found {}", describe_types(s), found(n)));
+      return Value::unknown();
+    }
+    v = Value::number(*num);
+    typed = true;
+  } else if (s.allows(t_boolean) && n.plain && (t == "true" || t == "false")) {
+    v = Value::boolean(t == "true");
+    typed = true;
+  } else if ((s.allows(t_number) || s.allows(t_integer)) && n.plain && is_number_text(t)) {
+    auto has = [&](std::string_view word) {  // case-insensitive
+      return std::search(t.begin(), t.end(), word.begin(), word.end(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+             }) != t.end();
+    };
+    if (has("inf") || has("nan")) {
+      error(n.span(), path, fmt::format("{} is not a finite number", t));
+      return Value::unknown();
+    }
+    auto num = Number::parse(t);
+    if (!num) {
+      bool looks_numeric = t.find_first_not_of("0123456789+-.eE_") == std::string::npos;
+      error(n.span(), path, looks_numeric ? fmt::format("the number {} is too large or too precise to hold exactly", t)
+                                          : fmt::format("expected {}, found {}", describe_types(s), found(n)));
+      return Value::unknown();
+    }
+    if (!s.allows(t_number) && !num->is_integer()) {
+      error(n.span(), path, fmt::format("expected a whole number, found {}", t));
+      return Value::unknown();
+    }
+    v = Value::number(*num);
+    typed = true;
+  } else if (s.allows(t_string)) {
+    v = Value::string(std::string(t));
+    typed = true;
+  }
+  if (!typed) {
+    if (s.allows(t_boolean) && n.plain)
+      error(n.span(), path, fmt::format("expected true or false, found {} (booleans are written true or false only)", found(n)));
+    else
+      error(n.span(), path, fmt::format("expected {}, found {}", describe_types(s), found(n)));
+    return Value::unknown();
+  }
+  if (s.const_value && t != *s.const_value) {
+    error(n.span(), path, fmt::format("must be \"{}\", found {}", *s.const_value, found(n)));
+    return Value::unknown();
+  }
+  if (!s.enum_values.empty() && std::find(s.enum_values.begin(), s.enum_values.end(), t) == s.enum_values.end()) {
+    auto hint = did_you_mean(t, s.enum_values);
+    error(n.span(), path, fmt::format("{} is not an allowed value; expected one of: {}{}", found(n), join(s.enum_values, ", "),
+                                      hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    return Value::unknown();
+  }
+  if (v.kind() == Value::Kind::number) {
+    if (s.minimum && v.as_number() < *s.minimum) {
+      error(n.span(), path, fmt::format("{} is below the minimum of {}", t, s.minimum->to_string()));
+      return Value::unknown();
+    }
+    if (s.maximum && v.as_number() > *s.maximum) {
+      error(n.span(), path, fmt::format("{} is above the maximum of {}", t, s.maximum->to_string()));
+      return Value::unknown();
+    }
+  }
+  return v;
+}
+
+Value Converter::untyped_scalar(const NodeRef& n, const PathRef& path) {
+  if (n.kind == YamlNode::Kind::scalar && n.plain) {
+    if (n.text == "true" || n.text == "false") return Value::boolean(n.text == "true");
+    if (auto num = Number::parse(n.text)) return Value::number(*num);
+    if (auto d = parse_date(n.text)) return Value::date(*d);
+    return Value::string(std::string(n.text));
+  }
+  return scalar(n, any(), path);
+}
+
+bool Converter::allows_container(const NodeRef& n, const SchemaNode& s, const PathRef& path) {
+  const bool mapping = n.kind == YamlNode::Kind::mapping;
+  if (s.allows(mapping ? t_object : t_array)) return true;
+  error(n.span(), path, fmt::format("expected {}, found {}", describe_types(s), mapping ? "a mapping" : "a list"));
+  return false;
+}
+
+void Converter::check_min_items(const NodeRef& n, const SchemaNode& s, std::string_view where, std::size_t size, std::size_t index) {
+  if (!s.min_items || size >= *s.min_items || index >= 200) return;
+  std::string message = fmt::format("needs at least {} entries, has {}", *s.min_items, size);
+  Diagnostics one;
+  one.error("evidence_error", src_, n.span(), where.empty() ? message : fmt::format("{}: {}", where, message));
+  diags_.insert(index, one.items().front());
+  diags_.truncate(200);
+}
+
+void Converter::refuse_key(const NodeRef& key, const SchemaNode& s, std::string_view where, std::vector<std::string>& suggested) {
+  std::vector<std::string> names;
+  for (const auto& [k, _] : s.properties) names.push_back(k);
+  auto hint = did_you_mean(key.text, names);
+  if (!hint.empty()) suggested.push_back(hint);
+  error(key.span(), where, fmt::format("unknown key '{}'{}", key.text,
+                                       hint.empty() ? fmt::format("; expected one of: {}", join(names, ", "))
+                                                    : fmt::format(" (did you mean '{}'?)", hint)));
+}
+
+void Converter::missing_required(const NodeRef& at, const std::string& where, const std::string& key) {
+  error(at.span(), where, fmt::format("the required key '{}' is missing{}", key, where.empty() ? " at the top level" : ""));
+}
+
+void Converter::add_default(Record& out, const SchemaNode& s, std::size_t pi, const NodeRef& at) {
+  const auto& [k, ps] = s.properties[pi];
+  YamlNode d = *ps->default_value;
+  d.offset = at.offset;
+  d.line = at.line;
+  d.column = at.column;
+  out.fields.push_back({k, convert(d, *ps, PathRef{&out.path, k}), at.mark(), s.property_ids[pi]});
+}
+
+Value Converter::convert(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
+  switch (n.kind) {
+    case YamlNode::Kind::null:
+    case YamlNode::Kind::scalar: return scalar(NodeRef::of(n), s, path);
+    case YamlNode::Kind::mapping:
+      if (!allows_container(NodeRef::of(n), s, path)) return Value::unknown();
+      return record(n, s, path);
+    case YamlNode::Kind::sequence:
+      if (!allows_container(NodeRef::of(n), s, path)) return Value::unknown();
+      return list(n, s, path);
+  }
+  return Value::unknown();
+}
+
+Value Converter::list(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
+  auto out = std::make_shared<List>();
+  out->path = path.str();
+  out->mark = {n.line, n.column};
+  out->items.reserve(n.children.size());
+  out->marks.reserve(n.children.size());
+  check_min_items(NodeRef::of(n), s, out->path, n.children.size(), diags_.size());
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    const auto& c = n.children[i];
+    PathRef child{&out->path, {}, i};
+    out->items.push_back(s.items ? convert(c, *s.items, child) : untyped(c, child));
+    out->marks.push_back({c.line, c.column});
+  }
+  return Value::list(std::move(out));
+}
+
+Value Converter::record(const YamlNode& n, const SchemaNode& s, const PathRef& path) {
+  auto out = std::make_shared<Record>();
+  out->path = path.str();
+  out->mark = {n.line, n.column};
+  out->fields.reserve(n.children.size() / 2 + s.properties.size());
+  std::vector<std::string> suggested;
+  for (std::size_t i = 0; i + 1 < n.children.size(); i += 2) {
+    const YamlNode& key = n.children[i];
+    const YamlNode& value = n.children[i + 1];
+    PathRef child{&out->path, key.text};
+    const std::size_t pi = s.property_index(key.text);
+    const SchemaNode* ps = pi < s.properties.size() ? s.properties[pi].second : s.additional;
+    if (!ps && !s.additional_allowed) {
+      refuse_key(NodeRef::of(key), s, out->path, suggested);
+      continue;
+    }
+    Value v = ps ? convert(value, *ps, child) : untyped(value, child);
+    out->fields.push_back({key.text, std::move(v), {value.line, value.column}, pi < s.properties.size() ? s.property_ids[pi] : 0});
+  }
+  finish_record(*out, s, NodeRef::of(n), suggested, [&](const std::string& k) { return n.get(k) != nullptr; });
+  return Value::record(std::move(out));
+}
+
+Value Converter::untyped(const YamlNode& n, const PathRef& path) {
+  if (n.kind == YamlNode::Kind::scalar || n.kind == YamlNode::Kind::null) return untyped_scalar(NodeRef::of(n), path);
+  return convert(n, any(), path);
+}
+
+}  // namespace verdict::engine::typing
