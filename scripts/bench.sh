@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DVERDICT_TESTS=OFF >/dev/null
-cmake --build build-release -j "$(nproc)" --target verdict_bench verdict verdict_generate
+cmake --build build-release -j "$(nproc)" --target verdict_bench verdict verdict_generate verdict_load_paths
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true)
 csv=$(mktemp)
@@ -57,6 +57,10 @@ big=$(mktemp -d)
 /usr/bin/time -q -f "peak memory, 10,000-participant file: %M KiB (max RSS), %e s" \
   ./build-release/verdict evaluate -f json "$big/cluster-00000.yaml" >/dev/null || true
 rm -rf "$big"
+
+# Loading's two paths in one process (minimum of 20 runs each): events typed
+# as they arrive (evidence files), and the untyped tree, then typed.
+for n in 1000 10000; do ./build-release/bench/verdict_load_paths "$n" 20; done
 
 # The command-line batch over the benchmark's 10,000 files (written by
 # BM_Batch10k): time and peak memory, one thread and two.
