@@ -26,6 +26,15 @@ using Kind = YamlNode::Kind;
 /// node than its anchor).
 struct NeedsTree {};
 
+/// checks.schema_mismatch's error for the top-level `schema:` scalar `named`, if any.
+std::optional<Diagnostic> schema_mismatch(const EvidenceChecks& checks, const std::shared_ptr<const Source>& src,
+                                          const NodeRef& named) {
+  if (!checks.schema_mismatch) return std::nullopt;
+  auto message = checks.schema_mismatch(named.text);
+  if (message.empty()) return std::nullopt;
+  return Diagnostic{Severity::error, "evidence_error", std::move(message), src, named.span(), {}};
+}
+
 NodeRef node_at(const YAML::Mark& m, Kind kind, std::string_view text = {}, bool plain = true) {
   return {kind, plain, static_cast<std::uint32_t>(m.pos), static_cast<std::uint32_t>(m.line + 1),
           static_cast<std::uint32_t>(m.column + 1), text};
@@ -180,9 +189,7 @@ private:
     Frame& p = top();
     if (at_key(p)) return key(p, n);
     count_child(p, n);
-    if (depth_ == 1 && n.kind == Kind::scalar && checks_.schema_mismatch && p.key == "schema" && !mismatch_)
-      if (auto message = checks_.schema_mismatch(n.text); !message.empty())
-        mismatch_ = Diagnostic{Severity::error, "evidence_error", std::move(message), src_, n.span(), {}};
+    if (depth_ == 1 && n.kind == Kind::scalar && p.key == "schema" && !mismatch_) mismatch_ = schema_mismatch(checks_, src_, n);
     const SchemaNode* s = nullptr;
     PathRef path;
     const Mode mode = child_mode(p, s, path);
@@ -289,9 +296,8 @@ Evidence load_evidence(const std::shared_ptr<const Source>& source, const Schema
   } catch (const NeedsTree&) {
   }
   YamlNode root = parse_yaml(source, limits);
-  if (const YamlNode* named = root.get("schema"); named && named->kind == YamlNode::Kind::scalar && checks.schema_mismatch)
-    if (auto message = checks.schema_mismatch(named->text); !message.empty())
-      throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), source, named->span(), {}});
+  if (const YamlNode* named = root.get("schema"); named && named->kind == YamlNode::Kind::scalar)
+    if (auto mismatch = schema_mismatch(checks, source, NodeRef::of(*named))) throw DiagnosticError(*mismatch);
   return evidence_from_yaml(root, source, schema);
 }
 

@@ -4,6 +4,7 @@
 // tree (schema.cpp, for evidence written inside another file). Internal to
 // the engine.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -85,9 +85,8 @@ private:
   struct Open {
     YamlNode node;
     YAML::anchor_t anchor;
-    // A mapping's keys by text, once it has many (so that a mapping with
-    // 100,000 keys is not checked for duplicates in quadratic time).
-    std::unordered_map<std::string, std::uint32_t> keys;
+    // A mapping's keys with their lines, to find a duplicate.
+    yaml_events::KeyLines keys;
     // Where its children start in pending_: they are collected there and
     // moved into the node, in one allocation, when it closes.
     std::size_t first = 0;
@@ -95,22 +94,6 @@ private:
 
   // The children of the open node `open` collected so far.
   std::size_t children_of(const Open& open) const { return pending_.size() - open.first; }
-  const YamlNode& child(const Open& open, std::size_t i) const { return pending_[open.first + i]; }
-
-  // The key of the open mapping equal to `text`, or null; remembers `text`.
-  const YamlNode* find_key(Open& open, const std::string& text) {
-    const std::size_t n = children_of(open);
-    constexpr std::size_t kScan = 32;
-    if (n < 2 * kScan) {
-      for (std::size_t i = 0; i < n; i += 2)
-        if (child(open, i).text == text) return &child(open, i);
-      return nullptr;
-    }
-    if (open.keys.empty())
-      for (std::size_t i = 0; i < n; i += 2) open.keys.emplace(child(open, i).text, static_cast<std::uint32_t>(i));
-    auto [it, fresh] = open.keys.emplace(text, static_cast<std::uint32_t>(n));
-    return fresh ? nullptr : &child(open, it->second);
-  }
 
   [[noreturn]] void error(const YAML::Mark& mark, std::string message) {
     throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", std::move(message), src_,
@@ -159,7 +142,7 @@ private:
       if (is_key) {
         if (n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::mapping)
           error_at(n, yaml_events::key_not_scalar);
-        if (const YamlNode* first = find_key(stack_.back(), n.text)) error_at(n, yaml_events::duplicate_key(n.text, first->line));
+        if (const auto first = stack_.back().keys.add(n.text, n.line)) error_at(n, yaml_events::duplicate_key(n.text, first));
       }
       if (siblings / 2 >= limits_.max_items) error_at(n, yaml_events::too_many_entries(limits_));
     } else if (siblings >= limits_.max_items) {
