@@ -40,13 +40,10 @@ constexpr int kMaxDepth = 4000;
 /// collector of absent evidence paths for the check being evaluated.
 class Evaluator final : public Context {
 public:
-  Evaluator(const Program& p, const Evidence& e, const EvalOptions& o)
-      : program_(p), evidence_(e), options_(o), trace_(o.trace), lets_(p.lets.size()), budget_(o.step_budget),
-        use_cond_(o.compiled_conditions), stats_(o.stats) {
-    // A let first read inside a collection operation is evaluated there,
-    // one level deeper: room for a few such levels before any reallocation.
-    elements_.reserve(p.max_element_depth + 8);
-  }
+  struct Workspace;
+  /// `ws` is empty (as Workspace::clear leaves it) and is used by this
+  /// evaluation alone.
+  Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, Workspace& ws);
 
   Value eval(const Expr& e);
   /// Evaluates without copying: the result is an evidence, program or let
@@ -408,7 +405,6 @@ private:
   // Hash indexes, built once per evaluation: membership sets per list, and
   // for `C where X in .field` (X not reading C's element) the elements of C
   // by each value of their field.
-  std::unordered_map<const List*, std::optional<MembershipIndex>> membership_;
   // The elements of a list by each value of one of their fields (a list
   // field: an element appears under each of its values once), in an
   // open-addressing table: one probe sequence and no node per key.
@@ -429,15 +425,51 @@ private:
     // The bytes of string keys, so that a lookup compares them here instead
     // of following each key to its string.
     std::string text;
-    void build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries);
+    // Scratch space for building, kept with the index (see Workspace).
+    std::vector<std::pair<const Value*, std::uint32_t>> entries;
+    std::vector<std::uint32_t> slot_of, last;
+    void build();
     Matches find(const Value& key) const;
     /// Whether `key` is something an index holds (a known scalar).
     static bool can_find(const Value& key) {
       return key.is_known() && !key.is_null() && key.kind() != Value::Kind::list && key.kind() != Value::Kind::record;
     }
   };
-  // Few per program: found by a linear search, cheaper than hashing.
-  std::vector<std::unique_ptr<InIndex>> in_indexes_;
+  // What an evaluation builds and drops (let values, indexes, tables), kept
+  // per thread from one evaluation to the next: the next one reuses the
+  // memory instead of allocating it again. clear() releases every value,
+  // list and index (nothing refers to a program or evidence afterwards) and
+  // keeps the capacity of the containers.
+public:
+  struct Workspace {
+    std::vector<LetSlot> lets;
+    std::vector<const Value*> params;
+    std::vector<const Value*> elements;  // the elements of enclosing collection operations
+    std::unordered_map<const List*, std::optional<MembershipIndex>> membership;
+    // Few per program: found by a linear search, cheaper than hashing. An
+    // index with no `where` is free for the next one asked for.
+    std::vector<std::unique_ptr<InIndex>> in_indexes;
+    bool busy = false;
+    void clear() noexcept {
+      for (auto& slot : lets) {
+        slot.done = slot.busy = false;
+        slot.value = Value();
+        slot.missing.clear();
+      }
+      params.clear();
+      elements.clear();
+      membership.clear();
+      for (auto& i : in_indexes) {
+        i->where = nullptr;
+        i->list.reset();
+        i->usable = false;
+      }
+    }
+  };
+
+private:
+  std::unordered_map<const List*, std::optional<MembershipIndex>>& membership_;
+  std::vector<std::unique_ptr<InIndex>>& in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
   /// The usable index the general evaluator built for a `where` over
   /// `list` by the one-key field `field` (`C where X in .f`), or null.
@@ -452,11 +484,14 @@ private:
   }
   /// The index of `owner` (a `where`) in this evaluation.
   InIndex& index_of(const Expr* owner) {
-    for (const auto& i : in_indexes_)
+    InIndex* free = nullptr;
+    for (const auto& i : in_indexes_) {
       if (i->where == owner) return *i;
-    in_indexes_.push_back(std::make_unique<InIndex>());
-    in_indexes_.back()->where = owner;
-    return *in_indexes_.back();
+      if (!i->where && !free) free = i.get();
+    }
+    if (!free) free = in_indexes_.emplace_back(std::make_unique<InIndex>()).get();
+    free->where = owner;
+    return *free;
   }
   /// Builds `index` over the list, unless it already is: `values_of(item)`
   /// is the list of keys an item is found under (null, or a key unknown or
@@ -466,7 +501,8 @@ private:
     if (index.list == list_ptr) return;
     index.list = list_ptr;
     index.usable = true;
-    std::vector<std::pair<const Value*, std::uint32_t>> entries;
+    auto& entries = index.entries;
+    entries.clear();
     const auto& items = list_ptr->items;
     entries.reserve(items.size() * 2);  // an item is commonly found under a few values
     for (std::uint32_t i = 0; i < items.size() && index.usable; ++i) {
@@ -477,7 +513,7 @@ private:
         entries.emplace_back(&v, i);
       }
     }
-    if (index.usable) index.build(entries);
+    if (index.usable) index.build();
     else {
       index.slots.clear();
       index.mask = 0;
@@ -492,9 +528,9 @@ private:
   Value as_of_value_;
   // The value of each param at as_of (with overrides), once as_of is known.
   bool params_ready_ = false;
-  std::vector<const Value*> params_;
-  std::vector<LetSlot> lets_;
-  std::vector<const Value*> elements_;  // the elements of enclosing collection operations
+  std::vector<const Value*>& params_;
+  std::vector<LetSlot>& lets_;
+  std::vector<const Value*>& elements_;  // the elements of enclosing collection operations
   std::vector<std::string>* missing_ = nullptr;
   std::uint64_t steps_ = 0;
   const std::uint64_t budget_;  // options_.step_budget
@@ -1091,8 +1127,9 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   if (c.is_unknown()) return c;
   if (c.kind() != Value::Kind::list) fail(e.args[0], fmt::format("'where' needs a list, got {}", kind_name(c.kind())));
   const auto& list = c.as_list();
+  // A derived list has no path of its own: paths name evidence, and only
+  // evidence records' paths are read (absent fields, origins).
   auto out = std::make_shared<List>();
-  out->path = list.path;
   if (const auto matches = index_matches(e, c)) {
     out->items.reserve(matches->size);
     for (auto i : *matches) out->items.push_back(Value::borrow(list.items[i]));
@@ -1349,13 +1386,14 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
   return index.find(n);
 }
 
-void Evaluator::InIndex::build(const std::vector<std::pair<const Value*, std::uint32_t>>& entries) {
+void Evaluator::InIndex::build() {
   std::size_t capacity = 16;
   while (capacity < entries.size() * 2) capacity *= 2;
   slots.assign(capacity, Slot{});
   mask = capacity - 1;
   constexpr std::uint32_t kNone = ~std::uint32_t{0};
-  std::vector<std::uint32_t> slot_of(entries.size()), last(capacity, kNone);
+  slot_of.resize(entries.size());
+  last.assign(capacity, kNone);
   text.clear();
   // Each key's slot, and how many elements it lists (an element once).
   for (std::size_t k = 0; k < entries.size(); ++k) {
@@ -1635,10 +1673,10 @@ EvaluationResult Evaluator::run() {
   for (const auto& ind : program_.indicators) {
     IndicatorResult& r = result.indicators.emplace_back();  // filled in place (reserved above)
     r.id = ind.id;
-    r.group = ind.group;
     r.minimum = ind.minimum;
     bool any_false = false, any_unknown = false;
     if (full) {
+      r.group = ind.group;
       r.title = ind.title;
       r.cites = ind.cites;
       r.notes = ind.notes;
@@ -1711,11 +1749,35 @@ EvaluationResult Evaluator::run() {
   return result;
 }
 
+Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, Workspace& ws)
+    : program_(p), evidence_(e), options_(o), trace_(o.trace), membership_(ws.membership),
+      in_indexes_(ws.in_indexes), params_(ws.params), lets_(ws.lets), elements_(ws.elements),
+      budget_(o.step_budget), use_cond_(o.compiled_conditions), stats_(o.stats) {
+  lets_.resize(p.lets.size());
+  // A let first read inside a collection operation is evaluated there,
+  // one level deeper: room for a few such levels before any reallocation.
+  elements_.reserve(p.max_element_depth + 8);
+}
+
 }  // namespace
 
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
-
-  Evaluator ev(program, evidence, options);
+  // This thread's workspace, unless an evaluation already holds it (one
+  // evaluating inside another); it is cleared however the evaluation ends.
+  thread_local Evaluator::Workspace kept;
+  std::optional<Evaluator::Workspace> own;
+  Evaluator::Workspace& ws = kept.busy ? own.emplace() : kept;
+  struct Lease {
+    Evaluator::Workspace& ws;
+    explicit Lease(Evaluator::Workspace& w) : ws(w) { ws.busy = true; }
+    ~Lease() {
+      ws.clear();
+      ws.busy = false;
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+  } lease(ws);
+  Evaluator ev(program, evidence, options, ws);
   return ev.run();
 }
 

@@ -25,7 +25,7 @@ struct TraceEntry {
 /// How much of the report an evaluation builds.
 enum class Detail : std::uint8_t {
   full,      // checks with messages, gaps and missing evidence; the indicators' values
-  verdicts,  // verdicts, levels, scores and the outcome only (what `diff` compares); no group titles
+  verdicts,  // verdicts, levels, scores and the outcome only (what `diff` compares); no titles or groups
 };
 
 /// How often the fast path for compiled conditions (engine/compiled.hpp)
