@@ -46,7 +46,9 @@ bool general = false;  // VERDICT_BENCH_GENERAL, read once in main (not inside t
   engine::EvalOptions options;
   options.detail = what == "verdicts" ? engine::Detail::verdicts : engine::Detail::full;
   options.compiled_conditions = !general;
-  auto result = engine::evaluate(r.program, ev, options);
+  // Into one result, reused from the warm-up run on, as a batch reuses it.
+  static engine::EvaluationResult result;
+  engine::evaluate_into(r.program, ev, options, result);
   sink += static_cast<int>(result.outcome);
 }
 // The first run warms what a batch or a benchmark loop keeps warm (field

@@ -203,8 +203,10 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       opts.as_of = as_of;
       opts.step_budget = limits.max_steps;
       opts.detail = engine::Detail::verdicts;  // only verdicts and outcomes are compared
-      auto rb = engine::evaluate(base.program, *ev, opts);
-      auto rc = engine::evaluate(cand.program, ev_cand ? *ev_cand : *ev, opts);
+      // Evaluated into results this thread reuses file after file.
+      thread_local engine::EvaluationResult rb, rc;
+      engine::evaluate_into(base.program, *ev, opts, rb);
+      engine::evaluate_into(cand.program, ev_cand ? *ev_cand : *ev, opts, rc);
       fd.base_outcome = engine::to_string(rb.outcome);
       fd.candidate_outcome = engine::to_string(rc.outcome);
       std::map<std::string, std::string> vb, vc;

@@ -98,7 +98,8 @@ public:
   /// holds unknown, null or mixed values (then `in` scans it).
   const MembershipIndex* membership_index(const List& list);
 
-  EvaluationResult run();
+  /// Evaluates into `result`, reusing its memory (see evaluate_into).
+  void run(EvaluationResult& result);
 
   /// The fast path (engine/compiled.hpp): the compiled form of the
   /// condition `e`, to be evaluated inside a collection operation (with an
@@ -1636,8 +1637,40 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
   }
 }
 
-EvaluationResult Evaluator::run() {
-  EvaluationResult result;
+// An indicator's result from an earlier evaluation, emptied to be filled
+// again: its strings and vectors keep their memory.
+IndicatorResult& emptied(IndicatorResult& r) {
+  // A field added to IndicatorResult must be emptied here too.
+  static_assert(sizeof(IndicatorResult) == 296 || sizeof(void*) != 8, "empty every field of IndicatorResult");
+  r.title.clear();
+  r.group.clear();
+  r.minimum = false;
+  r.verdict = Verdict::unknown;
+  r.level.reset();
+  r.score.reset();
+  r.score_of.reset();
+  r.cites = Texts();
+  r.notes = Texts();
+  r.checks.clear();
+  r.values.clear();
+  r.missing.clear();
+  return r;
+}
+
+void Evaluator::run(EvaluationResult& result) {
+  // A field added to EvaluationResult must be emptied here too.
+  static_assert(sizeof(EvaluationResult) == 160 || sizeof(void*) != 8, "empty every field of EvaluationResult");
+  result.as_of = Date{};
+  result.outcome = Verdict::unknown;
+  result.label.reset();
+  result.pass = result.fail = result.unknown = 0;
+  result.points.reset();
+  result.max_points.reset();
+  result.groups.clear();
+  if (result.indicators.size() > program_.indicators.size())
+    result.indicators.erase(result.indicators.begin() + static_cast<std::ptrdiff_t>(program_.indicators.size()),
+                            result.indicators.end());
+  const std::size_t reusable = result.indicators.size();
   if (options_.as_of) {
     as_of_ = options_.as_of;
   } else if (program_.as_of) {
@@ -1670,8 +1703,10 @@ EvaluationResult Evaluator::run() {
   Number points, max_points;
   int gate_fail = 0, gate_unknown = 0;
   result.indicators.reserve(program_.indicators.size());
-  for (const auto& ind : program_.indicators) {
-    IndicatorResult& r = result.indicators.emplace_back();  // filled in place (reserved above)
+  for (std::size_t k = 0; k < program_.indicators.size(); ++k) {
+    const Indicator& ind = program_.indicators[k];
+    // Filled in place (reserved above).
+    IndicatorResult& r = k < reusable ? emptied(result.indicators[k]) : result.indicators.emplace_back();
     r.id = ind.id;
     r.minimum = ind.minimum;
     bool any_false = false, any_unknown = false;
@@ -1746,7 +1781,6 @@ EvaluationResult Evaluator::run() {
     if (v.kind() == Value::Kind::boolean && v.as_bool()) { result.label = label.label; break; }
   }
   partial_ = nullptr;
-  return result;
 }
 
 Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, Workspace& ws)
@@ -1761,7 +1795,7 @@ Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, 
 
 }  // namespace
 
-EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
+void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options, EvaluationResult& into) {
   // This thread's workspace, unless an evaluation already holds it (one
   // evaluating inside another); it is cleared however the evaluation ends.
   thread_local Evaluator::Workspace kept;
@@ -1778,7 +1812,13 @@ EvaluationResult evaluate(const Program& program, const Evidence& evidence, cons
     Lease& operator=(const Lease&) = delete;
   } lease(ws);
   Evaluator ev(program, evidence, options, ws);
-  return ev.run();
+  ev.run(into);
+}
+
+EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
+  EvaluationResult result;
+  evaluate_into(program, evidence, options, result);
+  return result;
 }
 
 }  // namespace verdict::engine

@@ -52,6 +52,12 @@ struct EvalOptions {
 
 /// Evaluates every indicator and the outcome. Throws EvalError.
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options = {});
+/// The same into `into`, reusing the memory of what it holds (a batch that
+/// evaluates file after file into one result allocates nothing for it after
+/// the first). Everything `into` held is replaced; after an EvalError it
+/// holds no meaningful result.
+void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options,
+                   EvaluationResult& into);
 
 /// The value of one param at a date (the dated value in force).
 const Value& param_value(const Param& p, std::optional<Date> as_of);

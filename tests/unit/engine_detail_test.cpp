@@ -125,3 +125,82 @@ TEST_CASE("a result's values outlive the evidence they were computed from") {
     }
   CHECK(lists >= 5);  // passive, sector_businesses, contacted, qualifying… are lists of records
 }
+
+namespace {
+
+std::string opt_number(const std::optional<engine::Number>& n) { return n ? n->to_string() : "-"; }
+
+// Every field of a result, as text.
+std::string everything(const engine::EvaluationResult& r) {
+  std::string out = fmt::format("as_of {} outcome {} label {} pass {} fail {} unknown {} points {}/{}\n", engine::to_string(r.as_of),
+                                engine::to_string(r.outcome), r.label.value_or("-"), r.pass, r.fail, r.unknown,
+                                opt_number(r.points), opt_number(r.max_points));
+  for (const auto& g : r.groups) out += fmt::format("group {} {}\n", g.id, g.title);
+  for (const auto& i : r.indicators) {
+    out += fmt::format("indicator {} [{}] [{}] minimum {} {} level {} score {}/{}\n", i.id, i.title, i.group, i.minimum,
+                       engine::to_string(i.verdict), i.level.value_or("-"), opt_number(i.score), opt_number(i.score_of));
+    for (const auto& c : i.cites) out += fmt::format("  cite {}\n", c);
+    for (const auto& n : i.notes) out += fmt::format("  note {}\n", n);
+    for (const auto& c : i.checks)
+      out += fmt::format("  check {}:{} [{}] {} message {} gap {} missing [{}]\n", c.file, c.line, c.source,
+                         c.result ? (*c.result ? "true" : "false") : "unknown", c.message.value_or("-"), c.gap.value_or("-"),
+                         fmt::join(c.missing, ", "));
+    for (const auto& [name, value] : i.values) out += fmt::format("  let {} = {}\n", name, engine::to_display(value));
+    out += fmt::format("  missing [{}]\n", fmt::join(i.missing, ", "));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("evaluating into a reused result gives what a fresh evaluation gives") {
+  // One result is reused across rulesets with more and fewer indicators,
+  // both details, and evaluations that fail; each time it must hold exactly
+  // what evaluate() returns, with nothing left over from the one before.
+  const std::string root = VERDICT_TEST_DIR "/..";
+  std::vector<cli::LoadedRuleset> rulesets;
+  for (const char* file : {"rulesets/ecei/ecei-minimum-2012.1.rules", "examples/voucher/innovation-voucher-2026.1.rules",
+                           "rulesets/ecei/ecei-gold-2012.1.rules", "rulesets/ecei/ecei-eligibility-2019.1.rules"})
+    rulesets.push_back(cli::load_ruleset(root + "/" + file, {}, false));
+  std::vector<std::shared_ptr<Source>> sources;
+  for (const char* dir : {"/examples/evidence", "/examples/voucher/applications"})
+    for (const auto& entry : std::filesystem::directory_iterator(root + dir))
+      sources.push_back(std::make_shared<Source>(entry.path().string(), read_file(entry.path().string())));
+  for (int participants : {0, 3, 57}) sources.push_back(std::make_shared<Source>("generated.yaml", bench::generate_evidence(participants, 5)));
+
+  engine::EvaluationResult reused;
+  int compared = 0, differed_from_last = 0;
+  std::string last;
+  for (const auto& source : sources)
+    for (const auto& r : rulesets) {
+      engine::Evidence ev;
+      try {
+        ev = engine::load_evidence(source, *r.schema);
+      } catch (const DiagnosticError&) {
+        continue;  // evidence for another schema
+      }
+      for (auto detail : {engine::Detail::full, engine::Detail::verdicts, engine::Detail::full}) {
+        engine::EvalOptions options;
+        options.detail = detail;
+        const std::string fresh = everything(engine::evaluate(r.program, ev, options));
+        engine::evaluate_into(r.program, ev, options, reused);
+        const std::string into = everything(reused);
+        CHECK_MESSAGE(into == fresh, r.info.name, " on ", source->name());
+        differed_from_last += into != last;
+        last = into;
+        ++compared;
+      }
+    }
+  CHECK(compared >= 40);
+  CHECK(differed_from_last >= compared * 2 / 3);  // the sequence does change what the result holds
+
+  // After an evaluation that fails (here, out of steps), the result is
+  // filled afresh by the next.
+  auto ev = engine::load_evidence(sources.back(), *rulesets[0].schema);
+  engine::EvalOptions starved;
+  starved.step_budget = 50;
+  CHECK_THROWS_AS(engine::evaluate_into(rulesets[0].program, ev, starved, reused), engine::EvalError);
+  engine::evaluate_into(rulesets[2].program, engine::load_evidence(sources.front(), *rulesets[2].schema), {}, reused);
+  engine::evaluate_into(rulesets[0].program, ev, {}, reused);
+  CHECK(everything(reused) == everything(engine::evaluate(rulesets[0].program, ev)));
+}
