@@ -1,6 +1,6 @@
 // Operators and builtin functions over values, with three-valued semantics,
 // as templates over the evaluation context (the evaluator, which provides
-// ref, items, push_element, pop_element, membership_index and fail), so
+// ref, items, push_element, pop_element, membership_index, new_list and fail), so
 // that their calls back into it are direct. Included only by evaluator.cpp.
 #pragma once
 #include <algorithm>
@@ -304,7 +304,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       return unknown ? kUnknownValue : (scratch = best);
     }
     case Builtin::distinct: {
-      auto out = std::make_shared<List>();
+      auto out = ctx.new_list();
       auto& kept = out->items;
       kept.reserve(n);
       // A few distinct values are compared with each other (no node to

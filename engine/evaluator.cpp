@@ -438,33 +438,68 @@ private:
   };
   // What an evaluation builds and drops (let values, indexes, tables), kept
   // per thread from one evaluation to the next: the next one reuses the
-  // memory instead of allocating it again. clear() releases every value,
-  // list and index (nothing refers to a program or evidence afterwards) and
-  // keeps the capacity of the containers.
+  // memory instead of allocating it again. clear() releases every value and
+  // index (nothing refers to a program or evidence afterwards), keeps the
+  // lets' lists that nothing else holds, emptied, and keeps the capacity of
+  // the containers.
 public:
   struct Workspace {
     std::vector<LetSlot> lets;
     std::vector<const Value*> params;
     std::vector<const Value*> elements;  // the elements of enclosing collection operations
+    std::vector<std::vector<const Value*>> spare_elements;  // element stacks for lets (let_ref)
+    // Lists that lets held and nothing else holds any more, emptied, with
+    // their memory, for the next evaluation's lists (new_list).
+    std::vector<std::shared_ptr<List>> spare_lists;
+    static constexpr std::size_t kSpareLists = 64;        // kept at most
+    static constexpr std::size_t kSpareCapacity = 4096;  // items; a larger list's memory is not kept
     std::unordered_map<const List*, std::optional<MembershipIndex>> membership;
     // Few per program: found by a linear search, cheaper than hashing. An
     // index with no `where` is free for the next one asked for.
     std::vector<std::unique_ptr<InIndex>> in_indexes;
     bool busy = false;
     void clear() noexcept {
+      for (auto& i : in_indexes) {
+        i->where = nullptr;
+        i->list.reset();
+        i->usable = false;
+      }
       for (auto& slot : lets) {
         slot.done = slot.busy = false;
+        keep_list(std::move(slot.value));
         slot.value = Value();
         slot.missing.clear();
       }
       params.clear();
       elements.clear();
       membership.clear();
-      for (auto& i : in_indexes) {
-        i->where = nullptr;
-        i->list.reset();
-        i->usable = false;
+    }
+    /// Keeps the list `v` holds for reuse when nothing else holds it (a
+    /// result's values, a trace, a param share theirs: those are left alone).
+    void keep_list(Value v) noexcept {
+      if (v.kind() != Value::Kind::list || spare_lists.size() >= kSpareLists) return;
+      std::shared_ptr<const List> list = v.list_ptr();
+      v = Value();
+      if (list.use_count() != 1 || list->items.capacity() > kSpareCapacity) return;
+      // Every list an evaluation makes is made mutable (new_list); a const
+      // one here is one it shares with nobody now. Emptied at once, so that
+      // it keeps nothing of the evidence alive.
+      auto spare = std::const_pointer_cast<List>(std::move(list));
+      spare->path.clear();
+      spare->mark = Mark{};
+      spare->items.clear();
+      spare->marks.clear();
+      try {
+        spare_lists.push_back(std::move(spare));
+      } catch (...) {  // out of memory: the list is simply freed
       }
+    }
+    /// An empty list, reusing a kept one's memory when there is one.
+    std::shared_ptr<List> new_list() {
+      if (spare_lists.empty()) return std::make_shared<List>();
+      std::shared_ptr<List> list = std::move(spare_lists.back());
+      spare_lists.pop_back();
+      return list;
     }
   };
 
@@ -532,6 +567,14 @@ private:
   std::vector<const Value*>& params_;
   std::vector<LetSlot>& lets_;
   std::vector<const Value*>& elements_;  // the elements of enclosing collection operations
+  std::vector<std::vector<const Value*>>& spare_elements_;
+  Workspace& ws_;
+
+public:
+  /// An empty list for a value the evaluation makes (Workspace::new_list).
+  std::shared_ptr<List> new_list() { return ws_.new_list(); }
+
+private:
   std::vector<std::string>* missing_ = nullptr;
   std::uint64_t steps_ = 0;
   const std::uint64_t budget_;  // options_.step_budget
@@ -552,6 +595,8 @@ const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
     // evaluated where it was declared, outside any element. What it changes
     // is restored however it ends: an error in a message's hole is caught
     // and the evaluation goes on.
+    // The let's elements go into a spare stack (one kept from an earlier let,
+    // with its memory) while the caller's wait in `outer`.
     struct Scope {
       Evaluator& ev;
       LetSlot& slot;
@@ -561,8 +606,17 @@ const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
         ev.elements_.swap(outer);
         ev.missing_ = saved_missing;
         slot.busy = false;
+        outer.clear();
+        try {
+          ev.spare_elements_.push_back(std::move(outer));
+        } catch (...) {  // out of memory: the stack is simply not kept
+        }
       }
     } scope{*this, slot, missing_, {}};
+    if (!spare_elements_.empty()) {
+      scope.outer = std::move(spare_elements_.back());
+      spare_elements_.pop_back();
+    }
     slot.busy = true;
     slot.missing.clear();
     missing_ = &slot.missing;
@@ -1005,7 +1059,7 @@ const Value& Evaluator::general_ref(const Expr& e, Value& scratch) {
     }
     case Op::index: return index_ref(e, scratch);
     case Op::list: {
-      auto list = std::make_shared<List>();
+      auto list = new_list();
       list->items.reserve(e.args.size());
       for (const auto& a : e.args) list->items.push_back(eval(a));
       return scratch = Value::list(std::move(list));
@@ -1130,7 +1184,7 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   const auto& list = c.as_list();
   // A derived list has no path of its own: paths name evidence, and only
   // evidence records' paths are read (absent fields, origins).
-  auto out = std::make_shared<List>();
+  auto out = new_list();
   if (const auto matches = index_matches(e, c)) {
     out->items.reserve(matches->size);
     for (auto i : *matches) out->items.push_back(Value::borrow(list.items[i]));
@@ -1786,6 +1840,7 @@ void Evaluator::run(EvaluationResult& result) {
 Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, Workspace& ws)
     : program_(p), evidence_(e), options_(o), trace_(o.trace), membership_(ws.membership),
       in_indexes_(ws.in_indexes), params_(ws.params), lets_(ws.lets), elements_(ws.elements),
+      spare_elements_(ws.spare_elements), ws_(ws),
       budget_(o.step_budget), use_cond_(o.compiled_conditions), stats_(o.stats) {
   lets_.resize(p.lets.size());
   // A let first read inside a collection operation is evaluated there,
