@@ -30,7 +30,7 @@ std::string placeholder(const SchemaNode& s) {
 
 std::string describe(const SchemaNode& s) {
   std::string d = s.description.empty() ? s.title : s.description;
-  if (!s.enum_values.empty()) d += (d.empty() ? "" : " ") + fmt::format("One of: {}.", join(s.enum_values, ", "));
+  if (!s.enum_values.empty()) d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
   if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
   if (s.types & engine::t_null) d += " May be null.";
   return d;
