@@ -1694,8 +1694,11 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
 // An indicator's result from an earlier evaluation, emptied to be filled
 // again: its strings and vectors keep their memory.
 IndicatorResult& emptied(IndicatorResult& r) {
-  // A field added to IndicatorResult must be emptied here too.
-  static_assert(sizeof(IndicatorResult) == 296 || sizeof(void*) != 8, "empty every field of IndicatorResult");
+  // A field added to IndicatorResult must be emptied here too (the size
+  // checked is libstdc++'s on a 64-bit machine).
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+  static_assert(sizeof(IndicatorResult) == 296, "empty every field of IndicatorResult");
+#endif
   r.title.clear();
   r.group.clear();
   r.minimum = false;
@@ -1713,7 +1716,9 @@ IndicatorResult& emptied(IndicatorResult& r) {
 
 void Evaluator::run(EvaluationResult& result) {
   // A field added to EvaluationResult must be emptied here too.
-  static_assert(sizeof(EvaluationResult) == 160 || sizeof(void*) != 8, "empty every field of EvaluationResult");
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+  static_assert(sizeof(EvaluationResult) == 160, "empty every field of EvaluationResult");
+#endif
   result.as_of = Date{};
   result.outcome = Verdict::unknown;
   result.label.reset();
