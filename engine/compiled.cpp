@@ -101,9 +101,10 @@ std::optional<CondNode> operand(const Expr& e) {
         return std::nullopt;
       }
       if (keys.size() > kMaxKeys) return std::nullopt;
-      n.hints.assign(keys.size(), 0);
-      for (const auto& k : keys) n.key_ids.push_back(key_id(k));
-      n.keys = std::move(keys);
+      for (auto& k : keys) {
+        const std::uint32_t id = key_id(k);
+        n.keys.push_back({std::move(k), id, 0});
+      }
       return n;
     }
     case Op::call:
@@ -165,8 +166,6 @@ std::optional<CondNode> condition(const Expr& e) {
       is.index = field.index;
       is.steps = n.steps + field.steps + text.steps;
       is.keys = field.keys;
-      is.key_ids = field.key_ids;
-      is.hints = field.hints;
       is.value = text.value;
       return is;
     }

@@ -59,11 +59,16 @@ struct CondNode {
   std::uint32_t steps = 0;   // the expression nodes this node stands for itself (not its kids)
   Span span;                 // let: where it is read (for an error in evaluating it)
   Value value;               // constant; field_is: the string compared with
-  std::vector<std::string> keys;  // fields and paths: field names, outermost first
-  std::vector<std::uint32_t> key_ids;  // key_id of each of keys
-  // Fields and paths: where each key was last found in its record; only a
-  // hint, read and written through std::atomic_ref (threads share programs).
-  mutable std::vector<std::uint32_t> hints;
+  /// One key of a field or path, with its number and where it was last
+  /// found in its record: only a hint, read and written through
+  /// std::atomic_ref (threads share programs). Kept together so that a
+  /// lookup reads one place.
+  struct Key {
+    std::string name;
+    std::uint32_t id = 0;  // key_id(name)
+    mutable std::uint32_t hint = 0;
+  };
+  std::vector<Key> keys;  // fields and paths: outermost first
   std::vector<CondNode> kids;
 
   bool is_condition() const { return static_cast<int>(kind) < kConditions; }

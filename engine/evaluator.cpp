@@ -196,8 +196,9 @@ private:
   /// keys[0] of `r` at the position it was last found at, or null when it
   /// is not there (then path_from searches the record and moves the hint).
   [[gnu::always_inline]] static const Value* at_hint(const Record& r, const CondNode& c) {
-    const std::uint32_t at = std::atomic_ref<std::uint32_t>(c.hints[0]).load(std::memory_order_relaxed);
-    if (at < r.fields.size() && Record::has_key(r.fields[at], c.keys[0], c.key_ids[0])) return &r.fields[at].value;
+    const CondNode::Key& k = c.keys[0];
+    const std::uint32_t at = std::atomic_ref<std::uint32_t>(k.hint).load(std::memory_order_relaxed);
+    if (at < r.fields.size() && Record::has_key(r.fields[at], k.name, k.id)) return &r.fields[at].value;
     return nullptr;
   }
   /// A flag: the condition `.f` or `not .f` on the element a loop is about
@@ -514,7 +515,7 @@ private:
     for (const auto& i : in_indexes_) {
       if (!i->usable || i->list.get() != &list) continue;
       const Expr& f = i->where->args[1].args[1];  // `.f` of `X in .f`
-      if (f.name == field.keys[0] && f.args[0].index == field.index) return i.get();
+      if (f.name == field.keys[0].name && f.args[0].index == field.index) return i.get();
     }
     return nullptr;
   }
@@ -688,16 +689,16 @@ static_assert(static_cast<int>(CondNode::Kind::sum_in) == CondNode::kKinds - 1);
 // general evaluator then notes it) or a value on the way is not a record.
 const Value* Evaluator::path_from(const Value& start, const CondNode& c) {
   const Value* v = &start;
-  for (std::size_t i = 0; i < c.keys.size(); ++i) {
+  for (const CondNode::Key& k : c.keys) {
     const Record* r = v->record_if();
     if (!r) return nullptr;
-    std::atomic_ref<std::uint32_t> hint(c.hints[i]);
+    std::atomic_ref<std::uint32_t> hint(k.hint);
     const std::uint32_t at = hint.load(std::memory_order_relaxed);
-    if (at < r->fields.size() && Record::has_key(r->fields[at], c.keys[i], c.key_ids[i])) {
+    if (at < r->fields.size() && Record::has_key(r->fields[at], k.name, k.id)) {
       v = &r->fields[at].value;
       continue;
     }
-    const Field* f = r->find(c.keys[i]);
+    const Field* f = r->find(k.name);
     if (!f) return nullptr;
     hint.store(static_cast<std::uint32_t>(f - r->fields.data()), std::memory_order_relaxed);
     v = &f->value;
@@ -1337,9 +1338,9 @@ void Evaluator::filter_by_join(const JoinSum& j, const CondNode& fast, const Exp
 
 void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list, Kept& out, bool& unknown) {
   const CondNode& c = *f.field;
-  const std::string_view key = c.keys[0];
-  const std::uint32_t key_id = c.key_ids[0];
-  std::atomic_ref<std::uint32_t> hint(c.hints[0]);
+  const std::string_view key = c.keys[0].name;
+  const std::uint32_t key_id = c.keys[0].id;
+  std::atomic_ref<std::uint32_t> hint(c.keys[0].hint);
   std::uint32_t at = hint.load(std::memory_order_relaxed);
   const std::uint64_t per = f.steps, budget = budget_;
   std::uint64_t steps = steps_, answered = 0;  // kept here, not in members, for the loop
