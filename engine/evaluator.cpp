@@ -404,12 +404,11 @@ private:
   const Evidence& evidence_;
   const EvalOptions& options_;
   std::vector<TraceEntry>* trace_;
-  // Hash indexes, built once per evaluation: membership sets per list, and
-  // for `C where X in .field` (X not reading C's element) the elements of C
-  // by each value of their field.
-  // The elements of a list by each value of one of their fields (a list
-  // field: an element appears under each of its values once), in an
-  // open-addressing table: one probe sequence and no node per key.
+  // A hash index built once per evaluation for `C where X in .field` (X not
+  // reading C's element): the elements of C by each value of their field
+  // (a list field: an element appears under each of its values once), in
+  // an open-addressing table: one probe sequence and no node per key. (The
+  // membership sets of `in` are the Workspace's `membership`.)
   struct InIndex {
     const Expr* where = nullptr;  // the `where` it answers
     std::shared_ptr<const List> list;

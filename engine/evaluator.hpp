@@ -53,9 +53,9 @@ struct EvalOptions {
 /// Evaluates every indicator and the outcome. Throws EvalError.
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options = {});
 /// The same into `into`, reusing the memory of what it holds (a batch that
-/// evaluates file after file into one result allocates nothing for it after
-/// the first). Everything `into` held is replaced; after an EvalError it
-/// holds no meaningful result.
+/// evaluates file after file into one result does not allocate its
+/// indicators' results again). Everything `into` held is replaced; after an
+/// EvalError it holds no meaningful result.
 void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options,
                    EvaluationResult& into);
 
