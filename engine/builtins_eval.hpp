@@ -122,7 +122,7 @@ Value apply_binary(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
     if (b.kind() != K::list) ctx.fail(e, fmt::format("'in' needs a list on its right, got {}", kind_name(b.kind())));
     // Long lists of known values of one kind are looked up in a hash set.
     if (b.as_list().items.size() > 16 && !a.is_null())
-      if (const auto* index = ctx.membership_index(b.as_list()))
+      if (const auto* index = ctx.membership_index(b))
         if (index->kind == a.kind()) return Value::boolean(index->keys.count(a) > 0);
     bool unknown = false;
     for (const auto& item : b.as_list().items) {

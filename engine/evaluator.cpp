@@ -94,9 +94,10 @@ public:
   /// matching pop_element().
   void push_element(const Value& v) { elements_.push_back(&v); }
   void pop_element() { elements_.pop_back(); }
-  /// A membership index for a list, built once per list; null when the list
-  /// holds unknown, null or mixed values (then `in` scans it).
-  const MembershipIndex* membership_index(const List& list);
+  /// A membership index for a list (a Value of kind list), built once per
+  /// list; null when the list holds unknown, null or mixed values (then `in`
+  /// scans it).
+  const MembershipIndex* membership_index(const Value& list);
 
   /// Evaluates into `result`, reusing its memory (see evaluate_into).
   void run(EvaluationResult& result);
@@ -164,7 +165,7 @@ private:
   // What those nodes leave to a call of their own, so that they stay leaves
   // (no registers to save) on their common path.
   [[gnu::noinline]] static Tri compare_rest(Op op, const Value& a, const Value& b);
-  [[gnu::noinline]] Tri in_rest(const Value& a, const List& list);
+  [[gnu::noinline]] Tri in_rest(const Value& a, const Value& list);
   [[gnu::noinline]] static Tri between_rest(const Value& x, const Value& lo, const Value& hi);
   static Tri c_any(Evaluator& ev, const CondNode& c);
   static Tri c_all(Evaluator& ev, const CondNode& c);
@@ -453,12 +454,19 @@ public:
     std::vector<std::shared_ptr<List>> spare_lists;
     static constexpr std::size_t kSpareLists = 64;        // kept at most
     static constexpr std::size_t kSpareCapacity = 4096;  // items; a larger list's memory is not kept
-    std::unordered_map<const List*, std::optional<MembershipIndex>> membership;
+    /// The membership index of each list `in` looked up, by its address;
+    /// each entry holds its list (see membership_index).
+    struct Membership {
+      std::shared_ptr<const List> list;
+      std::optional<MembershipIndex> index;
+    };
+    std::unordered_map<const List*, Membership> membership;
     // Few per program: found by a linear search, cheaper than hashing. An
     // index with no `where` is free for the next one asked for.
     std::vector<std::unique_ptr<InIndex>> in_indexes;
     bool busy = false;
     void clear() noexcept {
+      membership.clear();  // first: its entries hold lists the lets may hold
       for (auto& i : in_indexes) {
         i->where = nullptr;
         i->list.reset();
@@ -472,7 +480,6 @@ public:
       }
       params.clear();
       elements.clear();
-      membership.clear();
     }
     /// Keeps the list `v` holds for reuse when nothing else holds it (a
     /// result's values, a trace, a param share theirs: those are left alone).
@@ -504,7 +511,7 @@ public:
   };
 
 private:
-  std::unordered_map<const List*, std::optional<MembershipIndex>>& membership_;
+  std::unordered_map<const List*, Workspace::Membership>& membership_;
   std::vector<std::unique_ptr<InIndex>>& in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
   /// The usable index the general evaluator built for a `where` over
@@ -900,11 +907,11 @@ Evaluator::Tri Evaluator::c_in(Evaluator& ev, const CondNode& c) {
     }
     return Tri::no;
   }
-  return ev.in_rest(*a, b->as_list());  // a call at the end: the node itself stays a leaf
+  return ev.in_rest(*a, *b);  // a call at the end: the node itself stays a leaf
 }
 
-Evaluator::Tri Evaluator::in_rest(const Value& a, const List& list) {
-  const auto& items = list.items;
+Evaluator::Tri Evaluator::in_rest(const Value& a, const Value& list) {
+  const auto& items = list.as_list().items;
   if (items.size() > 16)  // as apply_binary: long lists through their membership index
     if (const auto* index = membership_index(list); index && index->kind == a.kind())
       return of_bool(index->keys.count(a) > 0);
@@ -1375,9 +1382,14 @@ void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list
   if (stats_) stats_->answered += answered;
 }
 
-const MembershipIndex* Evaluator::membership_index(const List& list) {
+const MembershipIndex* Evaluator::membership_index(const Value& value) {
+  const List& list = value.as_list();
   auto [it, fresh] = membership_.try_emplace(&list);
   if (fresh) {
+    // The entry holds the list, so that no other list can be made at its
+    // address while the entry is there (a list built for one element and
+    // freed would otherwise leave its index to the next one built there).
+    it->second.list = value.list_ptr();
     MembershipIndex index;
     bool ok = !list.items.empty();
     for (const auto& item : list.items) {
@@ -1386,9 +1398,9 @@ const MembershipIndex* Evaluator::membership_index(const List& list) {
       if (item.kind() != index.kind) { ok = false; break; }
       index.keys.insert(item);
     }
-    if (ok) it->second = std::move(index);
+    if (ok) it->second.index = std::move(index);
   }
-  return it->second ? &*it->second : nullptr;
+  return it->second.index ? &*it->second.index : nullptr;
 }
 
 namespace {
