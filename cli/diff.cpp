@@ -343,7 +343,9 @@ std::string render_diff_json(const DiffReport& r) {
       for (const auto* e : c.causes) causes.push_back({{"kind", e->kind_name()}, {"name", e->name}, {"description", e->describe()}});
       inds.push_back({{"id", c.id}, {"base", c.base}, {"candidate", c.candidate}, {"causes", std::move(causes)}});
       auto t = transition(c.base, c.candidate);
-      indicators[c.id][t] = indicators[c.id].value(t, 0) + 1;
+      ojson& per = indicators[c.id];
+      if (!per.is_object()) per = ojson::object();
+      per[t] = per.value(t, 0) + 1;
     }
     if (f.base_outcome != f.candidate_outcome) {
       auto t = transition(f.base_outcome, f.candidate_outcome);
@@ -356,7 +358,7 @@ std::string render_diff_json(const DiffReport& r) {
   out["changed"] = std::move(changed);
   out["errors"] = std::move(errors);
   out["summary"] = {{"outcomes", std::move(outcomes)}, {"indicators", std::move(indicators)}};
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace verdict::cli
