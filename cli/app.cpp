@@ -57,8 +57,14 @@ int run(int argc, char** argv) {
   app.fallthrough();
   SearchOptions search;
   std::string color_mode = "auto";
-  app.add_option("--rulesets", search.ruleset_dirs, "Folder of rulesets to search first (repeatable)");
-  app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)");
+  // One folder per flag (repeatable), so that the arguments after it stay
+  // the command's own.
+  app.add_option("--rulesets", search.ruleset_dirs, "Folder of rulesets to search first (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--color", color_mode, "Colour: auto (a terminal, no NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   // Every command that reads rulesets (fmt too) reads them within these; given
