@@ -97,7 +97,7 @@ ojson file_json(const FileOutcome& f) {
 // document dumped the same way (JSON text has no raw newline in strings, so
 // every newline starts a line to indent).
 void append_nested(std::string& out, const ojson& j, std::size_t depth) {
-  const std::string text = j.dump(2);
+  const std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   const std::string pad(2 * depth, ' ');
   out.reserve(out.size() + text.size() + text.size() / 8);
   for (char c : text) {

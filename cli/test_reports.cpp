@@ -144,7 +144,7 @@ std::string render_tests_json(const std::vector<TestFileResult>& results, const 
   ojson out{{"files", std::move(files)},
             {"summary", {{"passed", t.passed}, {"failed", t.failed}, {"errors", t.errors}}},
             {"coverage", std::move(cov)}};
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string render_tests_junit(const std::vector<TestFileResult>& results) {

@@ -34,7 +34,7 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
                    {"indicators", indicators}, {"path", e.path}, {"digest", digest}, {"default", is_default}});
   }
   (void)color;
-  if (args.format == "json") fmt::print("{}\n", out.dump(2));
+  if (args.format == "json") fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   else fmt::print("{}{}", text, def.empty() ? "" : fmt::format("* the default ruleset ({}, latest version)\n", def));
   return broken ? Exit::data_error : Exit::ok;
 }
