@@ -43,6 +43,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     return out;
   } catch (const std::exception& e) {
     out.error = fmt::format("error[io_error]: cannot read {}\n", e.what());
+    out.unreadable = true;
     return out;
   }
   try {

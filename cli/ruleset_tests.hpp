@@ -29,6 +29,7 @@ struct TestFileResult {
   RulesetInfo info;             // the ruleset it ran (when it could be loaded)
   std::vector<CaseResult> cases;
   std::optional<std::string> error;  // the file itself could not be run (rendered)
+  bool unreadable = false;           // ... because it could not be read
 };
 
 /// Runs every case of one test file. Never throws for bad input. The test

@@ -15,6 +15,9 @@ int run_test(const TestArgs& args, const SearchOptions& search, bool color) {
   for (const auto& f : files) {
     progress.step(f);
     results.push_back(run_test_file(f, search, args.limits));
+    // A file that cannot be run is a diagnostic: on stderr, as it happens
+    // (the report names it too).
+    if (const auto& error = results.back().error) progress.print(stderr, *error);
   }
   progress.done();
   auto gaps = coverage_gaps(results);
@@ -23,12 +26,15 @@ int run_test(const TestArgs& args, const SearchOptions& search, bool color) {
                                              : render_tests_text(results, gaps, color && args.output.empty());
   if (args.output.empty()) fmt::print("{}", out);
   else write_file_atomically(args.output, out);
-  bool error = false, failed = false;
+  bool error = false, all_unreadable = true, failed = false;
   for (const auto& r : results) {
-    if (r.error) error = true;
+    if (r.error) {
+      error = true;
+      all_unreadable &= r.unreadable;
+    }
     for (const auto& c : r.cases) failed |= !c.passed();
   }
-  if (error) return Exit::data_error;
+  if (error) return all_unreadable ? Exit::no_input : Exit::data_error;
   return failed ? Exit::failed : Exit::ok;
 }
 
