@@ -10,7 +10,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
   if (refs.empty())
     for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) refs.push_back(e.path);
   if (refs.empty()) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
-  bool invalid = false, unreadable = false, warned = false;
+  bool invalid = false, unreadable = false, unknown = false, warned = false;
   for (const auto& ref : refs) {
     try {
       LoadedRuleset r = load_ruleset(ref, search, color);
@@ -27,12 +27,16 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
       fmt::print(stderr, "{}", msg);
       fmt::print("{}: does not check\n", ref);
-      if (e.code == Exit::usage) throw;
-      (e.code == Exit::no_input ? unreadable : invalid) = true;
+      (e.code == Exit::usage ? unknown : e.code == Exit::no_input ? unreadable : invalid) = true;
     }
   }
-  if (invalid) return Exit::data_error;
-  if (unreadable) return Exit::no_input;
+  // As CLI.md has it, check answers 0 or 1: 1 for a ruleset that does not
+  // check (and, with --strict, for warnings). A name the catalogue does not
+  // have is bad usage (64), a file that cannot be read 66; every ruleset
+  // given is checked first.
+  if (unknown) return Exit::usage;
+  if (unreadable && !invalid) return Exit::no_input;
+  if (invalid) return Exit::failed;
   return args.strict && warned ? Exit::failed : Exit::ok;
 }
 
