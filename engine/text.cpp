@@ -45,9 +45,26 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
   std::string text;
-  text.resize(static_cast<std::size_t>(st.st_size));
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (S_ISREG(st.st_mode)) {
+    text.resize(static_cast<std::size_t>(st.st_size));
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+  }
+  // A pipe, a FIFO or a device has no size to trust: read to its end, and
+  // no further than the limit.
+  constexpr std::size_t kChunk = 64 * 1024;
+  while (in) {
+    const std::size_t at = text.size();
+    const std::size_t room = max_bytes - at;  // text.size() <= max_bytes here
+    const std::size_t want = room >= kChunk ? kChunk : room + 1;  // one byte past the limit tells it is passed
+    text.resize(at + want);
+    in.read(text.data() + at, static_cast<std::streamsize>(want));
+    text.resize(at + static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes)
+      throw std::length_error(fmt::format("{}: more than the limit of {} bytes", path, max_bytes));
+  }
+  if (in.bad()) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
   return text;
 }
 

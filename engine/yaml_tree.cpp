@@ -163,8 +163,10 @@ private:
 }  // namespace
 
 std::string too_large_message(std::uintmax_t size, const YamlLimits& limits) {
-  return fmt::format("the file has {} bytes, more than the limit of {} bytes (limit max_bytes; raise it with --max-evidence-bytes)",
-                     size, limits.max_bytes);
+  // A size of std::uintmax_t(-1) is not known (a pipe, or the size could not be read).
+  const std::string has = size == std::uintmax_t(-1) ? std::string("the file is longer than")
+                                                      : fmt::format("the file has {} bytes, more than", size);
+  return fmt::format("{} the limit of {} bytes (limit max_bytes; raise it with --max-evidence-bytes)", has, limits.max_bytes);
 }
 
 namespace yaml_events {

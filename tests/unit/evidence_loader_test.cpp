@@ -9,6 +9,11 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -211,4 +216,37 @@ TEST_CASE("both loaders agree on lists too short, defaults and refused keys") {
   for (std::size_t i = 0; i < docs.size(); ++i) agree(fmt::format("short {}", i), docs[i], *schema, counts);
   CHECK(counts.refused >= 6);
   CHECK(counts.loaded >= 1);
+}
+
+TEST_CASE("a pipe is read to its end, and no further than the limit") {
+  // A pipe reports no size: the file is read until its writer closes it.
+  const auto fifo = std::filesystem::temp_directory_path() / fmt::format("verdict-fifo-{}", ::getpid());
+  std::filesystem::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string text(200 * 1024, 'x');  // several reads' worth
+  auto write_it = [&](std::size_t n) {
+    std::thread writer([&text, &fifo, n] {
+      std::FILE* f = std::fopen(fifo.c_str(), "wb");
+      if (!f) return;
+      std::fwrite(text.data(), 1, n, f);
+      std::fclose(f);
+    });
+    return writer;
+  };
+  {
+    auto writer = write_it(text.size());
+    CHECK(verdict::read_file(fifo.string()).size() == text.size());
+    writer.join();
+  }
+  {
+    auto writer = write_it(1000);
+    CHECK_THROWS_AS(verdict::read_file(fifo.string(), 999), std::length_error);
+    writer.join();
+  }
+  {
+    auto writer = write_it(999);
+    CHECK(verdict::read_file(fifo.string(), 999).size() == 999);
+    writer.join();
+  }
+  std::filesystem::remove(fifo);
 }
