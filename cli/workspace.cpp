@@ -223,13 +223,30 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 }
 
 std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args) {
+  // A folder that cannot be listed is kept in the list as it is: reading it
+  // then reports it (permission denied), as for a file that cannot be read.
+  auto unlistable = [](const fs::path& p) {
+    std::error_code e;
+    fs::directory_iterator probe(p, e);
+    return static_cast<bool>(e);
+  };
   std::vector<std::string> out;
   for (const auto& a : args) {
     std::error_code ec;
     if (fs::is_directory(a, ec)) {
+      if (unlistable(a)) {
+        out.push_back(a);
+        continue;
+      }
       std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(a, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-           it.increment(ec)) {
+      for (fs::recursive_directory_iterator it(a, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_directory(ec)) {
+          if (unlistable(it->path())) {
+            found.push_back(it->path().string());
+            it.disable_recursion_pending();
+          }
+          continue;
+        }
         auto ext = it->path().extension();
         if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml") && !it->path().filename().string().ends_with(".test.yaml"))
           found.push_back(it->path().string());

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -38,7 +39,11 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 std::string read_file(const std::string& path, std::size_t max_bytes) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) throw std::runtime_error(fmt::format("{}: is a directory", path));
+  if (S_ISDIR(st.st_mode)) {
+    // A folder that is not a file to read, or one that cannot even be listed.
+    if (::access(path.c_str(), R_OK | X_OK) != 0) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
+    throw std::runtime_error(fmt::format("{}: is a directory", path));
+  }
   if (static_cast<std::size_t>(st.st_size) > max_bytes)
     throw std::length_error(fmt::format("{}: the file has {} bytes, more than the limit of {} bytes", path,
                                         static_cast<long long>(st.st_size), max_bytes));

@@ -6,11 +6,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/batch.hpp"
 #include "cli/evidence_files.hpp"
 #include "cli/report.hpp"
 #include "cli/workspace.hpp"
+#include "engine/text.hpp"
 
 using namespace verdict;
 namespace fs = std::filesystem;
@@ -166,4 +171,41 @@ TEST_CASE("a file written in parts replaces its target only when committed") {
   CHECK(entries() == 1);
   CHECK_THROWS_AS(cli::AtomicFile((dir / "no" / "such" / "dir.txt").string()), cli::UserError);
   fs::remove_all(dir);
+}
+
+TEST_CASE("a folder that cannot be listed is kept in the batch and reported as unreadable") {
+  // Permissions bind root too little, so the listing runs in a child
+  // process as an unprivileged user when the test runs as root.
+  const fs::path dir = fs::temp_directory_path() / ("verdict-locked-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "locked");
+  std::ofstream(dir / "a.yaml") << "x: 1\n";
+  std::ofstream(dir / "locked" / "b.yaml") << "x: 1\n";
+  fs::permissions(dir / "locked", fs::perms::none);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+    int code = 0;
+    try {
+      const auto paths = cli::expand_evidence_paths({dir.string()});
+      // a.yaml, then the locked folder itself (sorted), never silently dropped
+      if (paths != std::vector<std::string>{(dir / "a.yaml").string(), (dir / "locked").string()}) code = 11;
+      try {
+        (void)read_file((dir / "locked").string());
+        code = 12;
+      } catch (const std::runtime_error& e) {
+        if (std::string(e.what()).find("Permission denied") == std::string::npos) code = 13;
+      }
+    } catch (...) {
+      code = 14;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  fs::permissions(dir / "locked", fs::perms::owner_all);
+  fs::remove_all(dir);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
