@@ -292,7 +292,9 @@ Evidence load_evidence(const std::shared_ptr<const Source>& source, const Schema
     Diagnostics diags;
     EventLoader loader(source, schema, limits, checks, diags);
     yaml_events::parse_document(source, limits, loader);
-    return loader.finish();
+    Evidence evidence = loader.finish();
+    check_references(evidence, schema);
+    return evidence;
   } catch (const NeedsTree&) {
   }
   YamlNode root = parse_yaml(source, limits);

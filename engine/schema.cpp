@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -48,7 +50,8 @@ YamlNode yaml_from_json(const json& j) {
 const std::set<std::string>& supported_keywords() {
   static const std::set<std::string> k = {"$schema", "$id", "$comment", "title", "description", "type", "properties",
                                           "required", "additionalProperties", "items", "enum", "const", "default",
-                                          "format", "minimum", "maximum", "minItems", "definitions", "$ref", "examples"};
+                                          "format", "minimum", "maximum", "minItems", "definitions", "$ref", "examples",
+                                          "x-unique-key", "x-ids-of"};
   return k;
 }
 
@@ -84,7 +87,7 @@ public:
       if (!supported_keywords().count(k))
         fail(where, fmt::format("unsupported schema keyword '{}' (supported: type, properties, required, "
                                 "additionalProperties, items, enum, const, default, format, minimum, maximum, "
-                                "minItems, definitions, $ref)", k));
+                                "minItems, definitions, $ref, x-unique-key, x-ids-of)", k));
     SchemaNode& n = s_.nodes.emplace_back();
     if (auto t = j.find("type"); t != j.end()) {
       auto add = [&](const json& name) {
@@ -132,6 +135,18 @@ public:
     n.minimum = num("minimum");
     n.maximum = num("maximum");
     if (auto m = j.find("minItems"); m != j.end()) n.min_items = m->get<std::size_t>();
+    auto text = [&](const char* key) -> std::string {
+      auto it = j.find(key);
+      if (it == j.end()) return {};
+      if (!it->is_string() || it->get<std::string>().empty()) fail(where, fmt::format("{} must be a non-empty string", key));
+      return it->get<std::string>();
+    };
+    n.unique_key = text("x-unique-key");
+    n.ids_of = text("x-ids-of");
+    n.has_references = !n.unique_key.empty() || !n.ids_of.empty();
+    for (const auto& [name, node] : n.properties) n.has_references |= node->has_references;
+    if (n.items) n.has_references |= n.items->has_references;
+    if (n.additional) n.has_references |= n.additional->has_references;
     return &n;
   }
 
@@ -189,6 +204,116 @@ const SchemaNode* Schema::find(const std::vector<std::string>& path) const {
   return n;
 }
 
+namespace {
+
+// The walk behind check_references: it goes down only where the schema
+// declares a reference, so evidence without any costs a few lookups.
+class ReferenceCheck {
+public:
+  ReferenceCheck(const std::shared_ptr<const Source>& src, Diagnostics& diags) : src_(src), diags_(diags) {}
+
+  void visit(const Value& v, const SchemaNode& s, const std::string& path, const std::string& schema_path) {
+    if (!s.has_references) return;
+    if (const Record* r = v.record_if()) {
+      for (const Field& f : r->fields) {
+        const SchemaNode* child = s.property(f.key);
+        if (!child) child = s.additional;
+        if (child && child->has_references)
+          visit(f.value, *child, path.empty() ? f.key : path + "." + f.key, schema_path.empty() ? f.key : schema_path + "." + f.key);
+      }
+      return;
+    }
+    if (v.kind() != Value::Kind::list) return;
+    const List& list = v.as_list();
+    if (!s.unique_key.empty()) unique(list, s.unique_key, path, schema_path);
+    if (!s.ids_of.empty()) pending_.push_back({&list, &s, path});
+    if (s.items && s.items->has_references)
+      for (std::size_t i = 0; i < list.items.size(); ++i)
+        visit(list.items[i], *s.items, fmt::format("{}[{}]", path, i), schema_path);
+  }
+
+  // Each list of ids against the ids of the list it names, once all are known.
+  void finish() {
+    for (const auto& p : pending_) {
+      auto known = ids_.find(p.schema->ids_of);
+      if (known == ids_.end()) continue;  // that list is not reported: nothing to check against
+      const List& list = *p.list;
+      for (std::size_t i = 0; i < list.items.size(); ++i) {
+        const Value& id = list.items[i];
+        if (id.kind() != Value::Kind::string || known->second.count(id.as_string())) continue;
+        std::string hint;
+        if (known->second.size() <= 10'000) {  // a near miss among the ids (bounded: one pass each)
+          std::vector<std::string> ids(known->second.begin(), known->second.end());
+          std::sort(ids.begin(), ids.end());
+          if (auto near = did_you_mean(id.as_string(), ids); !near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
+        }
+        error(i < list.marks.size() ? list.marks[i] : list.mark, id.as_string().size(),
+              fmt::format("{}[{}]: '{}' is not the {} of any entry in {}{}", p.path, i, id.as_string(),
+                          unique_key_of(p.schema->ids_of), p.schema->ids_of, hint));
+      }
+    }
+  }
+
+private:
+  struct Pending {
+    const List* list;
+    const SchemaNode* schema;
+    std::string path;
+  };
+
+  void unique(const List& list, const std::string& key, const std::string& path, const std::string& schema_path) {
+    auto& all = ids_[schema_path];  // every list at this place in the schema (for x-ids-of)
+    keys_[schema_path] = key;
+    std::unordered_map<std::string_view, std::size_t> seen;  // unique within this list
+    for (std::size_t i = 0; i < list.items.size(); ++i) {
+      const Record* r = list.items[i].record_if();
+      const Field* f = r ? r->find(key) : nullptr;
+      if (!f || f->value.kind() != Value::Kind::string) continue;  // required and typed by the schema itself
+      const std::string& id = f->value.as_string();
+      all.insert(id);
+      auto [it, fresh] = seen.try_emplace(id, i);
+      if (fresh) continue;
+      const Record* first = list.items[it->second].record_if();
+      const Field* first_field = first ? first->find(key) : nullptr;
+      error(f->mark, id.size(),
+            fmt::format("{}[{}].{}: '{}' is also the {} of {}[{}]{}; each entry needs its own", path, i, key, id, key, path,
+                        it->second, first_field && first_field->mark.line ? fmt::format(" (line {})", first_field->mark.line) : ""));
+    }
+  }
+
+  std::string unique_key_of(const std::string& schema_path) const {
+    auto it = keys_.find(schema_path);
+    return it == keys_.end() ? "id" : it->second;
+  }
+
+  void error(Mark at, std::size_t length, std::string message) {
+    if (diags_.size() >= 200) return;
+    Span span;
+    if (src_ && at.line) {
+      span.begin = src_->offset_of(LineCol{at.line, at.column});
+      span.end = span.begin + static_cast<std::uint32_t>(std::max<std::size_t>(length, 1));
+    }
+    diags_.error("evidence_error", at.line ? src_ : nullptr, span, std::move(message));
+  }
+
+  std::shared_ptr<const Source> src_;
+  Diagnostics& diags_;
+  std::vector<Pending> pending_;
+  std::map<std::string, std::unordered_set<std::string>> ids_;  // by the list's schema path
+  std::map<std::string, std::string> keys_;
+};
+
+}  // namespace
+
+void check_references(const Evidence& evidence, const Schema& schema) {
+  if (!schema.root().has_references) return;
+  Diagnostics diags;
+  ReferenceCheck check(evidence.source, diags);
+  check.visit(evidence.root, schema.root(), "", "");
+  check.finish();
+  if (diags.has_errors()) throw DiagnosticError(std::move(diags));
+}
+
 Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const Source>& source, const Schema& schema) {
   Diagnostics diags;
   if (root.kind != YamlNode::Kind::mapping) {
@@ -197,7 +322,9 @@ Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const So
   typing::Converter conv(source, diags);
   Value v = conv.convert(root, schema.root(), typing::PathRef{});
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
-  return Evidence{source, std::move(v)};
+  Evidence evidence{source, std::move(v)};
+  check_references(evidence, schema);
+  return evidence;
 }
 
 }  // namespace verdict::engine

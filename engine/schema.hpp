@@ -40,6 +40,15 @@ struct SchemaNode {
   std::optional<YamlNode> default_value;
   std::optional<Number> minimum, maximum;
   std::optional<std::size_t> min_items;
+  /// `x-unique-key` on an array of records: the field whose values must
+  /// differ from item to item (participants' `id`).
+  std::string unique_key;
+  /// `x-ids-of` on an array of strings: each must be a value of the unique
+  /// key of the array at that top-level property (`participants`).
+  std::string ids_of;
+  /// Whether this node or one below it has unique_key or ids_of (the check
+  /// after loading goes down only where this is set).
+  bool has_references = false;
 
   const SchemaNode* property(std::string_view name) const {
     const std::size_t i = property_index(name);
@@ -76,6 +85,11 @@ private:
   const SchemaNode* root_ = nullptr;
   friend class SchemaCompiler;
 };
+
+/// Checks the cross-references a schema declares (x-unique-key, x-ids-of)
+/// over loaded evidence. Throws DiagnosticError (evidence_error), at the
+/// position of each offending value, when one does not hold.
+void check_references(const Evidence& evidence, const Schema& schema);
 
 /// Reads the `$id` of a schema file without compiling it; "" when it has none or is not JSON.
 std::string schema_id_of_file(const std::string& path);
