@@ -81,6 +81,7 @@ public:
       : program_(program), schema_(schema), diags_(diags) {}
 
   void run() {
+    check_names();
     check_params();
     compute_scopes();
     check_as_of();
@@ -160,6 +161,21 @@ private:
     if (!e.name.empty() && t.size() >= e.name.size() && t.ends_with(e.name))
       return {e.span.end - static_cast<std::uint32_t>(e.name.size()), e.span.end, e.span.file};
     return e.span;
+  }
+
+  // -------------------------------------------------------- 0. names
+
+  // A param or let may not take the name of a top-level evidence field: the
+  // field could no longer be read, and a reader could not tell which is meant.
+  void check_names() {
+    const auto& root = schema_.root();
+    auto clash = [&](const char* kind, const std::string& name, Span at) {
+      if (root.property(name))
+        error(at, fmt::format("{} '{}' shadows the evidence field '{}' of schema {}; choose another name", kind, name, name,
+                              schema_.id()));
+    };
+    for (const auto& p : program_.params) clash("param", p.name, p.span);
+    for (const auto& l : program_.lets) clash("let", l.name, l.span);
   }
 
   // -------------------------------------------------------- 1. params
