@@ -1118,6 +1118,11 @@ const Value& Evaluator::general_ref(const Expr& e, Value& scratch) {
   Value held;
   const Value& v = ref(e.args[0], held);
   if (!v.is_known() || v.is_null()) return keep(v, v, held, scratch);
+  if (v.kind() == Value::Kind::duration) {  // -(1 year + 1 day): as the literal -(1 year) is
+    const Duration d = v.as_duration();
+    if (d.months == INT32_MIN || d.days == INT32_MIN) fail(e, "duration overflow");
+    return scratch = Value::duration(Duration{-d.months, -d.days});
+  }
   if (v.kind() != Value::Kind::number) fail(e, fmt::format("cannot negate {}", kind_name(v.kind())));
   auto r = v.as_number().negate();
   if (!r) fail(e, "number overflow");
