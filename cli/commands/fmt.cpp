@@ -217,8 +217,13 @@ int run_fmt(const FmtArgs& args, bool color) {
       }
     } else if (args.write) {
       if (changed) {
-        write_file_atomically(path, formatted);  // keeps the file's mode
-        fmt::print("formatted {}\n", path);
+        try {
+          write_file_atomically(path, formatted);  // keeps the file's mode
+          fmt::print("formatted {}\n", path);
+        } catch (const UserError& e) {  // this file is left as it was; the others are still formatted
+          fmt::print(stderr, "verdict: {}\n", e.what());
+          unreadable = true;
+        }
       }
     } else {
       fmt::print("{}", formatted);
