@@ -265,12 +265,14 @@ private:
     auto& all = ids_[schema_path];  // every list at this place in the schema (for x-ids-of)
     keys_[schema_path] = key;
     std::unordered_map<std::string_view, std::size_t> seen;  // unique within this list
+    seen.reserve(list.items.size());
+    all.reserve(all.size() + list.items.size());
     for (std::size_t i = 0; i < list.items.size(); ++i) {
       const Record* r = list.items[i].record_if();
       const Field* f = r ? r->find(key) : nullptr;
       if (!f || f->value.kind() != Value::Kind::string) continue;  // required and typed by the schema itself
       const std::string& id = f->value.as_string();
-      all.insert(id);
+      all.insert(std::string_view(id));
       auto [it, fresh] = seen.try_emplace(id, i);
       if (fresh) continue;
       const Record* first = list.items[it->second].record_if();
@@ -299,7 +301,9 @@ private:
   std::shared_ptr<const Source> src_;
   Diagnostics& diags_;
   std::vector<Pending> pending_;
-  std::map<std::string, std::unordered_set<std::string>> ids_;  // by the list's schema path
+  // The ids of each list with a unique key, by its schema path; they point
+  // into the evidence, which outlives the check.
+  std::map<std::string, std::unordered_set<std::string_view>> ids_;
   std::map<std::string, std::string> keys_;
 };
 
