@@ -55,7 +55,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     if (ruleset_ref.ends_with(".rules") && !fs::path(ruleset_ref).is_absolute())
       ruleset_ref = (fs::path(path).parent_path() / ruleset_ref).string();
     SearchOptions local = search;
-    local.ruleset_dirs.push_back(fs::path(path).parent_path().string());
+    local.ruleset_dirs.push_back(fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : std::string("."));
     LoadedRuleset ruleset = load_ruleset(ruleset_ref, local, false);
     out.info = ruleset.info;
     const YamlNode& cases = need(src, root, "cases", "a list of cases");

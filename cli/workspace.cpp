@@ -134,7 +134,9 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   if (id.ends_with(".json")) {
     schema_path = (fs::path(path).parent_path() / id).string();
   } else {
-    auto dirs = schema_dirs(opt, fs::path(path).parent_path().string());
+    // The ruleset's own folder: "." for a bare file name (`check mini.rules`).
+    const fs::path folder = fs::path(path).parent_path();
+    auto dirs = schema_dirs(opt, folder.empty() ? std::string(".") : folder.string());
     auto found = engine::find_schema(dirs, id);
     if (!found)
       throw UserError(Exit::data_error,

@@ -209,3 +209,25 @@ TEST_CASE("a folder that cannot be listed is kept in the batch and reported as u
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("a ruleset named by its bare file name finds the schema beside it") {
+  const fs::path dir = fs::temp_directory_path() / ("verdict-bare-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "mini.schema.json")
+      << R"({"$schema": "http://json-schema.org/draft-07/schema#", "$id": "mini/1", "type": "object",
+             "properties": {"schema": {"type": "string"}, "n": {"type": "number"}}})";
+  std::ofstream(dir / "mini.rules") << "ruleset \"mini\" version \"1\"\n  schema \"mini/1\"\nindicator \"a\" \"A\" {\n  require n > 1\n}\n";
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  std::string error;
+  try {
+    const cli::LoadedRuleset r = cli::load_ruleset("mini.rules", {}, false);
+    CHECK(r.schema->id() == "mini/1");
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  fs::current_path(before);
+  fs::remove_all(dir);
+  CHECK_MESSAGE(error.empty(), error);
+}
