@@ -2,36 +2,45 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <optional>
+
 #include "cli/commands/commands.hpp"
 
 namespace verdict::cli {
 
+namespace fs = std::filesystem;
+
 int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
   auto entries = engine::scan_catalogue(ruleset_dirs(search));
-  std::string def;
+  std::string def, def_path;  // the default's name, and the file that version is in (its latest)
   try {
     def = default_ruleset_name(search);
+    def_path = resolve_ruleset(def, search);
   } catch (const UserError&) {
   }
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   std::string text;
   bool broken = false;
   for (const auto& e : entries) {
-    std::string indicators = "?";
+    std::optional<std::size_t> indicators;
     std::string digest;
     try {
       auto r = load_ruleset(e.path, search, false);
-      indicators = fmt::format("{}", r.program.indicators.size());
+      indicators = r.program.indicators.size();
       digest = r.info.digest;
     } catch (const UserError& err) {
       broken = true;
-      indicators = "does not check";
     }
-    bool is_default = e.name == def;
-    text += fmt::format("{}{:<32} {:<10} {:>3} indicators  {}{}\n", is_default ? "* " : "  ", e.name + "@" + e.version,
-                        e.version, indicators, e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
+    // Only the version the default resolves to (the latest) is the default.
+    std::error_code ec;
+    const bool is_default = !def_path.empty() && fs::equivalent(e.path, def_path, ec);
+    const std::string count = indicators ? fmt::format("{:>3} indicators", *indicators) : std::string("does not check");
+    text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", e.name + "@" + e.version, e.version, count,
+                        e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
     out.push_back({{"name", e.name}, {"version", e.version}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
-                   {"indicators", indicators}, {"path", e.path}, {"digest", digest}, {"default", is_default}});
+                   {"indicators", indicators ? nlohmann::ordered_json(*indicators) : nlohmann::ordered_json(nullptr)},
+                   {"path", e.path}, {"digest", digest}, {"default", is_default}});
   }
   (void)color;
   if (args.format == "json") fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
