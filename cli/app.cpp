@@ -138,7 +138,8 @@ int run(int argc, char** argv) {
   TemplateArgs templ;
   auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
-  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout");
+  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout; an existing FILE is kept unless --force");
+  tp->add_flag("--force", templ.force, "Overwrite the -o FILE if it exists");
   tp->footer(kRuleLimits);
 
   ListArgs list;

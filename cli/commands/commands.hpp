@@ -78,6 +78,7 @@ int run_fmt(const FmtArgs& args, bool color);
 struct TemplateArgs {
   std::string ruleset;
   std::string output;
+  bool force = false;  // overwrite an existing output file
 };
 int run_template(const TemplateArgs& args, const SearchOptions& search, bool color);
 

@@ -93,8 +93,15 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
                      r.info.version);
   emit(out, schema.root(), 0, false, 0);
-  if (args.output.empty()) fmt::print("{}", out);
-  else write_file_atomically(args.output, out);
+  if (args.output.empty()) {
+    fmt::print("{}", out);
+  } else {
+    // A filled-in evidence file is hours of work: never replaced by a blank one unasked.
+    std::error_code exists_ec;
+    if (!args.force && std::filesystem::exists(args.output, exists_ec))
+      throw UserError(Exit::usage, fmt::format("{} already exists; it is kept (write the template elsewhere, or add --force to replace it)", args.output));
+    write_file_atomically(args.output, out);
+  }
   return Exit::ok;
 }
 
