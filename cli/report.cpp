@@ -1,9 +1,27 @@
 // A report's parts by format, and what a batch keeps of each file.
 #include "cli/report.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "cli/report_parts.hpp"
 
 namespace verdict::cli {
+
+std::string brief_value(const engine::Value& v) {
+  if (v.kind() != engine::Value::Kind::list) return engine::to_display(v);
+  const auto& items = v.as_list().items;
+  const bool plain = !items.empty() && items.size() <= 5 && std::all_of(items.begin(), items.end(), [](const engine::Value& i) {
+    return i.kind() != engine::Value::Kind::list && i.kind() != engine::Value::Kind::record;
+  });
+  if (plain) return engine::to_display(v);
+  return count_of(items.size(), "entry", "entries");
+}
+
+std::string count_of(std::size_t n, const char* singular, const char* plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
 
 ReportFormat report_format(const std::string& name) {
   if (name == "json") return ReportFormat::json;

@@ -67,6 +67,14 @@ std::string escape_markup(const std::string& text);
 /// 2.1 < 2.2.1 …), as people read a catalogue; JSON keeps declaration order.
 engine::EvaluationResult display_order(const engine::EvaluationResult& r);
 
+/// A computed value as a report line shows it: a list of up to 5 plain values
+/// in full (`[objectives, support_plan]`), a longer list or one of records by
+/// its length ("1 entry", "12 entries"), anything else as to_display.
+std::string brief_value(const engine::Value& v);
+
+/// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
+std::string count_of(std::size_t n, const char* singular, const char* plural);
+
 /// Exit code of a batch: 0 all pass, 1 a fail, 2 an unknown, 65/66 errors.
 int batch_exit_code(const std::vector<FileOutcome>& files);
 

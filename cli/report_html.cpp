@@ -116,9 +116,8 @@ std::string group_chart(const engine::EvaluationResult& r) {
 }
 
 std::string value_text(const engine::Value& v) {
-  if (v.kind() == engine::Value::Kind::list) return fmt::format("{} entries", v.as_list().items.size());
   if (v.kind() == engine::Value::Kind::number && !v.as_number().is_integer()) return v.as_number().to_string(4);
-  return engine::to_display(v);
+  return brief_value(v);
 }
 
 void render_file(std::string& out, const FileOutcome& f) {

@@ -35,10 +35,7 @@ const char* color_of(engine::Verdict v) {
   return "0";
 }
 
-std::string value_text(const engine::Value& v) {
-  if (v.kind() == engine::Value::Kind::list) return fmt::format("{} entries", v.as_list().items.size());
-  return engine::to_display(v);
-}
+std::string value_text(const engine::Value& v) { return brief_value(v); }
 
 void render_file(std::string& out, const FileOutcome& f, const Style& s) {
   if (!f.result) {
@@ -93,7 +90,8 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
   for (auto& c : outcome) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   out += fmt::format("Outcome: {}{}\n", s.paint(std::string("1;") + color_of(r.outcome), outcome),
                      r.label ? fmt::format(" — {}", *r.label) : "");
-  out += fmt::format("Summary: {} indicators: {} pass, {} fail, {} unknown", r.indicators.size(), r.pass, r.fail, r.unknown);
+  out += fmt::format("Summary: {}: {} pass, {} fail, {} unknown", count_of(r.indicators.size(), "indicator", "indicators"), r.pass,
+                     r.fail, r.unknown);
   if (r.points && r.max_points) out += fmt::format("; {} of {} points", r.points->to_string(), r.max_points->to_string());
   out += "\n\n";
 }

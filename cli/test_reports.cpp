@@ -103,8 +103,8 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
     }
     int failed = 0;
     for (const auto& c : f.cases) failed += !c.passed();
-    out += fmt::format("{} {}  ({}@{}, {} cases{})\n", failed ? paint("31", "✘") : paint("32", "✔"), f.path, f.info.name,
-                       f.info.version, f.cases.size(), failed ? fmt::format(", {} failed", failed) : "");
+    out += fmt::format("{} {}  ({}@{}, {}{})\n", failed ? paint("31", "✘") : paint("32", "✔"), f.path, f.info.name,
+                       f.info.version, count_of(f.cases.size(), "case", "cases"), failed ? fmt::format(", {} failed", failed) : "");
     for (const auto& c : f.cases) {
       if (c.passed()) continue;
       out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), f.path, c.line, c.name);

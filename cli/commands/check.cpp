@@ -20,7 +20,9 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
         fmt::print(stderr, "{}", render(ws, {color}));
         warned = true;
       }
-      fmt::print("{}@{}: ok ({} indicators, schema {}){}\n", r.info.name, r.info.version, r.program.indicators.size(),
+      fmt::print("{}@{}: {} ({}, schema {}){}\n", r.info.name, r.info.version,
+                 args.strict && !r.warnings.empty() ? "fails --strict" : "ok",
+                 count_of(r.program.indicators.size(), "indicator", "indicators"),
                  r.schema->id(), r.warnings.empty() ? "" : fmt::format(", {} warning(s)", r.warnings.size()));
     } catch (const UserError& e) {
       std::string msg = e.what();
