@@ -79,7 +79,11 @@ public:
   Evidence finish() {
     if (root_error_) throw DiagnosticError(*root_error_);
     if (mismatch_) throw DiagnosticError(*mismatch_);
-    if (conv_.diagnostics().has_errors()) throw DiagnosticError(std::move(conv_.diagnostics()));
+    if (conv_.diagnostics().has_errors()) {
+      if (root_.kind() == Value::Kind::record)  // its references, reported with the rest
+        check_references(Evidence{src_, root_}, schema_, conv_.diagnostics());
+      throw DiagnosticError(std::move(conv_.diagnostics()));
+    }
     return Evidence{src_, std::move(root_)};
   }
 

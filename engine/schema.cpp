@@ -309,12 +309,16 @@ private:
 
 }  // namespace
 
-void check_references(const Evidence& evidence, const Schema& schema) {
+void check_references(const Evidence& evidence, const Schema& schema, Diagnostics& into) {
   if (!schema.root().has_references) return;
-  Diagnostics diags;
-  ReferenceCheck check(evidence.source, diags);
+  ReferenceCheck check(evidence.source, into);
   check.visit(evidence.root, schema.root(), "", "");
   check.finish();
+}
+
+void check_references(const Evidence& evidence, const Schema& schema) {
+  Diagnostics diags;
+  check_references(evidence, schema, diags);
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
 }
 
@@ -325,7 +329,10 @@ Evidence evidence_from_yaml(const YamlNode& root, const std::shared_ptr<const So
   }
   typing::Converter conv(source, diags);
   Value v = conv.convert(root, schema.root(), typing::PathRef{});
-  if (diags.has_errors()) throw DiagnosticError(std::move(diags));
+  if (diags.has_errors()) {
+    check_references(Evidence{source, v}, schema, diags);  // reported with the rest
+    throw DiagnosticError(std::move(diags));
+  }
   Evidence evidence{source, std::move(v)};
   check_references(evidence, schema);
   return evidence;

@@ -90,6 +90,9 @@ private:
 /// over loaded evidence. Throws DiagnosticError (evidence_error), at the
 /// position of each offending value, when one does not hold.
 void check_references(const Evidence& evidence, const Schema& schema);
+/// The same, adding what it finds to `into` (evidence with other problems
+/// too: every problem is reported in one pass).
+void check_references(const Evidence& evidence, const Schema& schema, Diagnostics& into);
 
 /// Reads the `$id` of a schema file without compiling it; "" when it has none or is not JSON.
 std::string schema_id_of_file(const std::string& path);
