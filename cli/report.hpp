@@ -72,6 +72,10 @@ engine::EvaluationResult display_order(const engine::EvaluationResult& r);
 /// its length ("1 entry", "12 entries"), anything else as to_display.
 std::string brief_value(const engine::Value& v);
 
+/// Source text on one line: each run of blanks (a line break and the next
+/// line's indentation too) as one space (a require written over lines).
+std::string one_line(std::string_view text);
+
 /// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
 std::string count_of(std::size_t n, const char* singular, const char* plural);
 

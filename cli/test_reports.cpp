@@ -114,7 +114,7 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
   if (!gaps.empty()) {
     out += "\nCoverage: requires that no case made true or false\n";
     for (const auto& g : gaps)
-      out += fmt::format("  {} {} (line {}): {}  never {}\n", g.ruleset, g.indicator, g.line, g.source,
+      out += fmt::format("  {} {} (line {}): {}  never {}\n", g.ruleset, g.indicator, g.line, one_line(g.source),
                          g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
   }
   auto t = totals(results);

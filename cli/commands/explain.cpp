@@ -11,6 +11,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
+#include "cli/report.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::cli {
@@ -23,7 +24,7 @@ using engine::Op;
 std::string show(const engine::Value& v) {
   using K = engine::Value::Kind;
   switch (v.kind()) {
-    case K::list: return fmt::format("{} entr{}", v.as_list().items.size(), v.as_list().items.size() == 1 ? "y" : "ies");
+    case K::list: return brief_value(v);  // a short list in full, a longer one by its length
     case K::number: {
       auto n = v.as_number();
       if (!n.is_integer() && n > engine::Number(0) && n < engine::Number(1))
@@ -100,12 +101,18 @@ struct Reads {
 // Draws `root` (source text `text`) with the traced value of every
 // sub-expression: power-assert style when it is on one line, otherwise as a
 // list of sub-expressions and their values.
+// `shown` is the text printed for the root (a require's whole source, with
+// the parentheses around its first or last operand); its span's text when empty.
 std::string draw(const Expr& root, const std::string& text, const std::map<const Expr*, const engine::TraceEntry*>& value_of,
-                 Reads& reads) {
-  const std::string source = text.substr(root.span.begin, root.span.end - root.span.begin);
+                 Reads& reads, const std::string& shown = {}) {
+  const std::string source = shown.empty() ? text.substr(root.span.begin, root.span.end - root.span.begin) : shown;
   const bool one_line = source.find('\n') == std::string::npos;
   std::vector<Node> nodes;
-  std::vector<std::pair<std::string, std::string>> listed;
+  struct Listed {
+    Span span;
+    std::string text, value;
+  };
+  std::vector<Listed> listed;
   for (const auto& [expr, entry] : value_of) {
     if (!inside(expr->span, root.span)) continue;
     if (expr->op == Op::param) reads.params.insert(expr->index);
@@ -117,14 +124,24 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     if (col < root.span.begin || col >= root.span.end) continue;
     if (one_line)
       nodes.push_back({col - root.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
-    else
-      listed.emplace_back(text.substr(expr->span.begin, expr->span.end - expr->span.begin), show(entry->value));
+    else if (entry->value.kind() != engine::Value::Kind::record)  // a record on the way to a field says nothing
+      listed.push_back({expr->span, cli::one_line(std::string_view(text).substr(expr->span.begin, expr->span.end - expr->span.begin)),
+                        show(entry->value)});
   }
   if (one_line) return power_assert(source, nodes, "    ");
+  // Too long for one line: the sub-expressions in the order they are
+  // written, each under the one it is part of.
   std::string out = "    " + source + "\n";
-  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (const auto& [t, v] : listed)
-    if (t != source) out += fmt::format("      {}  =  {}\n", t, v);
+  std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) {
+    return a.span.begin != b.span.begin ? a.span.begin < b.span.begin : a.span.end > b.span.end;
+  });
+  std::vector<Span> open;  // the entries that contain the current one
+  for (const auto& l : listed) {
+    if (l.span.begin == root.span.begin && l.span.end == root.span.end) continue;  // the require itself: its result is above
+    while (!open.empty() && !inside(l.span, open.back())) open.pop_back();
+    out += fmt::format("      {}{}  =  {}\n", std::string(2 * open.size(), ' '), l.text, l.value);
+    open.push_back(l.span);
+  }
   return out;
 }
 
@@ -187,7 +204,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     std::string text = src ? src->text() : std::string();
     out += fmt::format("\n{} require (line {}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", check.line,
                        cr.result ? (*cr.result ? "true" : "false") : "unknown");
-    out += draw(check.expr, text, value_of, reads);
+    out += draw(check.expr, text, value_of, reads, check.source);
     if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
     if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
