@@ -1577,10 +1577,105 @@ std::string Evaluator::describe(const Expr& e) const {
   return "the value";
 }
 
-// The smallest change that makes a failed comparison of a count, share or sum
-// with a threshold hold, in words ("3 of 30 …: 2 more").
-std::optional<std::string> Evaluator::gap_for(const Expr& check) {
+namespace {
+
+// An evidence value named by its path: a top-level field, then fields and
+// constant keys (management.started, attestations["2.4"].met).
+bool is_evidence_path(const Expr& e) {
+  switch (e.op) {
+    case Op::evidence: return true;
+    case Op::field: return is_evidence_path(e.args[0]);
+    case Op::index: return e.args[1].op == Op::constant && is_evidence_path(e.args[0]);
+    default: return false;
+  }
+}
+
+// How well an operand names what a gap is about: evidence (what can change)
+// before a let before a param (a threshold); 0 for anything else (no gap).
+int gap_subject_rank(const Expr& e) {
+  if (is_evidence_path(e)) return 3;
+  return e.op == Op::let ? 2 : e.op == Op::param ? 1 : 0;
+}
+
+// A limit cheap to evaluate again: constants, evidence paths, lets, params,
+// as_of, and arithmetic on them (as_of - min_management_age).
+bool is_gap_limit(const Expr& e, int depth = 0) {
+  if (depth > 8) return false;
+  switch (e.op) {
+    case Op::constant:
+    case Op::as_of: return true;
+    case Op::negate: return is_gap_limit(e.args[0], depth + 1);
+    case Op::add:
+    case Op::sub:
+    case Op::mul:
+    case Op::div: return is_gap_limit(e.args[0], depth + 1) && is_gap_limit(e.args[1], depth + 1);
+    default: return gap_subject_rank(e) > 0;
+  }
+}
+
+// "1 day", "15 days".
+std::string days_text(std::int64_t n) { return fmt::format("{} day{}", n, n == 1 ? "" : "s"); }
+
+// What `what` (now `have`) must be for `have op limit` to hold, in words:
+// "stories must be at least 2 (it is 1)", "management.started must be
+// 2024-06-30 or earlier (it is 2024-07-15, 15 days later)". Numbers compare
+// with any operator, dates with <, <=, > and >= (a strict bound on a date
+// is the day before or after it); nullopt for other values, or when the
+// comparison holds.
+std::optional<std::string> value_gap(Op op, const std::string& what, const Value& have, const Value& limit) {
+  if (compare_same_kind(op, have, limit).value_or(true)) return std::nullopt;  // it holds, or they do not compare
+  if (have.kind() == Value::Kind::number) {
+    if (op == Op::ne) return fmt::format("{} must not be {}", what, to_display(limit));
+    const char* must = op == Op::ge ? "at least " : op == Op::gt ? "more than " : op == Op::le ? "at most "
+                     : op == Op::lt ? "less than " : "exactly ";
+    return fmt::format("{} must be {}{} (it is {})", what, must, to_display(limit), to_display(have));
+  }
+  if (have.kind() != Value::Kind::date || op == Op::eq || op == Op::ne) return std::nullopt;
+  const std::int64_t v = have.as_date().days;
+  const std::int64_t t = limit.as_date().days + (op == Op::lt ? -1 : op == Op::gt ? 1 : 0);
+  if (t < INT32_MIN || t > INT32_MAX) return std::nullopt;
+  const std::string bound = to_display(Value::date(Date{static_cast<std::int32_t>(t)}));
+  if (op == Op::le || op == Op::lt)
+    return fmt::format("{} must be {} or earlier (it is {}, {} later)", what, bound, to_display(have), days_text(v - t));
+  return fmt::format("{} must be {} or later (it is {}, {} earlier)", what, bound, to_display(have), days_text(t - v));
+}
+
+}  // namespace
+
+// The smallest change that makes a failed require hold, in words: for a
+// comparison of a count, share or sum with a threshold ("3 of 30 …: 2
+// more"), or of a number or date with a limit ("stories must be at least 2
+// (it is 1)"); nullopt when none can be computed. It never throws: an error
+// while evaluating again (out of steps, say) means no gap, and what it
+// changed is put back.
+std::optional<std::string> Evaluator::gap_for(const Expr& check) try {
+  struct Restore {
+    Evaluator& ev;
+    std::size_t depth;
+    std::vector<TraceEntry>* trace;
+    ~Restore() {
+      ev.elements_.resize(depth);  // an error inside a collection operation leaves its element bound
+      ev.trace_ = trace;
+    }
+  } restore{*this, elements_.size(), trace_};
+  trace_ = nullptr;  // the check's values are traced already
+  // A number or date (an evidence path, let or param) compared with a limit.
+  // The gap names the evidence (else the let) whichever side it is on.
+  auto compared_gap = [&]() -> std::optional<std::string> {
+    const Expr* subject = &check.args[0];
+    const Expr* limit = &check.args[1];
+    Op o = check.op;
+    if (gap_subject_rank(*limit) > gap_subject_rank(*subject)) {
+      std::swap(subject, limit);
+      o = o == Op::lt ? Op::gt : o == Op::le ? Op::ge : o == Op::gt ? Op::lt : o == Op::ge ? Op::le : o;  // mirror
+    }
+    if (gap_subject_rank(*subject) == 0 || !is_gap_limit(*limit)) return std::nullopt;
+    const Value have = eval(*subject);
+    const Value want = eval(*limit);
+    return value_gap(o, describe(*subject), have, want);
+  };
   Op op = check.op;
+  if (op == Op::eq || op == Op::ne) return compared_gap();
   if (op != Op::lt && op != Op::le && op != Op::gt && op != Op::ge) return std::nullopt;
   auto measure_of = [&](const Expr* e) -> const Expr* {
     while (e->op == Op::let) e = &program_.lets[e->index].expr;
@@ -1594,7 +1689,7 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) {
   const Expr* m = measure_of(lhs);
   if (!m) {
     m = measure_of(rhs);
-    if (!m) return std::nullopt;
+    if (!m) return compared_gap();
     std::swap(lhs, rhs);
     op = op == Op::lt ? Op::gt : op == Op::le ? Op::ge : op == Op::gt ? Op::lt : Op::le;  // mirror
   }
@@ -1669,6 +1764,8 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) {
                        part, part_name, need - part);
   return fmt::format("at most {} of {} {} allowed ({} {}); {} are {}: {} fewer", need, whole, whole_name, cmp_words,
                      t.to_percent(), part, part_name, part - need);
+} catch (...) {
+  return std::nullopt;
 }
 
 void Evaluator::not_a_condition(const Check& check, const Value& v) {
