@@ -192,7 +192,13 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   std::map<const Expr*, const engine::TraceEntry*> value_of;
   for (const auto& t : trace) value_of.try_emplace(t.expr, &t);
 
-  std::string out = fmt::format("{} {} — {}\n", ind->id, ind->title, engine::to_string(r->verdict));
+  std::string graded;  // a graded indicator's level and score
+  if (r->level) graded += fmt::format("level {}", *r->level);
+  if (r->score)
+    graded += fmt::format("{}score {}{}", graded.empty() ? "" : ", ", r->score->to_string(),
+                          r->score_of ? " of " + r->score_of->to_string() : "");
+  std::string out = fmt::format("{} {} — {}{}\n", ind->id, ind->title, engine::to_string(r->verdict),
+                                graded.empty() ? "" : " (" + graded + ")");
   out += fmt::format("ruleset {}@{}, evidence {}, as of {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
                      engine::to_string(result.as_of));
   for (const auto& c : ind->cites) out += fmt::format("cites: {}\n", c);
@@ -209,6 +215,25 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
     if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
   }
+  // A graded indicator: its score and the levels' conditions, drawn the same way.
+  if (ind->score) {
+    const auto& src = ruleset.program.source_of(ind->score->span);
+    out += fmt::format("\nscore = {}\n", r->score ? r->score->to_string() : "unknown");
+    out += draw(*ind->score, src ? src->text() : std::string(), value_of, reads);
+  }
+  // Levels are tried in order; the first whose condition holds is the level.
+  std::vector<std::string> untried;
+  for (const auto& level : ind->levels) {
+    auto it = value_of.find(&level.when);
+    if (it == value_of.end()) {
+      untried.push_back(level.name);
+      continue;
+    }
+    const auto& src = ruleset.program.source_of(level.when.span);
+    out += fmt::format("\nlevel {}: its condition is {}\n", level.name, show(it->second->value));
+    out += draw(level.when, src ? src->text() : std::string(), value_of, reads);
+  }
+  if (!untried.empty()) out += fmt::format("\nlevels not tried (a level before them holds): {}\n", join(untried, ", "));
   // The lets the requires read, and the lets those read, each drawn the same way.
   if (!reads.lets.empty()) {
     out += "\nlets:\n";
