@@ -96,15 +96,17 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
   auto paint = [&](const char* code, const std::string& s) { return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s; };
   std::string out;
   for (const auto& f : results) {
-    if (f.error) {
-      // The diagnostic itself went to stderr (run_test).
-      out += fmt::format("{} {}  (could not be run: see the error on stderr)\n", paint("31", "✘"), f.path);
-      continue;
-    }
     int failed = 0;
     for (const auto& c : f.cases) failed += !c.passed();
-    out += fmt::format("{} {}  ({}@{}, {}{})\n", failed ? paint("31", "✘") : paint("32", "✔"), f.path, f.info.name,
-                       f.info.version, count_of(f.cases.size(), "case", "cases"), failed ? fmt::format(", {} failed", failed) : "");
+    if (f.error) {
+      // The diagnostic itself went to stderr (run_test); the cases run
+      // before the error are still listed when they failed.
+      out += fmt::format("{} {}  (could not be run: see the error on stderr{})\n", paint("31", "✘"), f.path,
+                         failed ? fmt::format("; {} of the cases before it failed", failed) : "");
+    } else {
+      out += fmt::format("{} {}  ({}@{}, {}{})\n", failed ? paint("31", "✘") : paint("32", "✔"), f.path, f.info.name,
+                         f.info.version, count_of(f.cases.size(), "case", "cases"), failed ? fmt::format(", {} failed", failed) : "");
+    }
     for (const auto& c : f.cases) {
       if (c.passed()) continue;
       out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), f.path, c.line, c.name);
