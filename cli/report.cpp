@@ -19,6 +19,26 @@ std::string brief_value(const engine::Value& v) {
   return count_of(items.size(), "entry", "entries");
 }
 
+std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r) {
+  std::vector<ImproveItem> out;
+  for (int round = 0; round < 3; ++round)
+    for (const auto& i : r.indicators) {
+      const bool pick = round == 0   ? (i.verdict == engine::Verdict::fail && i.minimum)
+                        : round == 1 ? (i.verdict == engine::Verdict::fail && !i.minimum)
+                                     : (i.verdict == engine::Verdict::unknown && i.minimum);
+      if (!pick) continue;
+      ImproveItem item{&i, {}, {}};
+      for (const auto& c : i.checks)
+        if (c.gap) { item.what = *c.gap; break; }
+      if (item.what.empty())
+        for (const auto& c : i.checks)
+          if (c.message) { item.what = *c.message; break; }
+      if (item.what.empty() && !i.missing.empty()) item.missing = i.missing.front();
+      out.push_back(std::move(item));
+    }
+  return out;
+}
+
 std::string one_line(std::string_view text) {
   std::string out;
   bool blank = false;

@@ -72,6 +72,18 @@ engine::EvaluationResult display_order(const engine::EvaluationResult& r);
 /// its length ("1 entry", "12 entries"), anything else as to_display.
 std::string brief_value(const engine::Value& v);
 
+/// One entry of "what to improve first": an indicator, and what would make
+/// it pass (the gap of its first check that has one, else its first
+/// message) or, when it lacks evidence, the first path to report.
+struct ImproveItem {
+  const engine::IndicatorResult* indicator = nullptr;
+  std::string what;     // "" when there is nothing to say
+  std::string missing;  // the evidence to report, when `what` is ""
+};
+/// Failed minimum requirements first, then other failures, then minimum
+/// requirements that lack evidence, in report order.
+std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r);
+
 /// Source text on one line: each run of blanks (a line break and the next
 /// line's indentation too) as one space (a require written over lines).
 std::string one_line(std::string_view text);

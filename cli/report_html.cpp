@@ -140,22 +140,12 @@ void render_file(std::string& out, const FileOutcome& f) {
 
   // What to improve first: failed minimum requirements, then other failures, then gaps in evidence.
   std::vector<std::string> todo;
-  for (int pass = 0; pass < 3; ++pass)
-    for (const auto& i : r.indicators) {
-      bool pick = pass == 0 ? (i.verdict == engine::Verdict::fail && i.minimum)
-                : pass == 1 ? (i.verdict == engine::Verdict::fail && !i.minimum)
-                            : (i.verdict == engine::Verdict::unknown && i.minimum);
-      if (!pick) continue;
-      std::string what;
-      for (const auto& c : i.checks)
-        if (c.gap) { what = c.gap.value(); break; }
-      if (what.empty())
-        for (const auto& c : i.checks)
-          if (c.message) { what = *c.message; break; }
-      if (what.empty() && !i.missing.empty()) what = "report " + i.missing.front();
-      todo.push_back(fmt::format("<li><a href=\"#ind-{}\"><b>{}</b> {}</a>{}</li>", esc(i.id), esc(i.id), esc(i.title),
-                                 what.empty() ? "" : " — " + esc(what)));
-    }
+  for (const auto& item : improve_first_items(r)) {
+    const auto& i = *item.indicator;
+    const std::string what = !item.what.empty() ? item.what : item.missing.empty() ? "" : "report " + item.missing;
+    todo.push_back(fmt::format("<li><a href=\"#ind-{}\"><b>{}</b> {}</a>{}</li>", esc(i.id), esc(i.id), esc(i.title),
+                               what.empty() ? "" : " — " + esc(what)));
+  }
   if (!todo.empty()) {
     out += "<div class=\"todo\"><h3>What to improve first</h3><ol>\n";
     for (std::size_t k = 0; k < todo.size() && k < 8; ++k) out += todo[k] + "\n";

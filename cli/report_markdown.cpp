@@ -126,21 +126,11 @@ std::string group_table(const engine::EvaluationResult& r, const std::string& ot
 std::string improve_first(const engine::EvaluationResult& r) {
   constexpr std::size_t kShown = 8;
   std::vector<std::string> todo;
-  for (int round = 0; round < 3; ++round)
-    for (const auto& i : r.indicators) {
-      bool pick = round == 0 ? (i.verdict == engine::Verdict::fail && i.minimum)
-                : round == 1 ? (i.verdict == engine::Verdict::fail && !i.minimum)
-                             : (i.verdict == engine::Verdict::unknown && i.minimum);
-      if (!pick) continue;
-      std::string what;
-      for (const auto& c : i.checks)
-        if (c.gap) { what = md_escape(*c.gap); break; }
-      if (what.empty())
-        for (const auto& c : i.checks)
-          if (c.message) { what = md_escape(*c.message); break; }
-      if (what.empty() && !i.missing.empty()) what = "report " + md_code(i.missing.front());
-      todo.push_back(fmt::format("{} **{}** {}{}", mark(i.verdict), md_escape(i.id), md_escape(i.title), what.empty() ? "" : " — " + what));
-    }
+  for (const auto& item : improve_first_items(r)) {
+    const auto& i = *item.indicator;
+    const std::string what = !item.what.empty() ? md_escape(item.what) : item.missing.empty() ? "" : "report " + md_code(item.missing);
+    todo.push_back(fmt::format("{} **{}** {}{}", mark(i.verdict), md_escape(i.id), md_escape(i.title), what.empty() ? "" : " — " + what));
+  }
   if (todo.empty()) return {};
   std::string out = "### What to improve first\n\n";
   for (std::size_t k = 0; k < todo.size() && k < kShown; ++k) out += fmt::format("{}. {}\n", k + 1, todo[k]);
