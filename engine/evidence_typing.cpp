@@ -140,12 +140,14 @@ Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& pa
     return Value::unknown();
   }
   if (v.kind() == Value::Kind::number) {
+    // A percentage's bounds as written in the file: 0% and 100%, not 0 and 1.
+    auto bound = [&](const Number& b) { return s.percent_format ? fmt::format("{} ({})", b.to_percent(6), b.to_string()) : b.to_string(); };
     if (s.minimum && v.as_number() < *s.minimum) {
-      error(n.span(), path, fmt::format("{} is below the minimum of {}", t, s.minimum->to_string()));
+      error(n.span(), path, fmt::format("{} is below the minimum of {}", t, bound(*s.minimum)));
       return Value::unknown();
     }
     if (s.maximum && v.as_number() > *s.maximum) {
-      error(n.span(), path, fmt::format("{} is above the maximum of {}", t, s.maximum->to_string()));
+      error(n.span(), path, fmt::format("{} is above the maximum of {}", t, bound(*s.maximum)));
       return Value::unknown();
     }
   }
