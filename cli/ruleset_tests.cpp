@@ -1,6 +1,7 @@
 #include "cli/ruleset_tests.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -17,6 +18,21 @@ namespace {
 
 [[noreturn]] void bad(const std::shared_ptr<const Source>& src, const YamlNode& at, std::string message) {
   throw DiagnosticError(Diagnostic{Severity::error, "test_error", std::move(message), src, at.span(), {}});
+}
+
+// A key of `map` that is none of `known` is refused where it is written, with
+// the nearest known key: a misspelt `evidnce:` would otherwise read as a
+// missing `evidence`.
+void only_keys(const std::shared_ptr<const Source>& src, const YamlNode& map, const std::vector<std::string>& known,
+               const char* what) {
+  if (map.kind != YamlNode::Kind::mapping) return;
+  for (std::size_t k = 0; k + 1 < map.children.size(); k += 2) {
+    const YamlNode& key = map.children[k];
+    if (std::find(known.begin(), known.end(), key.text) != known.end()) continue;
+    const std::string near = did_you_mean(key.text, known);
+    bad(src, key, fmt::format("unknown key '{}' in {}{}; its keys are {}", key.text, what,
+                              near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), join(known, ", ")));
+  }
 }
 
 const YamlNode& need(const std::shared_ptr<const Source>& src, const YamlNode& map, const char* key, const char* what) {
@@ -49,6 +65,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
   try {
     YamlNode root = engine::parse_yaml(src, limits.yaml);
     if (root.kind != YamlNode::Kind::mapping) bad(src, root, "a test file is a mapping with 'ruleset' and 'cases'");
+    only_keys(src, root, {"ruleset", "cases"}, "a test file");
     const YamlNode& ref = need(src, root, "ruleset", "the ruleset under test: a .rules path or NAME@VERSION");
     out.ruleset = ref.text;
     std::string ruleset_ref = ref.text;
@@ -64,6 +81,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       CaseResult r;
       r.line = c.line;
       if (c.kind != YamlNode::Kind::mapping) bad(src, c, "a case is a mapping with name, evidence and expect");
+      only_keys(src, c, {"name", "evidence", "as_of", "expect"}, "a case");
       r.name = need(src, c, "name", "what the case shows").text;
       const YamlNode& ev = need(src, c, "evidence", "inline evidence, or {path: FILE}");
       const YamlNode& expect = need(src, c, "expect", "outcome and/or indicators");
