@@ -252,6 +252,19 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         }
         fd.changes.push_back(std::move(ch));
       }
+      // The outcome moved though no verdict did: an indicator that does not
+      // pass now counts, or no longer counts, towards it.
+      if (fd.changes.empty() && fd.base_outcome != fd.candidate_outcome)
+        for (const auto& edit : report.edits) {
+          if (edit.kind != Edit::Kind::indicator_added && edit.kind != Edit::Kind::indicator_removed &&
+              edit.kind != Edit::Kind::indicator_changed)
+            continue;
+          const auto* before = find_indicator(base.program, edit.name);
+          const auto* after = find_indicator(cand.program, edit.name);
+          const bool counted_before = before && before->minimum, counted_after = after && after->minimum;
+          const auto verdict = vc.count(edit.name) ? vc[edit.name] : vb.count(edit.name) ? vb[edit.name] : "pass";
+          if (counted_before != counted_after && verdict != "pass") fd.outcome_causes.push_back(&edit);
+        }
     } catch (const engine::EvalError& e) {
       fd.error = fmt::format("{}: error[eval_error]: {}\n", path, e.what());
       fd.error_diag = Diagnostic{Severity::error, "eval_error", e.what(), nullptr, {}, {}};
@@ -292,6 +305,9 @@ std::string render_diff_text(const DiffReport& r, bool color) {
     if (f.base_outcome != f.candidate_outcome) {
       out += fmt::format(": outcome {} -> {}", f.base_outcome, f.candidate_outcome);
       ++outcomes[transition(f.base_outcome, f.candidate_outcome)];
+      std::string because;
+      for (const auto* e : f.outcome_causes) because += (because.empty() ? "" : "; ") + e->describe();
+      if (!because.empty()) out += "   because " + because;
     }
     out += "\n";
     for (const auto& c : f.changes) {
@@ -351,8 +367,11 @@ std::string render_diff_json(const DiffReport& r) {
       auto t = transition(f.base_outcome, f.candidate_outcome);
       outcomes[t] = outcomes.value(t, 0) + 1;
     }
+    ojson outcome_causes = ojson::array();
+    for (const auto* e : f.outcome_causes)
+      outcome_causes.push_back({{"kind", e->kind_name()}, {"name", e->name}, {"description", e->describe()}});
     changed.push_back({{"evidence", f.evidence},
-                       {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}}},
+                       {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}, {"causes", std::move(outcome_causes)}}},
                        {"indicators", std::move(inds)}});
   }
   out["changed"] = std::move(changed);

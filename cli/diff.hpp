@@ -41,6 +41,10 @@ struct FileDiff {
   bool unreadable = false;
   std::string base_outcome, candidate_outcome;
   std::vector<IndicatorChange> changes;
+  /// When the outcome changes with no verdict changing: the edits that
+  /// change which indicators decide it (an indicator made or unmade a
+  /// minimum requirement, added or removed while not passing).
+  std::vector<const Edit*> outcome_causes;
   bool changed() const { return base_outcome != candidate_outcome || !changes.empty(); }
 };
 
