@@ -54,6 +54,11 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+std::string report_value(const engine::Value& v) {
+  if (v.kind() == engine::Value::Kind::number && !v.as_number().is_integer()) return v.as_number().to_string(4);
+  return brief_value(v);
+}
+
 std::string count_of(std::size_t n, const char* singular, const char* plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }

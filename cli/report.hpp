@@ -88,6 +88,10 @@ std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r);
 /// line's indentation too) as one space (a require written over lines).
 std::string one_line(std::string_view text);
 
+/// A let's value as the HTML and Markdown reports show it: brief_value, with
+/// a fraction to four decimal places.
+std::string report_value(const engine::Value& v);
+
 /// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
 std::string count_of(std::size_t n, const char* singular, const char* plural);
 

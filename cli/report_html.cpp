@@ -115,11 +115,6 @@ std::string group_chart(const engine::EvaluationResult& r) {
   return svg;
 }
 
-std::string value_text(const engine::Value& v) {
-  if (v.kind() == engine::Value::Kind::number && !v.as_number().is_integer()) return v.as_number().to_string(4);
-  return brief_value(v);
-}
-
 void render_file(std::string& out, const FileOutcome& f) {
   out += fmt::format("<section class=\"file\">\n<h2>{}</h2>\n", esc(f.evidence));
   if (!f.result) {
@@ -183,7 +178,7 @@ void render_file(std::string& out, const FileOutcome& f) {
       }
       if (!i.values.empty()) {
         std::string vals;
-        for (const auto& [name, v] : i.values) vals += fmt::format("{}{} = {}", vals.empty() ? "" : " · ", esc(name), esc(value_text(v)));
+        for (const auto& [name, v] : i.values) vals += fmt::format("{}{} = {}", vals.empty() ? "" : " · ", esc(name), esc(report_value(v)));
         out += fmt::format("<p class=\"values\">{}</p>\n", vals);
       }
       for (const auto& c : i.cites) out += fmt::format("<blockquote>{}</blockquote>\n", esc(c));

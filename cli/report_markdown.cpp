@@ -81,13 +81,8 @@ std::string md_quote(std::string s) {
 const char* icon(engine::Verdict v) {
   return v == engine::Verdict::pass ? "✅ pass" : v == engine::Verdict::fail ? "❌ fail" : "❔ unknown";
 }
-const char* mark(engine::Verdict v) { return v == engine::Verdict::pass ? "✅" : v == engine::Verdict::fail ? "❌" : "❔"; }
 
-// A computed value as the HTML report shows it (brief_value), fractions to four places.
-std::string value_text(const engine::Value& v) {
-  if (v.kind() == engine::Value::Kind::number && !v.as_number().is_integer()) return v.as_number().to_string(4);
-  return brief_value(v);
-}
+const char* mark(engine::Verdict v) { return v == engine::Verdict::pass ? "✅" : v == engine::Verdict::fail ? "❌" : "❔"; }
 
 std::string score_text(const engine::IndicatorResult& i) {
   if (!i.score) return {};
@@ -166,7 +161,7 @@ std::string indicator_details(const engine::IndicatorResult& i) {
   if (!list.empty()) out += list + "\n";
   if (!i.values.empty()) {
     std::string vals;
-    for (const auto& [name, v] : i.values) vals += fmt::format("{}{} = {}", vals.empty() ? "" : " · ", md_code(name), md_escape(value_text(v)));
+    for (const auto& [name, v] : i.values) vals += fmt::format("{}{} = {}", vals.empty() ? "" : " · ", md_code(name), md_escape(report_value(v)));
     out += "*Values:* " + vals + "\n\n";
   }
   for (const auto& c : i.cites) out += md_quote(c) + "\n";

@@ -238,14 +238,17 @@ public:
       auto known = ids_.find(p.schema->ids_of);
       if (known == ids_.end()) continue;  // that list is not reported: nothing to check against
       const List& list = *p.list;
+      std::vector<std::string> sorted;  // the known ids, sorted once, for "did you mean"
       for (std::size_t i = 0; i < list.items.size(); ++i) {
         const Value& id = list.items[i];
         if (id.kind() != Value::Kind::string || known->second.count(id.as_string())) continue;
         std::string hint;
-        if (known->second.size() <= 10'000) {  // a near miss among the ids (bounded: one pass each)
-          std::vector<std::string> ids(known->second.begin(), known->second.end());
-          std::sort(ids.begin(), ids.end());
-          if (auto near = did_you_mean(id.as_string(), ids); !near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
+        if (known->second.size() <= 10'000 && diags_.size() < 200) {  // a near miss among the ids (bounded)
+          if (sorted.empty()) {
+            sorted.assign(known->second.begin(), known->second.end());
+            std::sort(sorted.begin(), sorted.end());
+          }
+          if (auto near = did_you_mean(id.as_string(), sorted); !near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
         }
         error(i < list.marks.size() ? list.marks[i] : list.mark, id.as_string().size(),
               fmt::format("{}[{}]: '{}' is not the {} of any entry in {}{}", p.path, i, id.as_string(),
