@@ -94,7 +94,8 @@ int run(int argc, char** argv) {
   auto* ck = app.add_subcommand("check", "Parse and type-check rulesets against their evidence schemas (no evidence needed)");
   ck->add_option("rulesets", check.rulesets, "Rulesets: .rules paths, NAME@VERSION or NAME; default: the whole catalogue");
   ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let) as failures (exit 1)");
-  ck->footer(std::string("Exit status: 0 every ruleset checks, 65 one has errors, 66 one cannot be read, 1 warnings with --strict.\n") +
+  ck->footer(std::string("Exit status: 0 every ruleset checks, 1 one does not (or has warnings, with --strict); 64 a name the catalogue lacks,\n"
+                          "66 a file that cannot be read.\n") +
              kRuleLimits);
 
   ValidateArgs validate;
@@ -123,7 +124,8 @@ int run(int argc, char** argv) {
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
   add_evidence_limits(ts, test.limits);
-  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed.\n") + kRuleLimits);
+  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed (errors on stderr),\n"
+                          "66 no test file could be read.\n") + kRuleLimits);
 
   ExplainArgs explain;
   auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
@@ -140,7 +142,7 @@ int run(int argc, char** argv) {
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
   tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout; an existing FILE is kept unless --force");
   tp->add_flag("--force", templ.force, "Overwrite the -o FILE if it exists");
-  tp->footer(kRuleLimits);
+  tp->footer(std::string("Exit status: 0 written; 64 the -o FILE exists (add --force) or bad usage.\n") + kRuleLimits);
 
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
