@@ -19,6 +19,33 @@ std::string brief_value(const engine::Value& v) {
   return count_of(items.size(), "entry", "entries");
 }
 
+std::vector<std::string> entry_names(const engine::Value& v) {
+  std::vector<std::string> out;
+  if (v.kind() != engine::Value::Kind::list) return out;
+  const auto& items = v.as_list().items;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const engine::Record* r = items[k].record_if();
+    if (!r) return {};
+    std::string name;
+    for (const char* key : {"id", "name", "title"}) {
+      const engine::Field* f = r->find(key);
+      if (!f) continue;
+      const auto kind = f->value.kind();
+      if (kind == engine::Value::Kind::string && !f->value.as_string().empty()) {
+        name = one_line(f->value.as_string());
+        break;
+      }
+      if (kind == engine::Value::Kind::number) {
+        name = f->value.as_number().to_string();
+        break;
+      }
+    }
+    if (name.empty()) name = r->path.empty() ? fmt::format("#{}", k + 1) : r->path;
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
 std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r) {
   std::vector<ImproveItem> out;
   for (int round = 0; round < 3; ++round)

@@ -92,6 +92,12 @@ std::string one_line(std::string_view text);
 /// a fraction to four decimal places.
 std::string report_value(const engine::Value& v);
 
+/// What names each record of a list, for a reader: its `id`, else its
+/// `name`, else its `title` (a string or a number), else where it is in the
+/// evidence ("cooperation[2]"), else its position ("#3"). Empty when `v` is
+/// not a list of records.
+std::vector<std::string> entry_names(const engine::Value& v);
+
 /// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
 std::string count_of(std::size_t n, const char* singular, const char* plural);
 

@@ -36,6 +36,43 @@ std::string show(const engine::Value& v) {
   }
 }
 
+// A let's value under its definition; a list of records names its entries
+// (their id, name or title), so that an assessor sees which participants or
+// activities a `where` kept.
+std::string let_value(const engine::Value& v) {
+  constexpr std::size_t kShown = 20, kWidth = 80;
+  const auto names = entry_names(v);
+  if (names.empty()) return fmt::format("    = {}\n", show(v));
+  const std::size_t shown = std::min(names.size(), kShown);
+  std::string more = names.size() > shown ? fmt::format("… and {} more", names.size() - shown) : "";
+  std::size_t width = 0, longest = 0;
+  for (std::size_t k = 0; k < shown; ++k) {
+    width += names[k].size() + 2;
+    longest = std::max(longest, names[k].size());
+  }
+  std::string out = fmt::format("    = {}:", show(v));
+  if (width <= kWidth) {  // on the line of the count
+    for (std::size_t k = 0; k < shown; ++k) out += (k ? ", " : " ") + names[k];
+    return out + (more.empty() ? "" : " " + more) + "\n";
+  }
+  out += "\n";
+  if (longest > 30) {  // titles: one a line
+    for (std::size_t k = 0; k < shown; ++k) out += "        " + names[k] + "\n";
+    return out + (more.empty() ? "" : "        " + more + "\n");
+  }
+  std::string line;  // ids: as many a line as fit
+  for (std::size_t k = 0; k < shown; ++k) {
+    std::string item = names[k] + (k + 1 < shown || !more.empty() ? "," : "");
+    if (!line.empty() && line.size() + 1 + item.size() > kWidth) {
+      out += "        " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + item;
+  }
+  if (!more.empty()) line += (line.empty() ? "" : " ") + more;
+  return out + "        " + line + "\n";
+}
+
 bool inside(Span inner, Span outer) {
   return inner.file == outer.file && inner.begin >= outer.begin && inner.end <= outer.end;
 }
@@ -263,7 +300,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       };
       walk(let.expr);
       out += drawn;
-      if (auto it = value_of.find(&let.expr); it != value_of.end()) out += fmt::format("    = {}\n", show(it->second->value));
+      if (auto it = value_of.find(&let.expr); it != value_of.end()) out += let_value(it->second->value);
     }
   }
   if (!reads.params.empty()) {
