@@ -1,6 +1,7 @@
 // Generates realistic `ecei-evidence/1` YAML of any size, deterministically
 // from a seed, for benchmarks and large tests.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -50,7 +51,15 @@ inline std::string generate_evidence(int participants, std::uint32_t seed = 1) {
     y += fmt::format("  - title: Activity {}\n    kind: {}\n    date: 2026-{:02}-{:02}\n    effort_days: {}\n    participants: [",
                      a, coop_kinds[next(6)], 1 + next(6), 1 + next(28), 1 + next(4));
     int n = 2 + next(3);
-    for (int k = 0; k < n; ++k) y += fmt::format("{}p{}", k ? ", " : "", next(participants));
+    // Each participant once (the schema's uniqueItems): a repeated draw is skipped.
+    int listed[4];
+    int count = 0;
+    for (int k = 0; k < n; ++k) {
+      const int id = next(participants);
+      if (std::find(listed, listed + count, id) != listed + count) continue;
+      y += fmt::format("{}p{}", count ? ", " : "", id);
+      listed[count++] = id;
+    }
     y += "]\n";
   }
   y += R"(innovation_system:

@@ -51,7 +51,7 @@ const std::set<std::string>& supported_keywords() {
   static const std::set<std::string> k = {"$schema", "$id", "$comment", "title", "description", "type", "properties",
                                           "required", "additionalProperties", "items", "enum", "const", "default",
                                           "format", "minimum", "maximum", "minItems", "definitions", "$ref", "examples",
-                                          "x-unique-key", "x-ids-of"};
+                                          "uniqueItems", "x-unique-key", "x-ids-of"};
   return k;
 }
 
@@ -87,7 +87,7 @@ public:
       if (!supported_keywords().count(k))
         fail(where, fmt::format("unsupported schema keyword '{}' (supported: type, properties, required, "
                                 "additionalProperties, items, enum, const, default, format, minimum, maximum, "
-                                "minItems, definitions, $ref, x-unique-key, x-ids-of)", k));
+                                "minItems, uniqueItems, definitions, $ref, x-unique-key, x-ids-of)", k));
     SchemaNode& n = s_.nodes.emplace_back();
     if (auto t = j.find("type"); t != j.end()) {
       auto add = [&](const json& name) {
@@ -143,7 +143,11 @@ public:
     };
     n.unique_key = text("x-unique-key");
     n.ids_of = text("x-ids-of");
-    n.has_references = !n.unique_key.empty() || !n.ids_of.empty();
+    if (auto u = j.find("uniqueItems"); u != j.end()) {
+      if (!u->is_boolean()) fail(where, "uniqueItems must be true or false");
+      n.unique_items = u->get<bool>();
+    }
+    n.has_references = !n.unique_key.empty() || !n.ids_of.empty() || n.unique_items;
     for (const auto& [name, node] : n.properties) n.has_references |= node->has_references;
     if (n.items) n.has_references |= n.items->has_references;
     if (n.additional) n.has_references |= n.additional->has_references;
@@ -227,6 +231,7 @@ public:
     const List& list = v.as_list();
     if (!s.unique_key.empty()) unique(list, s.unique_key, path, schema_path);
     if (!s.ids_of.empty()) pending_.push_back({&list, &s, path});
+    if (s.unique_items) unique_items(list, path);
     if (s.items && s.items->has_references)
       for (std::size_t i = 0; i < list.items.size(); ++i)
         visit(list.items[i], *s.items, fmt::format("{}[{}]", path, i), schema_path);
@@ -283,6 +288,22 @@ private:
       error(f->mark, id.size(),
             fmt::format("{}[{}].{}: '{}' is also the {} of {}[{}]{}; each entry needs its own", path, i, key, id, key, path,
                         it->second, first_field && first_field->mark.line ? fmt::format(" (line {})", first_field->mark.line) : ""));
+    }
+  }
+
+  // uniqueItems: each scalar item once (compared by kind and value).
+  void unique_items(const List& list, const std::string& path) {
+    std::unordered_map<std::string, std::size_t> seen;
+    seen.reserve(list.items.size());
+    for (std::size_t i = 0; i < list.items.size(); ++i) {
+      const Value& item = list.items[i];
+      if (item.kind() == Value::Kind::list || item.kind() == Value::Kind::record || !item.is_known()) continue;
+      std::string shown = item.kind() == Value::Kind::string ? item.as_string() : to_display(item);
+      auto [it, fresh] = seen.try_emplace(fmt::format("{}:{}", static_cast<int>(item.kind()), shown), i);
+      if (fresh) continue;
+      const Mark at = i < list.marks.size() ? list.marks[i] : list.mark;
+      const std::size_t length = item.kind() == Value::Kind::string ? item.as_string().size() : shown.size();
+      error(at, length, fmt::format("{}[{}]: '{}' is listed twice (also {}[{}]); list each once", path, i, shown, path, it->second));
     }
   }
 

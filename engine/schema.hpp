@@ -46,7 +46,11 @@ struct SchemaNode {
   /// `x-ids-of` on an array of strings: each must be a value of the unique
   /// key of the array at that top-level property (`participants`).
   std::string ids_of;
-  /// Whether this node or one below it has unique_key or ids_of (the check
+  /// `uniqueItems: true` on an array: no two of its scalar items may be
+  /// equal (a co-operation activity lists each participant once). Items
+  /// that are records or lists are not compared.
+  bool unique_items = false;
+  /// Whether this node or one below it has unique_key, ids_of or unique_items (the check
   /// after loading goes down only where this is set).
   bool has_references = false;
 
