@@ -65,7 +65,7 @@ int run(int argc, char** argv) {
   app.add_option("--schemas", search.schema_dirs, "Folder of evidence schemas to search first (repeatable)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--color", color_mode, "Colour: auto (a terminal, no NO_COLOR), always, never")
+  app.add_option("--color", color_mode, "Colour: auto (on a terminal), always, never; never while NO_COLOR is set")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   // Every command that reads rulesets (fmt too) reads them within these; given
   // before or after the command's name.
@@ -165,8 +165,11 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : Exit::usage;
   }
   const char* no_color = std::getenv("NO_COLOR");
-  bool color = color_mode == "always" ||
-               (color_mode == "auto" && (!no_color || !*no_color) && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO));
+  // CLI.md: colour only on a terminal and never with NO_COLOR, so NO_COLOR
+  // (set and not empty) wins even over --color always.
+  const bool no_color_set = no_color && *no_color;
+  bool color = !no_color_set && (color_mode == "always" ||
+                                 (color_mode == "auto" && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO)));
   try {
     if (ev->parsed()) return run_evaluate(evaluate, search, color);
     if (ck->parsed()) return run_check(check, search, color);
