@@ -46,6 +46,13 @@ std::vector<std::string> entry_names(const engine::Value& v) {
   return out;
 }
 
+std::string error_line(const FileOutcome& f) {
+  if (!f.error) return "could not be evaluated";
+  const auto pos = f.error->position();
+  if (!pos.line) return f.error->message;
+  return fmt::format("{}:{}:{}: {}", f.error->file(), pos.line, pos.column, f.error->message);
+}
+
 std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r) {
   std::vector<ImproveItem> out;
   for (int round = 0; round < 3; ++round)

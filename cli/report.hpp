@@ -98,6 +98,11 @@ std::string report_value(const engine::Value& v);
 /// not a list of records.
 std::vector<std::string> entry_names(const engine::Value& v);
 
+/// A file's first problem as the text, Markdown and HTML reports show it:
+/// "FILE:LINE:COLUMN: message" when it has a position, else the message
+/// ("could not be evaluated" when there is none).
+std::string error_line(const FileOutcome& f);
+
 /// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
 std::string count_of(std::size_t n, const char* singular, const char* plural);
 

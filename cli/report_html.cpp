@@ -119,7 +119,7 @@ void render_file(std::string& out, const FileOutcome& f) {
   out += fmt::format("<section class=\"file\">\n<h2>{}</h2>\n", esc(f.evidence));
   if (!f.result) {
     out += fmt::format("<div class=\"outcome fail\"><div class=\"big\">error</div><div class=\"label\">{}</div></div>\n</section>\n",
-                       esc(f.error ? f.error->message : "could not be evaluated"));
+                       esc(error_line(f)));
     return;
   }
   const auto r = display_order(*f.result);

@@ -181,7 +181,7 @@ std::string markdown_begin(const RulesetInfo& ruleset) {
 std::string markdown_file(const FileOutcome& f) {
   std::string out = fmt::format("## {}\n\n", md_escape(f.evidence));
   if (!f.result) {
-    out += fmt::format("**Could not be evaluated:** {}\n\n", md_escape(f.error ? f.error->message : "error"));
+    out += fmt::format("**Could not be evaluated:** {}\n\n", md_escape(error_line(f)));
     return out;
   }
   const auto r = display_order(*f.result);

@@ -40,7 +40,7 @@ std::string value_text(const engine::Value& v) { return brief_value(v); }
 void render_file(std::string& out, const FileOutcome& f, const Style& s) {
   if (!f.result) {
     out += fmt::format("{}  {}\n", s.paint("1", f.evidence), s.paint("31", "error: could not be evaluated"));
-    if (f.error) out += fmt::format("  {}\n\n", f.error->message);
+    if (f.error) out += fmt::format("  {}\n\n", error_line(f));
     return;
   }
   const auto r = display_order(*f.result);
