@@ -1,6 +1,7 @@
 #include "cli/workspace.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -249,8 +250,10 @@ std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& a
           }
           continue;
         }
-        auto ext = it->path().extension();
-        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml") && !it->path().filename().string().ends_with(".test.yaml"))
+        // .yaml or .yml in any case (a camera or Windows tool writes .YAML); not ruleset test files
+        std::string name = it->path().filename().string();
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (it->is_regular_file(ec) && (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml"))
           found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
