@@ -176,6 +176,7 @@ private:
     };
     for (const auto& p : program_.params) clash("param", p.name, p.span);
     for (const auto& l : program_.lets) clash("let", l.name, l.span);
+    for (const auto& b : program_.element_names) clash("element name", b.name, b.span);
   }
 
   // -------------------------------------------------------- 1. params

@@ -320,6 +320,7 @@ private:
     if (name == "as_of") return "the reference date as_of";
     if (name == "minimum_met") return "minimum_met of the outcome";
     if (name == "score_share") return "score_share of the outcome";
+    if (find_function(name) || name == "verdict") return "a built-in function";
     return nullptr;
   }
 
@@ -648,6 +649,7 @@ private:
     max_depth_ = std::max(max_depth_, inner.depth);
     if (!binding.empty()) {
       if (check_binding(binding, binding_span, ctx)) inner.bindings.push_back({binding, ctx.depth});
+      program_.element_names.push_back({binding, binding_span});
     }
     return lower(e, inner);
   }

@@ -174,6 +174,13 @@ struct Program {
   std::vector<Indicator> indicators;  // in declaration order
   std::vector<OutcomeLabel> outcome;
   std::uint32_t max_element_depth = 0;  // deepest nesting of collection operations
+  /// Every element name written (`participants as p`), for the checker,
+  /// which refuses one that hides a top-level evidence field.
+  struct ElementName {
+    std::string name;
+    Span span;
+  };
+  std::vector<ElementName> element_names;
 
   /// The source a span points into (`text` when `sources` is empty); null
   /// for a file index the program does not have.

@@ -176,7 +176,9 @@ TEST_CASE("dsl grammar: element names with as") {
         "element name 'x' is already used by an enclosing collection operation");
   CHECK(expression_error("count(a as x)") ==
         "'as' names the element of a collection, but count has no per-element argument");
-  CHECK(expression_error("any(c as and, true)") == "expected a name after 'as', found 'and'");
+  CHECK(expression_error("any(c as and, true)") ==
+        "expected a name after 'as', found 'and' ('and' is a reserved word of the language: it cannot name a let, "
+        "param, element or top-level evidence field; a field of a record can be read as .and or [\"and\"])");
 }
 
 TEST_CASE("dsl grammar: postfix paths, indexes and calls") {
