@@ -165,6 +165,31 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
       listed.push_back({expr->span, cli::one_line(std::string_view(text).substr(expr->span.begin, expr->span.end - expr->span.begin)),
                         show(entry->value)});
   }
+  // Operands that Kleene logic or `if` did not need (`true or X`): drawn as
+  // not evaluated rather than left out. Per-element arguments are evaluated
+  // per element and are not traced, so they are not marked.
+  std::function<void(const Expr&)> skipped = [&](const Expr& e) {
+    for (std::size_t k = 0; k < e.args.size(); ++k) {
+      const Expr& a = e.args[k];
+      const bool per_element = k == 1 && (e.op == Op::where ||
+                                          (e.op == Op::call && e.args.size() == 2 && e.fn != engine::Builtin::share &&
+                                           e.fn != engine::Builtin::between && e.fn != engine::Builtin::latest &&
+                                           e.fn != engine::Builtin::earliest));
+      if (per_element || a.op == Op::constant || !inside(a.span, root.span)) continue;
+      if (value_of.count(&a)) {
+        skipped(a);
+        continue;
+      }
+      const auto col = anchor(a, text);
+      if (col < root.span.begin || col >= root.span.end) continue;
+      if (one_line)
+        nodes.push_back({col - root.span.begin, a.span.end - a.span.begin, "not evaluated"});
+      else
+        listed.push_back({a.span, cli::one_line(std::string_view(text).substr(a.span.begin, a.span.end - a.span.begin)),
+                          "not evaluated (not needed for the result)"});
+    }
+  };
+  if (value_of.count(&root)) skipped(root);
   if (one_line) return power_assert(source, nodes, "    ");
   // Too long for one line: the sub-expressions in the order they are
   // written, each under the one it is part of.
