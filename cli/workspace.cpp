@@ -67,7 +67,10 @@ std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt) {
   if (ref.find('/') != std::string::npos && fs::is_regular_file(ref, ec)) return ref;
   auto dirs = ruleset_dirs(opt);
   auto entries = engine::scan_catalogue(dirs);
-  if (auto e = engine::find_ruleset(entries, ref)) return e->path;
+  if (auto e = engine::find_ruleset(entries, ref)) {
+    if (!e->conflict.empty()) throw UserError(Exit::data_error, "error: " + engine::ambiguous_ruleset_message(*e));
+    return e->path;
+  }
   std::vector<std::string> known;
   for (const auto& e : entries) known.push_back(e.name + "@" + e.version);
   auto name = ref.substr(0, ref.find('@'));
@@ -138,7 +141,12 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     // The ruleset's own folder: "." for a bare file name (`check mini.rules`).
     const fs::path folder = fs::path(path).parent_path();
     auto dirs = schema_dirs(opt, folder.empty() ? std::string(".") : folder.string());
-    auto found = engine::find_schema(dirs, id);
+    std::string conflict;
+    auto found = engine::find_schema(dirs, id, true, &conflict);
+    if (found && !conflict.empty())
+      throw UserError(Exit::data_error, fmt::format("{}: error[check_error]: two schema files have $id \"{}\": {} and {}; "
+                                                    "which one is meant cannot be told: keep one, or change the other's $id",
+                                                    path, id, *found, conflict));
     if (!found)
       throw UserError(Exit::data_error,
                       fmt::format("{}: error[check_error]: no schema with $id \"{}\" found in {}", path, id, join(dirs, ", ")));

@@ -452,7 +452,13 @@ InheritedRuleset inherit(ast::Ruleset tree, std::shared_ptr<const Source> source
       fail(fmt::format("the chain of extends is longer than {} rulesets", max_inheritance_depth));
       break;
     }
-    std::shared_ptr<const Source> base = resolver.find ? resolver.find(ref, *out.sources[i]) : nullptr;
+    std::shared_ptr<const Source> base;
+    try {
+      if (resolver.find) base = resolver.find(ref, *out.sources[i]);
+    } catch (const AmbiguousRuleset& e) {
+      fail(e.what());
+      break;
+    }
     if (!base) {
       std::vector<std::string> known;
       if (resolver.known) known = resolver.known(*out.sources[i]);

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +23,16 @@ namespace verdict::dsl {
 /// Finds the ruleset an `extends "NAME@VERSION"` names. dsl knows no
 /// catalogue: the caller says where rulesets are (see folder_resolver in
 /// load.hpp).
+/// Thrown by RulesetResolver::find when two files could be the ruleset
+/// named (the same NAME@VERSION side by side): reported at the extends.
+struct AmbiguousRuleset : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct RulesetResolver {
   /// The text of `ref` (NAME@VERSION) as seen from the ruleset `extending`,
-  /// or null when there is none. May throw DiagnosticError (unreadable file).
+  /// or null when there is none. May throw DiagnosticError (unreadable file)
+  /// or AmbiguousRuleset.
   std::function<std::shared_ptr<const Source>(const std::string& ref, const Source& extending)> find;
   /// The NAME@VERSIONs `find` could have found, for the error when it found
   /// nothing. Optional.

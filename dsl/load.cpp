@@ -72,7 +72,13 @@ std::vector<engine::CatalogueEntry> beside(const Source& file) {
   std::sort(paths.begin(), paths.end());
   std::vector<engine::CatalogueEntry> out;
   for (const auto& p : paths)
-    if (auto e = engine::read_ruleset_header(p)) out.push_back(std::move(*e));
+    if (auto e = engine::read_ruleset_header(p)) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const engine::CatalogueEntry& o) {
+        return o.name == e->name && o.version == e->version;
+      });
+      if (same == out.end()) out.push_back(std::move(*e));
+      else if (same->conflict.empty()) same->conflict = p;
+    }
   return out;
 }
 
@@ -99,6 +105,8 @@ RulesetResolver folder_resolver(std::vector<std::string> dirs, const RuleLimits&
     auto found = engine::find_ruleset(beside(extending), ref);
     if (!found) found = engine::find_ruleset(engine::scan_catalogue(dirs), ref);
     if (!found) return nullptr;
+    if (!found->conflict.empty())
+      throw AmbiguousRuleset(engine::ambiguous_ruleset_message(*found));
     return read_source(found->path, limits);
   };
   r.known = [dirs](const Source& extending) {

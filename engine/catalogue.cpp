@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -135,34 +136,56 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path) {
 }
 
 namespace {
-std::vector<std::string> files_with_extension(const std::string& dir, const std::string& ext, bool recursive = true) {
-  std::vector<std::string> out;
+struct FoundFile {
+  std::string path;
+  int depth = 0;  // 0: directly in the folder searched
+};
+// Files ending in `ext` in `dir`, nearest the top first, then by path.
+std::vector<FoundFile> files_with_extension(const std::string& dir, const std::string& ext, bool recursive = true) {
+  std::vector<FoundFile> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
   if (!recursive) {
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back(it->path().string());
-    std::sort(out.begin(), out.end());
-    return out;
+      if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back({it->path().string(), 0});
+  } else {
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 8) { it.disable_recursion_pending(); continue; }
+      if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back({it->path().string(), it.depth()});
+    }
   }
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    if (it.depth() > 8) { it.disable_recursion_pending(); continue; }
-    if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back(it->path().string());
-  }
-  std::sort(out.begin(), out.end());
+  std::sort(out.begin(), out.end(), [](const FoundFile& a, const FoundFile& b) {
+    return a.depth != b.depth ? a.depth < b.depth : a.path < b.path;
+  });
   return out;
 }
 }  // namespace
 
 std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs) {
   std::vector<CatalogueEntry> out;
-  std::set<std::string> seen;
-  for (const auto& dir : dirs)
-    for (const auto& file : files_with_extension(dir, ".rules"))
-      if (auto e = read_ruleset_header(file))
-        if (seen.insert(e->name + "@" + e->version).second) out.push_back(*e);
+  struct Seen {
+    std::size_t dir, index;
+    int depth;
+  };
+  std::map<std::string, Seen> seen;
+  for (std::size_t d = 0; d < dirs.size(); ++d)
+    for (const auto& file : files_with_extension(dirs[d], ".rules")) {
+      auto e = read_ruleset_header(file.path);
+      if (!e) continue;
+      auto [it, fresh] = seen.try_emplace(e->name + "@" + e->version, Seen{d, out.size(), file.depth});
+      if (fresh) {
+        out.push_back(std::move(*e));
+      } else if (it->second.dir == d && it->second.depth == file.depth && out[it->second.index].conflict.empty()) {
+        out[it->second.index].conflict = file.path;
+      }
+    }
   return out;
+}
+
+std::string ambiguous_ruleset_message(const CatalogueEntry& e) {
+  return "two files are ruleset '" + e.name + "@" + e.version + "': " + e.path + " and " + e.conflict +
+         "; which one is meant cannot be told: keep one, or give the other a new version";
 }
 
 std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref) {
@@ -180,10 +203,23 @@ std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& en
   return best;
 }
 
-std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive) {
-  for (const auto& dir : dirs)
-    for (const auto& file : files_with_extension(dir, ".json", recursive))
-      if (schema_id_of_file(file) == id) return file;
+std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive,
+                                       std::string* conflict) {
+  for (const auto& dir : dirs) {
+    std::optional<FoundFile> found;
+    for (const auto& file : files_with_extension(dir, ".json", recursive)) {
+      if (found && file.depth > found->depth) break;
+      if (schema_id_of_file(file.path) != id) continue;
+      if (!found) {
+        found = file;
+        if (!conflict) break;
+      } else {
+        *conflict = file.path;
+        break;
+      }
+    }
+    if (found) return found->path;
+  }
   return std::nullopt;
 }
 

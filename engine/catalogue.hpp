@@ -13,6 +13,9 @@ struct CatalogueEntry {
   std::string title;
   std::string extends;
   std::string path;
+  /// Another file of the same folder, as near its top, with the same
+  /// NAME@VERSION: which one is meant cannot be told ("" when none).
+  std::string conflict;
 };
 
 /// Orders versions segment by segment, numerically where both are numbers
@@ -23,15 +26,24 @@ int compare_versions(const std::string& a, const std::string& b);
 std::optional<CatalogueEntry> read_ruleset_header(const std::string& path);
 
 /// Rulesets in the given folders (searched recursively for *.rules), in folder
-/// order; an earlier folder's NAME@VERSION hides a later one's.
+/// order; an earlier folder's NAME@VERSION hides a later one's, and within a
+/// folder a file nearer its top hides one in a subfolder. Two at the same
+/// depth of one folder are a conflict (CatalogueEntry::conflict).
 std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs);
+
+/// "two files are NAME@VERSION: A and B; …" for an entry with a conflict.
+std::string ambiguous_ruleset_message(const CatalogueEntry& e);
 
 /// Finds NAME@VERSION, or NAME's latest version. nullopt when absent.
 std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref);
 
 /// Finds the schema file whose `$id` is `id` in the folders (*.json, recursive
-/// unless `recursive` is false).
-std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive = true);
+/// unless `recursive` is false): the first folder that has one, and in it the
+/// file nearest its top (one beside a ruleset before a copy in a subfolder).
+/// When another file at that depth has the same `$id`, `conflict` (if given)
+/// is set to its path.
+std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive = true,
+                                       std::string* conflict = nullptr);
 
 /// Folders from a PATH-like variable ("a:b").
 std::vector<std::string> split_path_list(const char* value);

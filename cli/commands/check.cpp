@@ -7,10 +7,17 @@ namespace verdict::cli {
 
 int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
   std::vector<std::string> refs = args.rulesets;
-  if (refs.empty())
-    for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) refs.push_back(e.path);
-  if (refs.empty()) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
   bool invalid = false, unreadable = false, unknown = false, warned = false;
+  if (refs.empty())
+    for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) {
+      refs.push_back(e.path);
+      if (!e.conflict.empty()) {  // the catalogue itself does not check
+        fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
+        fmt::print("{}@{}: does not check (two files)\n", e.name, e.version);
+        invalid = true;
+      }
+    }
+  if (refs.empty()) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
   for (const auto& ref : refs) {
     try {
       LoadedRuleset r = load_ruleset(ref, search, color);

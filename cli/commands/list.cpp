@@ -35,12 +35,17 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
     // Only the version the default resolves to (the latest) is the default.
     std::error_code ec;
     const bool is_default = !def_path.empty() && fs::equivalent(e.path, def_path, ec);
-    const std::string count = indicators ? fmt::format("{:>3} indicators", *indicators) : std::string("does not check");
+    const std::string count = indicators ? fmt::format("{:>3} {}", *indicators, *indicators == 1 ? "indicator " : "indicators") : std::string("does not check");
     text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", e.name + "@" + e.version, e.version, count,
                         e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
+    if (!e.conflict.empty()) {
+      broken = true;
+      fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
+    }
     out.push_back({{"name", e.name}, {"version", e.version}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
                    {"indicators", indicators ? nlohmann::ordered_json(*indicators) : nlohmann::ordered_json(nullptr)},
-                   {"path", e.path}, {"digest", digest}, {"default", is_default}});
+                   {"path", e.path}, {"digest", digest}, {"default", is_default},
+                   {"conflict", e.conflict.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.conflict)}});
   }
   (void)color;
   if (args.format == "json") fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
