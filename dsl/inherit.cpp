@@ -311,6 +311,28 @@ private:
       return;
     }
     auto& was = std::get<ast::Param>((*decls_)[it->second]);
+    // A value of another kind (a string for a number) would only show as type
+    // errors inside the base, far from the mistake: say so here.
+    if (!was.values.empty() && !p.values.empty()) {
+      const auto kind_of = [](const engine::Value& v) {
+        std::string k = engine::kind_name(v.kind());
+        if (v.kind() == engine::Value::Kind::list && !v.as_list().items.empty())
+        {
+          std::string item = engine::kind_name(v.as_list().items.front().kind());  // "a string"
+          if (auto blank = item.find(' '); blank != std::string::npos) item = item.substr(blank + 1);
+          k += " of " + item + "s";
+        }
+        return k;
+      };
+      const std::string before = kind_of(was.values.front().value), after = kind_of(p.values.front().value);
+      if (before != after) {
+        redefined(p.values.front().span,
+                  fmt::format("override param '{}' gives {} where {} has {}; the base's rules read it as {}", p.name,
+                              after, base_ref_, before, before),
+                  was.name_span, fmt::format("the param '{}' of {} is defined here", p.name, base_ref_));
+        return;
+      }
+    }
     if (!p.doc) p.doc = was.doc;  // the base's explanation still holds unless the child gives its own
     was = std::move(p);
   }
