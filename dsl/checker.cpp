@@ -12,11 +12,13 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "dsl/types.hpp"
+#include "engine/evaluator.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::dsl {
@@ -86,6 +88,7 @@ public:
     compute_scopes();
     check_as_of();
     type_lets();
+    check_let_nesting();
     check_indicators();
     check_outcome();
   }
@@ -167,6 +170,69 @@ private:
 
   // A param or let may not take the name of a top-level evidence field: the
   // field could no longer be read, and a reader could not tell which is meant.
+  // A let read through a chain of lets nests their expressions inside each
+  // other when evaluated. A chain that could come near the evaluator's depth
+  // limit (a generated ruleset of thousands of lets each reading the last)
+  // is refused here, so that a ruleset that checks also evaluates. The bound
+  // counts every node on the deepest path, each let read as its own depth:
+  // never less than what evaluation nests; refused past half the limit.
+  void check_let_nesting() {
+    constexpr std::size_t kLimit = engine::kMaxEvalDepth / 2;
+    const std::size_t n = program_.lets.size();
+    // Per let: the depth of its expression without its lets, and each let it
+    // reads with the nodes from its root down to that read (bounded by the
+    // rule depth limit, so this recursion is shallow).
+    struct Read {
+      std::uint32_t let;
+      std::size_t at;
+    };
+    std::vector<std::size_t> own(n, 0);
+    std::vector<std::vector<Read>> reads(n);
+    std::function<std::size_t(const engine::Expr&, std::size_t, std::vector<Read>&)> walk =
+        [&](const engine::Expr& e, std::size_t at, std::vector<Read>& out) -> std::size_t {
+      std::size_t deepest = at;
+      if (e.op == Op::let && e.index < n) out.push_back({e.index, at});
+      for (const auto& a : e.args) deepest = std::max(deepest, walk(a, at + 1, out));
+      return deepest;
+    };
+    for (std::size_t i = 0; i < n; ++i) own[i] = walk(program_.lets[i].expr, 1, reads[i]);
+    // The depth of each let, its reads first, without recursion (a generated
+    // chain may be thousands of lets long). A cycle, reported elsewhere, is cut.
+    std::vector<std::size_t> depth(n, 0);
+    std::vector<std::uint8_t> state(n, 0);  // 0 new, 1 open, 2 done
+    for (std::uint32_t root = 0; root < n; ++root) {
+      if (state[root]) continue;
+      std::vector<std::pair<std::uint32_t, std::size_t>> stack{{root, 0}};  // let, next read to visit
+      state[root] = 1;
+      while (!stack.empty()) {
+        auto& [i, next] = stack.back();
+        if (next < reads[i].size()) {
+          const std::uint32_t r = reads[i][next++].let;
+          if (state[r] == 0) {
+            state[r] = 1;
+            stack.push_back({r, 0});
+          }
+          continue;
+        }
+        std::size_t d = own[i];
+        for (const Read& r : reads[i]) d = std::max(d, r.at + depth[r.let]);  // an open one (a cycle) counts 0
+        depth[i] = d;
+        state[i] = 2;
+        stack.pop_back();
+      }
+    }
+    // One error, at the let where the chain first goes past the limit (the
+    // lets that read it are deeper still).
+    std::optional<std::uint32_t> first;
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (depth[i] > kLimit && (!first || depth[i] < depth[*first])) first = i;
+    if (first)
+      error(program_.lets[*first].span,
+            fmt::format("let '{}' nests {} levels deep through the lets it reads, and evaluation allows at most {}; "
+                        "shorten the chain of lets that read lets",
+                        program_.lets[*first].name, depth[*first], kLimit));
+  }
+
   void check_names() {
     const auto& root = schema_.root();
     auto clash = [&](const char* kind, const std::string& name, Span at) {

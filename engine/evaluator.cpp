@@ -34,7 +34,7 @@ const Value& param_value(const Param& p, std::optional<Date> as_of) {
 namespace {
 
 constexpr std::size_t kMaxMissing = 50;
-constexpr int kMaxDepth = 4000;
+constexpr int kMaxDepth = kMaxEvalDepth;
 
 /// The state of one evaluation: memoised lets, the element stack, and the
 /// collector of absent evidence paths for the check being evaluated.

@@ -35,6 +35,11 @@ struct EvalStats {
   std::uint64_t gave_up = 0;
 };
 
+/// How deeply one evaluation may nest (expression nodes inside each other,
+/// lets read through lets); deeper is an evaluation error, never a crash.
+/// The checker refuses chains of lets that could come near it.
+inline constexpr int kMaxEvalDepth = 4000;
+
 struct EvalOptions {
   Detail detail = Detail::full;
   std::optional<Date> as_of;              // overrides the ruleset's `as_of` expression

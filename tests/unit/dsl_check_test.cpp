@@ -129,6 +129,25 @@ TEST_CASE("dsl check: a long chain of lets, declared in any order, is typed with
   text += "let l" + std::to_string(n) + " = count(participants)\n";
   text += "indicator \"1\" \"t\" { require l0 > \"x\" }\n";
   auto errors = check_errors(text);
+  // Typed without deep recursion, and its depth measured without it: the
+  // chain is too deep to evaluate (said once, at the first let past the
+  // limit), and l0's type is still known.
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message ==
+        "let 'l19000' nests 2002 levels deep through the lets it reads, and evaluation allows at most 2000; "
+        "shorten the chain of lets that read lets");
+  CHECK(errors[1].message == "cannot compare 'l0' (a number) with '\"x\"' (a string)");
+}
+
+TEST_CASE("dsl check: a chain of lets that evaluation can nest checks; one it cannot is refused") {
+  auto chain = [](int n) {
+    std::string text = "ruleset \"t\" version \"1\"\nlet l0 = count(participants)\n";
+    for (int i = 1; i < n; ++i) text += "let l" + std::to_string(i) + " = l" + std::to_string(i - 1) + " + 1\n";
+    return text + "indicator \"1\" \"t\" { require l" + std::to_string(n - 1) + " > 0 }\n";
+  };
+  CHECK(check_errors(chain(900)).empty());
+  auto errors = check_errors(chain(1100));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].message == "cannot compare 'l0' (a number) with '\"x\"' (a string)");
+  CHECK(errors[0].message.find("let 'l999' nests 2000") == std::string::npos);
+  CHECK(errors[0].message.find("let 'l1000' nests 2002 levels deep") == 0);
 }
