@@ -412,6 +412,12 @@ private:
   // -------------------------------------------------------- requirements on types
 
   void need_boolean(const Expr& e, const Type& t, const std::string& what) {
+    if (t.is(K::boolean) && t.nullable) {
+      error(e.span, fmt::format("{} needs true or false, but {} may be null{}; a condition cannot be null "
+                                "(give false, or another boolean, where it is null)",
+                                what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' is null)" : ""));
+      return;
+    }
     if (t.is(K::boolean) || t.is(K::any)) return;
     std::string hint;
     if (short_text(e)) {

@@ -49,7 +49,11 @@ Type from_schema(const SchemaNode* n, const std::string& path, bool plural, int 
     return s;
   }
   if ((t & ~unsigned(t_number | t_integer)) == 0) return Type::of(K::number);
-  if (t == t_boolean) return Type::of(K::boolean);
+  if (t == t_boolean) {
+    Type b = Type::of(K::boolean);
+    b.nullable = (n->types & t_null) != 0;
+    return b;
+  }
   if (t == t_object) return Type::record(n, path, plural);
   if (t == t_array) return Type::list_of(from_schema(n->items, path, true, depth + 1));
   return Type::of(K::any);  // several types: not knowable before the evidence
@@ -113,8 +117,16 @@ Type type_of_value(const engine::Value& value, Span span) {
 }
 
 std::optional<Type> merge(const Type& a, const Type& b) {
-  if (a.is(K::any) || b.is(K::null)) return a;
-  if (b.is(K::any) || a.is(K::null)) return b;
+  if (a.is(K::any) || b.is(K::null)) {
+    Type out = a;
+    out.nullable |= b.is(K::null) || b.nullable;
+    return out;
+  }
+  if (b.is(K::any) || a.is(K::null)) {
+    Type out = b;
+    out.nullable |= a.is(K::null) || a.nullable;
+    return out;
+  }
   if (a.kind != b.kind) return std::nullopt;
   switch (a.kind) {
     case K::list: {
@@ -138,7 +150,11 @@ std::optional<Type> merge(const Type& a, const Type& b) {
       }
       return out;
     }
-    default: return a;
+    default: {
+      Type out = a;
+      out.nullable |= b.nullable;
+      return out;
+    }
   }
 }
 

@@ -52,6 +52,11 @@ struct Type {
   static Type list_of(Type element);
   static Type record(const engine::SchemaNode* node, std::string path, bool plural);
 
+  /// May be null as well (a branch of `if` is null; the schema allows
+  /// null): where a condition is needed that is an error, since null is
+  /// neither true, false nor unknown.
+  bool nullable = false;
+
   bool is(Kind k) const { return kind == k; }
   /// any or null: fits where another type is expected (null flows through, any is not knowable).
   bool is_open() const { return kind == Kind::any || kind == Kind::null; }
