@@ -38,3 +38,40 @@ TEST_CASE("ruleset test files: every case gives its expected verdicts") {
   }
   MESSAGE(cases, " cases in ", files.size(), " files");
 }
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "cli/workspace.hpp"
+
+// The guideline's text with each run of blanks as one space and a word
+// broken over a line ("partici-\npation") joined again.
+static std::string normalised(const std::string& text) {
+  std::string joined = std::regex_replace(text, std::regex("-[ \t]*\r?\n[ \t]*"), "");
+  return std::regex_replace(joined, std::regex("\\s+"), " ");
+}
+
+TEST_CASE("ECEI rulesets cite the guideline word for word") {
+  std::ifstream in(VERDICT_TEST_DIR "/../rulesets/ecei/source/ecei-minimum-requirements.txt");
+  REQUIRE(in);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string guideline = normalised(buffer.str());
+  std::size_t cites = 0;
+  for (const char* ref : {"ecei-minimum@2012.1", "ecei-gold@2012.1", "ecei-eligibility@2019.1"}) {
+    auto r = verdict::cli::load_ruleset(ref, {}, false);
+    for (const auto& ind : r.program.indicators) {
+      // Every guideline indicator cites it; eligibility's ECCP criteria (E.*)
+      // are not in it, and say so in notes.
+      if (!ind.id.starts_with("E.")) CHECK_MESSAGE(!ind.cites.empty(), ref, " ", ind.id, " cites nothing");
+      for (const auto& cite : ind.cites) {
+        ++cites;
+        std::string text = normalised(std::string(cite));
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        CHECK_MESSAGE(guideline.find(text) != std::string::npos, ref, " ", ind.id, " cites text the guideline lacks: ", text);
+      }
+    }
+  }
+  CHECK(cites >= 80);
+}
