@@ -153,7 +153,7 @@ std::string report_file(ReportFormat format, const FileOutcome& file, std::size_
   switch (format) {
     case ReportFormat::json: return parts::json_file(file, index);
     case ReportFormat::markdown: return parts::markdown_file(file);
-    case ReportFormat::html: return parts::html_file(file);
+    case ReportFormat::html: return parts::html_file(file, index);
     case ReportFormat::text: break;
   }
   return parts::text_file(file, color);

@@ -115,7 +115,11 @@ std::string group_chart(const engine::EvaluationResult& r) {
   return svg;
 }
 
-void render_file(std::string& out, const FileOutcome& f) {
+// `index`: the file's place in the report. Its ids are unique in the page:
+// the first file's are plain ("ind-2.5"), the others' carry their number
+// ("f2-ind-2.5"), so that each file's links go to its own indicators.
+void render_file(std::string& out, const FileOutcome& f, std::size_t index) {
+  const std::string prefix = index == 0 ? std::string() : fmt::format("f{}-", index + 1);
   out += fmt::format("<section class=\"file\">\n<h2>{}</h2>\n", esc(f.evidence));
   if (!f.result) {
     out += fmt::format("<div class=\"outcome fail\"><div class=\"big\">error</div><div class=\"label\">{}</div></div>\n</section>\n",
@@ -123,8 +127,8 @@ void render_file(std::string& out, const FileOutcome& f) {
     return;
   }
   const auto r = display_order(*f.result);
-  out += fmt::format("<div class=\"outcome {}\" id=\"outcome\"><div class=\"big\">{}</div><div class=\"label\">{}</div></div>\n",
-                     css_class(r.outcome), engine::to_string(r.outcome), esc(r.label.value_or("")));
+  out += fmt::format("<div class=\"outcome {}\" id=\"{}outcome\"><div class=\"big\">{}</div><div class=\"label\">{}</div></div>\n",
+                     css_class(r.outcome), prefix, engine::to_string(r.outcome), esc(r.label.value_or("")));
   out += fmt::format("<div class=\"summary\"><div>As of <span>{}</span></div><div><span>{}</span> pass</div><div><span>{}</span> fail</div>"
                      "<div><span>{}</span> unknown</div>",
                      engine::to_string(r.as_of), r.pass, r.fail, r.unknown);
@@ -138,7 +142,7 @@ void render_file(std::string& out, const FileOutcome& f) {
   for (const auto& item : improve_first_items(r)) {
     const auto& i = *item.indicator;
     const std::string what = !item.what.empty() ? item.what : item.missing.empty() ? "" : "report " + item.missing;
-    todo.push_back(fmt::format("<li><a href=\"#ind-{}\"><b>{}</b> {}</a>{}</li>", esc(i.id), esc(i.id), esc(i.title),
+    todo.push_back(fmt::format("<li><a href=\"#{}ind-{}\"><b>{}</b> {}</a>{}</li>", prefix, esc(i.id), esc(i.id), esc(i.title),
                                what.empty() ? "" : " — " + esc(what)));
   }
   if (!todo.empty()) {
@@ -155,9 +159,9 @@ void render_file(std::string& out, const FileOutcome& f) {
         out += fmt::format("<h3>{}</h3>\n", esc(id.empty() ? std::string("Indicators") : id + "  " + title));
         header = true;
       }
-      out += fmt::format("<article class=\"ind {}\" id=\"ind-{}\"><header><span class=\"badge {}\">{}</span><span class=\"id\">{}</span>"
+      out += fmt::format("<article class=\"ind {}\" id=\"{}ind-{}\"><header><span class=\"badge {}\">{}</span><span class=\"id\">{}</span>"
                          "<span>{}</span>{}",
-                         css_class(i.verdict), esc(i.id), css_class(i.verdict), engine::to_string(i.verdict), esc(i.id), esc(i.title),
+                         css_class(i.verdict), prefix, esc(i.id), css_class(i.verdict), engine::to_string(i.verdict), esc(i.id), esc(i.title),
                          i.minimum ? "<span class=\"min\">minimum</span>" : "");
       std::string lv;
       if (i.level) lv += "level <b>" + esc(*i.level) + "</b>";
@@ -225,9 +229,9 @@ std::string html_begin(const RulesetInfo& ruleset, std::size_t files, const std:
       esc(ruleset.name), esc(ruleset.version), esc(ruleset.digest));
 }
 
-std::string html_file(const FileOutcome& file) {
+std::string html_file(const FileOutcome& file, std::size_t index) {
   std::string out;
-  render_file(out, file);
+  render_file(out, file, index);
   return out;
 }
 

@@ -19,7 +19,7 @@ std::string markdown_begin(const RulesetInfo& ruleset);
 std::string markdown_file(const FileOutcome& file);
 
 std::string html_begin(const RulesetInfo& ruleset, std::size_t files, const std::string& first_evidence);
-std::string html_file(const FileOutcome& file);
+std::string html_file(const FileOutcome& file, std::size_t index);
 std::string html_end();
 
 }  // namespace verdict::cli::parts
