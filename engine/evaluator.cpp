@@ -1907,21 +1907,37 @@ void Evaluator::run(EvaluationResult& result) {
       }
     }
     r.verdict = any_false ? Verdict::fail : any_unknown ? Verdict::unknown : Verdict::pass;
+    // In a report, the evidence whose absence leaves a value, a level or the
+    // score unknown is listed with the checks' (a pass with an unknown score
+    // says what is missing too).
+    std::vector<std::string> absent;
+    auto note_absent = [&](const Value& v) {
+      if (full && v.is_unknown())
+        for (auto& m : absent)
+          if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end()) r.missing.push_back(std::move(m));
+      absent.clear();
+      missing_ = nullptr;
+    };
     if (full) {
       r.values.reserve(ind.lets.size());
       for (auto let_index : ind.lets) {
-        missing_ = nullptr;  // a let's absent evidence is reported by the checks that read it
+        missing_ = &absent;
         // Owned: a let's list may borrow evidence records (see filter).
         r.values.emplace_back(program_.lets[let_index].name, let_ref(let_index, program_.lets[let_index].span).owned());
+        note_absent(r.values.back().second);
       }
     }
     for (const auto& level : ind.levels) {
+      if (full) missing_ = &absent;
       Value v = eval(level.when);
+      note_absent(v);
       if (v.kind() == Value::Kind::boolean && v.as_bool()) { r.level = level.name; break; }
     }
     if (ind.score) {
       scored = true;
+      if (full) missing_ = &absent;
       Value v = eval(*ind.score);
+      note_absent(v);
       if (v.kind() == Value::Kind::number) {
         r.score = v.as_number();
         if (auto s = Number::add(points, v.as_number())) points = *s;
