@@ -209,6 +209,8 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       engine::evaluate_into(cand.program, ev_cand ? *ev_cand : *ev, opts, rc);
       fd.base_outcome = engine::to_string(rb.outcome);
       fd.candidate_outcome = engine::to_string(rc.outcome);
+      fd.base_label = rb.label.value_or("");
+      fd.candidate_label = rc.label.value_or("");
       std::map<std::string, std::string> vb, vc;
       std::vector<std::string> order;
       for (const auto& i : rb.indicators) { vb[i.id] = engine::to_string(i.verdict); order.push_back(i.id); }
@@ -252,6 +254,31 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         }
         fd.changes.push_back(std::move(ch));
       }
+      // The outcome (or its label) moved with verdicts: the edits behind the
+      // verdicts of the indicators that decide it (the minimum ones, or all
+      // when none is).
+      if (!fd.changes.empty() && (fd.base_outcome != fd.candidate_outcome || fd.base_label != fd.candidate_label)) {
+        const auto gate = [](const engine::Program& p, const std::string& id) {
+          const bool any_minimum = std::any_of(p.indicators.begin(), p.indicators.end(),
+                                               [](const engine::Indicator& i) { return i.minimum; });
+          const auto* ind = find_indicator(p, id);
+          return ind && (!any_minimum || ind->minimum);
+        };
+        for (const auto& ch : fd.changes)
+          if (gate(base.program, ch.id) || gate(cand.program, ch.id) || fd.base_label != fd.candidate_label)
+            for (const auto* e : ch.causes)
+              if (std::find(fd.outcome_causes.begin(), fd.outcome_causes.end(), e) == fd.outcome_causes.end())
+                fd.outcome_causes.push_back(e);
+      }
+      // Only the label moved: the outcome block's edits, and each changed
+      // param that alone gives the candidate's label.
+      if (fd.changes.empty() && fd.base_label != fd.candidate_label)
+        for (const auto& edit : report.edits) {
+          if (edit.kind == Edit::Kind::outcome_changed) fd.outcome_causes.push_back(&edit);
+          if (edit.kind == Edit::Kind::param_changed)
+            if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label)
+              fd.outcome_causes.push_back(&edit);
+        }
       // The outcome moved though no verdict did: an indicator that does not
       // pass now counts, or no longer counts, towards it.
       if (fd.changes.empty() && fd.base_outcome != fd.candidate_outcome)
@@ -290,7 +317,7 @@ std::string render_diff_text(const DiffReport& r, bool color) {
     for (const auto& e : r.edits) out += "  - " + e.describe() + "\n";
   }
   out += "\n";
-  std::map<std::string, int> outcomes;
+  std::map<std::string, int> outcomes, labels;
   std::map<std::string, std::map<std::string, int>> per_indicator;
   std::size_t changed = 0, errors = 0;
   for (const auto& f : r.files) {
@@ -302,9 +329,17 @@ std::string render_diff_text(const DiffReport& r, bool color) {
     if (!f.changed()) continue;
     ++changed;
     out += bold(f.evidence);
+    std::vector<std::string> moved;  // "outcome pass -> fail", "label "A" -> "B""
     if (f.base_outcome != f.candidate_outcome) {
-      out += fmt::format(": outcome {} -> {}", f.base_outcome, f.candidate_outcome);
+      moved.push_back(fmt::format("outcome {} -> {}", f.base_outcome, f.candidate_outcome));
       ++outcomes[transition(f.base_outcome, f.candidate_outcome)];
+    }
+    if (f.base_label != f.candidate_label) {
+      moved.push_back(fmt::format("label \"{}\" -> \"{}\"", f.base_label, f.candidate_label));
+      ++labels[fmt::format("\"{}\" -> \"{}\"", f.base_label, f.candidate_label)];
+    }
+    if (!moved.empty()) {
+      out += ": " + moved.front() + (moved.size() > 1 ? ", " + moved.back() : "");
       std::string because;
       for (const auto* e : f.outcome_causes) because += (because.empty() ? "" : "; ") + e->describe();
       if (!because.empty()) out += "   because " + because;
@@ -321,6 +356,7 @@ std::string render_diff_text(const DiffReport& r, bool color) {
   out += fmt::format("\n{} of {} evidence files change{}\n", changed, r.files.size(),
                      errors ? fmt::format(" ({} could not be compared)", errors) : "");
   for (const auto& [t, n] : outcomes) out += fmt::format("  outcome {}: {}\n", t, n);
+  for (const auto& [t, n] : labels) out += fmt::format("  label {}: {}\n", t, n);
   for (const auto& [id, ts] : per_indicator)
     for (const auto& [t, n] : ts) out += fmt::format("  {} {}: {}\n", id, t, n);
   return out;
@@ -339,7 +375,7 @@ std::string render_diff_json(const DiffReport& r) {
                      {"description", e.describe()}});
   out["edits"] = std::move(edits);
   ojson changed = ojson::array(), errors = ojson::array();
-  ojson outcomes = ojson::object(), indicators = ojson::object();
+  ojson outcomes = ojson::object(), indicators = ojson::object(), labels = ojson::object();
   for (const auto& f : r.files) {
     if (f.error) {
       ojson e{{"evidence", f.evidence}, {"message", f.error_diag ? f.error_diag->message : *f.error}};
@@ -370,13 +406,19 @@ std::string render_diff_json(const DiffReport& r) {
     ojson outcome_causes = ojson::array();
     for (const auto* e : f.outcome_causes)
       outcome_causes.push_back({{"kind", e->kind_name()}, {"name", e->name}, {"description", e->describe()}});
+    auto label = [](const std::string& l) { return l.empty() ? ojson(nullptr) : ojson(l); };
+    if (f.base_label != f.candidate_label) {
+      auto t = transition(f.base_label.empty() ? "none" : f.base_label, f.candidate_label.empty() ? "none" : f.candidate_label);
+      labels[t] = labels.value(t, 0) + 1;
+    }
     changed.push_back({{"evidence", f.evidence},
                        {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}, {"causes", std::move(outcome_causes)}}},
+                       {"label", {{"base", label(f.base_label)}, {"candidate", label(f.candidate_label)}}},
                        {"indicators", std::move(inds)}});
   }
   out["changed"] = std::move(changed);
   out["errors"] = std::move(errors);
-  out["summary"] = {{"outcomes", std::move(outcomes)}, {"indicators", std::move(indicators)}};
+  out["summary"] = {{"outcomes", std::move(outcomes)}, {"indicators", std::move(indicators)}, {"labels", std::move(labels)}};
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -44,8 +44,14 @@ struct FileDiff {
   /// When the outcome changes with no verdict changing: the edits that
   /// change which indicators decide it (an indicator made or unmade a
   /// minimum requirement, added or removed while not passing).
+  /// When verdicts change too: the edits behind the changed verdicts of
+  /// the indicators that decide the outcome.
   std::vector<const Edit*> outcome_causes;
-  bool changed() const { return base_outcome != candidate_outcome || !changes.empty(); }
+  /// The outcome labels (an `outcome` block's); "" when none applies.
+  std::string base_label, candidate_label;
+  bool changed() const {
+    return base_outcome != candidate_outcome || base_label != candidate_label || !changes.empty();
+  }
 };
 
 struct DiffReport {
