@@ -46,6 +46,7 @@ struct CoverageGap {
   std::string indicator;
   std::string source;
   std::uint32_t line = 0;
+  std::string file;  // the ruleset file of `line` when the require is inherited from a base ("" otherwise)
   bool never_true = false;
   bool never_false = false;
 };

@@ -49,6 +49,7 @@ std::vector<CoverageGap> coverage_gaps(const std::vector<TestFileResult>& result
   struct Seen {
     std::string source;
     std::uint32_t line;
+    std::string file;
     bool t = false, f = false;
   };
   std::map<std::string, std::map<std::pair<std::string, std::size_t>, Seen>> seen;  // ruleset → (indicator, check) → seen
@@ -61,7 +62,7 @@ std::vector<CoverageGap> coverage_gaps(const std::vector<TestFileResult>& result
       for (const auto& ind : c.result->indicators)
         for (std::size_t i = 0; i < ind.checks.size(); ++i) {
           auto key = std::make_pair(ind.id, i);
-          auto [it, fresh] = seen[rs].try_emplace(key, Seen{ind.checks[i].source, ind.checks[i].line});
+          auto [it, fresh] = seen[rs].try_emplace(key, Seen{ind.checks[i].source, ind.checks[i].line, ind.checks[i].file});
           if (fresh) order[rs].push_back(key);
           if (ind.checks[i].result == true) it->second.t = true;
           if (ind.checks[i].result == false) it->second.f = true;
@@ -72,7 +73,7 @@ std::vector<CoverageGap> coverage_gaps(const std::vector<TestFileResult>& result
   for (const auto& [rs, keys] : order)
     for (const auto& key : keys) {
       const auto& s = seen[rs][key];
-      if (!s.t || !s.f) gaps.push_back({rs, key.first, s.source, s.line, !s.t, !s.f});
+      if (!s.t || !s.f) gaps.push_back({rs, key.first, s.source, s.line, s.file, !s.t, !s.f});
     }
   return gaps;
 }
@@ -116,7 +117,8 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
   if (!gaps.empty()) {
     out += "\nCoverage: requires that no case made true or false\n";
     for (const auto& g : gaps)
-      out += fmt::format("  {} {} (line {}): {}  never {}\n", g.ruleset, g.indicator, g.line, one_line(g.source),
+      out += fmt::format("  {} {} ({}): {}  never {}\n", g.ruleset, g.indicator,
+                         g.file.empty() ? fmt::format("line {}", g.line) : fmt::format("{}:{}", g.file, g.line), one_line(g.source),
                          g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
   }
   auto t = totals(results);
@@ -142,6 +144,7 @@ std::string render_tests_json(const std::vector<TestFileResult>& results, const 
   ojson cov = ojson::array();
   for (const auto& g : gaps)
     cov.push_back({{"ruleset", g.ruleset}, {"indicator", g.indicator}, {"source", g.source}, {"line", g.line},
+                   {"file", g.file.empty() ? ojson(nullptr) : ojson(g.file)},
                    {"never_true", g.never_true}, {"never_false", g.never_false}});
   auto t = totals(results);
   ojson out{{"files", std::move(files)},
