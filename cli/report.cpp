@@ -19,28 +19,26 @@ std::string brief_value(const engine::Value& v) {
   return count_of(items.size(), "entry", "entries");
 }
 
+std::string entry_name(const engine::Value& v, std::size_t position) {
+  const engine::Record* r = v.record_if();
+  if (!r) return {};
+  for (const char* key : {"id", "name", "title"}) {
+    const engine::Field* f = r->find(key);
+    if (!f) continue;
+    const auto kind = f->value.kind();
+    if (kind == engine::Value::Kind::string && !f->value.as_string().empty()) return one_line(f->value.as_string());
+    if (kind == engine::Value::Kind::number) return f->value.as_number().to_string();
+  }
+  return r->path.empty() ? fmt::format("#{}", position + 1) : r->path;
+}
+
 std::vector<std::string> entry_names(const engine::Value& v) {
   std::vector<std::string> out;
   if (v.kind() != engine::Value::Kind::list) return out;
   const auto& items = v.as_list().items;
   for (std::size_t k = 0; k < items.size(); ++k) {
-    const engine::Record* r = items[k].record_if();
-    if (!r) return {};
-    std::string name;
-    for (const char* key : {"id", "name", "title"}) {
-      const engine::Field* f = r->find(key);
-      if (!f) continue;
-      const auto kind = f->value.kind();
-      if (kind == engine::Value::Kind::string && !f->value.as_string().empty()) {
-        name = one_line(f->value.as_string());
-        break;
-      }
-      if (kind == engine::Value::Kind::number) {
-        name = f->value.as_number().to_string();
-        break;
-      }
-    }
-    if (name.empty()) name = r->path.empty() ? fmt::format("#{}", k + 1) : r->path;
+    std::string name = entry_name(items[k], k);
+    if (name.empty()) return {};
     out.push_back(std::move(name));
   }
   return out;

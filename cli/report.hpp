@@ -97,6 +97,9 @@ std::string report_value(const engine::Value& v);
 /// evidence ("cooperation[2]"), else its position ("#3"). Empty when `v` is
 /// not a list of records.
 std::vector<std::string> entry_names(const engine::Value& v);
+/// The same for one record at `position` (0-based) of its list; "" when
+/// `v` is not a record.
+std::string entry_name(const engine::Value& v, std::size_t position);
 
 /// A file's first problem as the text, Markdown and HTML reports show it:
 /// "FILE:LINE:COLUMN: message" when it has a position, else the message

@@ -52,7 +52,7 @@ public:
   /// answered here, inline, without entering ref_node; each still counts
   /// as a step.
   [[gnu::always_inline]] const Value& ref(const Expr& e, Value& scratch) {
-    if (trace_ && elements_.empty()) [[unlikely]] return ref_traced(e, scratch);
+    if (trace_ && elements_.size() == trace_depth_) [[unlikely]] return ref_traced(e, scratch);
     switch (e.op) {
       case Op::constant:
         if (take_steps(1)) return e.value;
@@ -101,6 +101,10 @@ public:
 
   /// Evaluates into `result`, reusing its memory (see evaluate_into).
   void run(EvaluationResult& result);
+  /// Sets the reference date and the params in force (run() does it first).
+  void prepare();
+  /// trace_elements(): the per-element values of `op`.
+  std::vector<ElementTrace> element_traces(const Expr& op, std::size_t limit);
 
   /// The fast path (engine/compiled.hpp): the compiled form of the
   /// condition `e`, to be evaluated inside a collection operation (with an
@@ -405,6 +409,7 @@ private:
   const Evidence& evidence_;
   const EvalOptions& options_;
   std::vector<TraceEntry>* trace_;
+  std::size_t trace_depth_ = 0;  // the elements bound where trace_ records (trace_elements: 1)
   // A hash index built once per evaluation for `C where X in .field` (X not
   // reading C's element): the elements of C by each value of their field
   // (a list field: an element appears under each of its values once), in
@@ -1828,6 +1833,66 @@ IndicatorResult& emptied(IndicatorResult& r) {
   return r;
 }
 
+std::vector<ElementTrace> Evaluator::element_traces(const Expr& op, std::size_t limit) {
+  prepare();
+  const bool per_element_call = op.op == Op::call && op.args.size() == 2 &&
+                                (op.fn == Builtin::any || op.fn == Builtin::all || op.fn == Builtin::sum ||
+                                 op.fn == Builtin::min || op.fn == Builtin::max || op.fn == Builtin::distinct ||
+                                 op.fn == Builtin::share_where);
+  if (!(op.op == Op::where && op.args.size() == 2) && !per_element_call) return {};
+  std::vector<TraceEntry>* const outer = trace_;
+  trace_ = nullptr;
+  const Value collection = eval(op.args[0]);
+  std::vector<ElementTrace> out;
+  if (collection.kind() != Value::Kind::list) {
+    trace_ = outer;
+    return out;
+  }
+  const auto& items = collection.as_list().items;
+  const std::size_t base = elements_.size();
+  for (std::size_t k = 0; k < items.size() && k < limit; ++k) {
+    ElementTrace t;
+    t.element = items[k].owned();
+    trace_ = &t.entries;
+    trace_depth_ = base + 1;
+    push_element(items[k]);
+    try {
+      (void)eval(op.args[1]);
+    } catch (...) {
+      elements_.resize(base);
+      trace_ = outer;
+      trace_depth_ = 0;
+      throw;
+    }
+    pop_element();
+    out.push_back(std::move(t));
+  }
+  trace_ = outer;
+  trace_depth_ = 0;
+  return out;
+}
+
+// The reference date and the params in force, before anything is evaluated.
+void Evaluator::prepare() {
+  if (options_.as_of) {
+    as_of_ = options_.as_of;
+  } else if (program_.as_of) {
+    std::vector<std::string> missing;
+    missing_ = &missing;
+    Value d = eval(*program_.as_of);
+    missing_ = nullptr;
+    if (d.kind() != Value::Kind::date)
+      fail(*program_.as_of, fmt::format("the reference date (as_of) must be a date, got {}{}", to_display(d),
+                                        missing.empty() ? "" : fmt::format(" ({} is absent)", missing.front())));
+    as_of_ = d.as_date();
+  }
+  if (as_of_) as_of_value_ = Value::date(*as_of_);
+  as_of_ready_ = true;
+  params_.resize(program_.params.size());
+  for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
+  params_ready_ = true;
+}
+
 void Evaluator::run(EvaluationResult& result) {
   // A field added to EvaluationResult must be emptied here too.
 #if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
@@ -1844,26 +1909,8 @@ void Evaluator::run(EvaluationResult& result) {
     result.indicators.erase(result.indicators.begin() + static_cast<std::ptrdiff_t>(program_.indicators.size()),
                             result.indicators.end());
   const std::size_t reusable = result.indicators.size();
-  if (options_.as_of) {
-    as_of_ = options_.as_of;
-  } else if (program_.as_of) {
-    std::vector<std::string> missing;
-    missing_ = &missing;
-    Value d = eval(*program_.as_of);
-    missing_ = nullptr;
-    if (d.kind() != Value::Kind::date)
-      fail(*program_.as_of, fmt::format("the reference date (as_of) must be a date, got {}{}", to_display(d),
-                                        missing.empty() ? "" : fmt::format(" ({} is absent)", missing.front())));
-    as_of_ = d.as_date();
-  }
-  if (as_of_) {
-    result.as_of = *as_of_;
-    as_of_value_ = Value::date(*as_of_);
-  }
-  as_of_ready_ = true;
-  params_.resize(program_.params.size());
-  for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
-  params_ready_ = true;
+  prepare();
+  if (as_of_) result.as_of = *as_of_;
   const bool full = options_.detail == Detail::full;
   if (full) {  // what a report lays the indicators out by
     result.groups.reserve(program_.groups.size());
@@ -2003,6 +2050,19 @@ void evaluate_into(const Program& program, const Evidence& evidence, const EvalO
   } lease(ws);
   Evaluator ev(program, evidence, options, ws);
   ev.run(into);
+}
+
+std::vector<ElementTrace> trace_elements(const Program& program, const Evidence& evidence, const EvalOptions& options,
+                                         const Expr& op, std::size_t limit) {
+  Evaluator::Workspace ws;  // its own: an explanation is not on a batch's hot path
+  struct Clear {
+    Evaluator::Workspace& ws;
+    ~Clear() { ws.clear(); }
+  } clear{ws};
+  EvalOptions o = options;
+  o.trace = nullptr;
+  Evaluator ev(program, evidence, o, ws);
+  return ev.element_traces(op, limit);
 }
 
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {

@@ -64,6 +64,21 @@ EvaluationResult evaluate(const Program& program, const Evidence& evidence, cons
 void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options,
                    EvaluationResult& into);
 
+/// One element of a collection operation, and the value of every
+/// sub-expression of the operation's per-element argument for it.
+struct ElementTrace {
+  Value element;
+  std::vector<TraceEntry> entries;
+};
+/// For a collection operation `op` of `program` that is evaluated outside
+/// any other (a `where`, or any, all, sum, min, max, distinct or share with
+/// a per-element argument): its per-element argument traced for each of the
+/// first `limit` elements of its collection, as `explain` shows them. Empty
+/// when `op` is not such an operation or its collection is not a list.
+/// Throws EvalError.
+std::vector<ElementTrace> trace_elements(const Program& program, const Evidence& evidence, const EvalOptions& options,
+                                         const Expr& op, std::size_t limit);
+
 /// The value of one param at a date (the dated value in force).
 const Value& param_value(const Param& p, std::optional<Date> as_of);
 

@@ -3,6 +3,7 @@
 // (power-assert style), where each evidence value came from, and which value
 // of a dated parameter applied.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -71,6 +72,111 @@ std::string let_value(const engine::Value& v) {
   }
   if (!more.empty()) line += (line.empty() ? "" : " ") + more;
   return out + "        " + line + "\n";
+}
+
+// Whether args[k] of `e` is evaluated once per element (a where's
+// predicate, the second argument of any, all, sum, min, max, distinct, share).
+bool per_element_arg(const Expr& e, std::size_t k) {
+  if (k != 1) return false;
+  if (e.op == Op::where) return true;
+  return e.op == Op::call && e.args.size() == 2 && e.fn != engine::Builtin::share && e.fn != engine::Builtin::between &&
+         e.fn != engine::Builtin::latest && e.fn != engine::Builtin::earliest;
+}
+
+// The collection operation at the top of `e` (a where, any(…), sum(…)…),
+// looking through a count() or share() of it; null when there is none.
+const Expr* top_collection_op(const Expr& e) {
+  if (e.op == Op::where || (e.op == Op::call && per_element_arg(e, 1))) return &e;
+  return nullptr;
+}
+
+// Each element of a collection operation with what decided it: for a
+// `where`, whether it was kept, and the values of the predicate's parts.
+std::string per_element(const Expr& op, const std::string& text, const std::vector<engine::ElementTrace>& elements,
+                        std::size_t total, std::size_t limit) {
+  if (elements.empty()) return {};
+  const Expr& per = op.args[1];
+  std::vector<std::string> names;
+  std::size_t width = 0;
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    std::string n = entry_name(elements[k].element, k);
+    if (n.empty()) n = fmt::format("#{}", k + 1);
+    if (n.size() > 32) n = n.substr(0, 31) + "…";
+    width = std::max(width, n.size());
+    names.push_back(std::move(n));
+  }
+  // The parts shown: the predicate's own operands (through a chain of
+  // `and` or of `or`, each condition of it), not constants, params or
+  // per-element arguments of its own (evaluated per inner element).
+  std::vector<const Expr*> parts;
+  std::function<void(const Expr&)> collect = [&](const Expr& e) {
+    for (std::size_t k = 0; k < e.args.size(); ++k) {
+      const Expr& a = e.args[k];
+      if (a.op == Op::constant || a.op == Op::param || a.op == Op::as_of || per_element_arg(e, k)) continue;
+      if ((e.op == Op::and_ || e.op == Op::or_) && a.op == e.op) collect(a);
+      else parts.push_back(&a);
+    }
+  };
+  collect(per);
+  auto source = [&](const Expr& e) {
+    // A node's span stops short of the closing parenthesis of `not (…)`:
+    // take in the parentheses it leaves open.
+    std::size_t end = e.span.end;
+    auto open = [&] {
+      long depth = 0;
+      for (std::size_t i = e.span.begin; i < end && i < text.size(); ++i) depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+      return depth;
+    };
+    for (long missing = open(); missing > 0; --missing) {
+      std::size_t at = end;
+      while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+      if (at >= text.size() || text[at] != ')') break;
+      end = at + 1;
+    }
+    return one_line(std::string_view(text).substr(e.span.begin, end - e.span.begin));
+  };
+  auto plain = [](const engine::Value& v) {  // a sum of 0.5 days is 0.5, not 50%
+    return v.kind() == engine::Value::Kind::number ? v.as_number().to_string(4) : show(v);
+  };
+  std::string out = fmt::format("    each entry{}", elements.size() < total ? fmt::format(" (the first {} of {})", elements.size(), total) : "");
+  if (parts.size() == 1) {
+    out += fmt::format(", with {}:\n", source(*parts.front()));
+  } else if (!parts.empty()) {
+    out += ", with:\n";
+    for (std::size_t k = 0; k < parts.size(); ++k) out += fmt::format("      ({}) {}\n", k + 1, source(*parts[k]));
+  } else {
+    out += ":\n";
+  }
+  // Each row's values first, so that the columns line up.
+  std::vector<std::vector<std::string>> values(elements.size());
+  std::vector<std::size_t> widths(parts.size(), 0);
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    std::map<const Expr*, const engine::Value*> at;
+    for (const auto& t : elements[k].entries) at.try_emplace(t.expr, &t.value);
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      auto it = at.find(parts[p]);
+      values[k].push_back(it == at.end() ? "not evaluated" : plain(*it->second));
+      widths[p] = std::max(widths[p], values[k].back().size());
+    }
+  }
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    std::map<const Expr*, const engine::Value*> at;
+    for (const auto& t : elements[k].entries) at.try_emplace(t.expr, &t.value);
+    std::string result = "?";
+    if (auto it = at.find(&per); it != at.end()) {
+      const engine::Value& v = *it->second;
+      if (op.op == Op::where && v.kind() == engine::Value::Kind::boolean) result = v.as_bool() ? "kept" : "left out";
+      else if (op.op == Op::where && v.is_unknown()) result = "unknown";
+      else result = plain(v);
+    }
+    std::string line = fmt::format("      {:<{}}  {:<8}", names[k], width, result);
+    for (std::size_t p = 0; p < parts.size(); ++p)
+      line += parts.size() == 1 ? "  " + values[k][p] : fmt::format("  ({}) {:<{}}", p + 1, values[k][p], widths[p]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  (void)limit;
+  return out;
 }
 
 bool inside(Span inner, Span outer) {
@@ -254,6 +360,22 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   std::map<const Expr*, const engine::TraceEntry*> value_of;
   for (const auto& t : trace) value_of.try_emplace(t.expr, &t);
 
+  // A collection operation at the top of a require or let: each of its
+  // first elements, with what decided it.
+  constexpr std::size_t kElements = 20;
+  auto elements_of = [&](const Expr& e, const std::string& text) -> std::string {
+    const Expr* op = top_collection_op(e);
+    if (!op) return {};
+    auto c = value_of.find(&op->args[0]);
+    if (c == value_of.end() || c->second->value.kind() != engine::Value::Kind::list) return {};
+    try {
+      auto elements = engine::trace_elements(ruleset.program, *evidence, options, *op, kElements);
+      return per_element(*op, text, elements, c->second->value.as_list().items.size(), kElements);
+    } catch (const engine::EvalError&) {
+      return {};  // the evaluation above succeeded; an element's own trace is a bonus
+    }
+  };
+
   std::string graded;  // a graded indicator's level and score
   if (r->level) graded += fmt::format("level {}", *r->level);
   if (r->score)
@@ -273,6 +395,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     out += fmt::format("\n{} require (line {}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", check.line,
                        cr.result ? (*cr.result ? "true" : "false") : "unknown");
     out += draw(check.expr, text, value_of, reads, check.source);
+    out += elements_of(check.expr, text);
     if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
     if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
@@ -326,6 +449,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       walk(let.expr);
       out += drawn;
       if (auto it = value_of.find(&let.expr); it != value_of.end()) out += let_value(it->second->value);
+      out += elements_of(let.expr, text);
     }
   }
   if (!reads.params.empty()) {
