@@ -204,3 +204,42 @@ TEST_CASE("evaluating into a reused result gives what a fresh evaluation gives")
   engine::evaluate_into(rulesets[0].program, ev, {}, reused);
   CHECK(everything(reused) == everything(engine::evaluate(rulesets[0].program, ev)));
 }
+
+// trace_elements (what `explain` shows entry by entry) agrees with the
+// evaluation: for every `where` let of every shipped ECEI ruleset, the
+// entries whose traced condition is true are exactly those the let kept.
+TEST_CASE("trace_elements: the entries traced as kept are the entries the where kept") {
+  const std::string root = VERDICT_TEST_DIR "/..";
+  std::size_t lets = 0;
+  for (const char* ref : {"ecei-minimum@2012.1", "ecei-gold@2012.1", "ecei-eligibility@2019.1"}) {
+    auto r = cli::load_ruleset(ref, {}, false);
+    for (const auto& entry : std::filesystem::directory_iterator(root + "/examples/evidence")) {
+      const std::string path = entry.path().string();
+      auto ev = engine::load_evidence(std::make_shared<Source>(path, read_file(path)), *r.schema);
+      std::vector<engine::TraceEntry> trace;
+      engine::EvalOptions options;
+      options.trace = &trace;
+      (void)engine::evaluate(r.program, ev, options);
+      for (const auto& let : r.program.lets) {
+        if (let.expr.op != engine::Op::where) continue;
+        const engine::Value* value = nullptr;
+        for (const auto& t : trace)
+          if (t.expr == &let.expr) { value = &t.value; break; }
+        if (!value || value->kind() != engine::Value::Kind::list) continue;  // not read, or unknown
+        auto elements = engine::trace_elements(r.program, ev, {}, let.expr, 100000);
+        std::vector<std::string> kept;
+        for (const auto& e : elements)
+          for (const auto& t : e.entries)
+            if (t.expr == &let.expr.args[1]) {
+              if (t.value.kind() == engine::Value::Kind::boolean && t.value.as_bool()) kept.push_back(engine::to_display(e.element));
+              break;
+            }
+        std::vector<std::string> expected;
+        for (const auto& item : value->as_list().items) expected.push_back(engine::to_display(item));
+        CHECK_MESSAGE(kept == expected, ref, " ", path, " let ", let.name);
+        ++lets;
+      }
+    }
+  }
+  CHECK(lets >= 40);
+}
