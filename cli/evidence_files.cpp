@@ -12,7 +12,7 @@ std::optional<engine::Evidence> load_evidence_file(const std::string& path, cons
                                                    const EvidenceLimits& limits, FileOutcome& failure, bool color) {
   std::string text;
   try {
-    text = read_file(path, limits.yaml.max_bytes);
+    text = read_evidence_file(path, limits.yaml.max_bytes);
   } catch (const std::length_error&) {
     std::error_code ec;
     failure.error = Diagnostic{Severity::error, "evidence_error",

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -233,6 +235,30 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   file.commit();
 }
 
+namespace {
+// The special files (FIFOs, sockets, devices) met while listing folders.
+struct SpecialFiles {
+  std::mutex lock;
+  std::set<std::string> paths;
+};
+SpecialFiles& special_files() {
+  static SpecialFiles s;
+  return s;
+}
+}  // namespace
+
+std::string read_evidence_file(const std::string& path, std::size_t max_bytes) {
+  {
+    auto& s = special_files();
+    std::lock_guard<std::mutex> hold(s.lock);
+    if (s.paths.count(path))
+      throw std::runtime_error(fmt::format("{}: not a regular file (a FIFO, socket or device in a folder is not opened; "
+                                           "name it on the command line to read it)",
+                                           path));
+  }
+  return read_file(path, max_bytes);
+}
+
 std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args) {
   // A folder that cannot be listed is kept in the list as it is: reading it
   // then reports it (permission denied), as for a file that cannot be read.
@@ -261,8 +287,19 @@ std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& a
         // .yaml or .yml in any case (a camera or Windows tool writes .YAML); not ruleset test files
         std::string name = it->path().filename().string();
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (it->is_regular_file(ec) && (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml"))
+        // Not only regular files: one that cannot be read (a dangling link,
+        // a FIFO) is listed too, so that it is reported, not lost.
+        std::error_code kind;
+        if (!it->is_directory(kind) && (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml")) {
           found.push_back(it->path().string());
+          const auto type = it->status(kind).type();  // through a link
+          if (type == fs::file_type::fifo || type == fs::file_type::socket || type == fs::file_type::block ||
+              type == fs::file_type::character) {
+            auto& s = special_files();
+            std::lock_guard<std::mutex> hold(s.lock);
+            s.paths.insert(found.back());
+          }
+        }
       }
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());

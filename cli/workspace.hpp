@@ -88,5 +88,10 @@ private:
 };
 /// Evidence paths: files as given, folders expanded to their *.yaml / *.yml files (sorted).
 std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& args);
+/// Reads an evidence file named by expand_evidence_paths: as read_file, but
+/// a FIFO, socket or device met while listing a folder is refused (a FIFO
+/// without a writer would hold the batch forever) instead of opened; one
+/// named on the command line is read as usual. Throws as read_file does.
+std::string read_evidence_file(const std::string& path, std::size_t max_bytes);
 
 }  // namespace verdict::cli

@@ -18,7 +18,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
   for (const auto& path : paths) {
     std::shared_ptr<const Source> source;
     try {
-      source = std::make_shared<Source>(path, read_file(path, limits.max_bytes));
+      source = std::make_shared<Source>(path, read_evidence_file(path, limits.max_bytes));
     } catch (const std::length_error&) {
       std::error_code ec;
       fmt::print(stderr, "{}: error[evidence_error]: {}\n", path,
