@@ -135,7 +135,20 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
 
   // The schema: a .json path beside the ruleset, or an $id searched for.
   const std::string& id = out.program.schema;
-  if (id.empty()) throw UserError(Exit::data_error, fmt::format("{}: error[check_error]: the ruleset names no schema (schema \"ID\")", path));
+  // Problems finding the schema point at the `schema` clause (or, when there
+  // is none, at the ruleset's first line).
+  auto at_schema = [&](const std::string& message) {
+    const auto& src = out.program.schema.empty() ? out.program.text : out.program.source_of(out.program.schema_span);
+    Span span = out.program.schema_span;
+    if (out.program.schema.empty()) {  // the `ruleset` keyword that opens the header
+      const auto at = out.program.text ? out.program.text->text().find("ruleset") : std::string::npos;
+      span = at == std::string::npos ? Span{0, 1, 0} : Span{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(at + 7), 0};
+    }
+    return render(Diagnostic{Severity::error, "check_error", message, src ? src : out.program.text, span, {}}, {color});
+  };
+  if (id.empty())
+    throw UserError(Exit::data_error, at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
+                                                "of its evidence schema) or schema \"FILE.json\""));
   std::string schema_path;
   if (id.ends_with(".json")) {
     schema_path = (fs::path(path).parent_path() / id).string();
@@ -146,12 +159,11 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     std::string conflict;
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
-      throw UserError(Exit::data_error, fmt::format("{}: error[check_error]: two schema files have $id \"{}\": {} and {}; "
-                                                    "which one is meant cannot be told: keep one, or change the other's $id",
-                                                    path, id, *found, conflict));
+      throw UserError(Exit::data_error, at_schema(fmt::format("two schema files have $id \"{}\": {} and {}; which one is "
+                                                              "meant cannot be told: keep one, or change the other's $id",
+                                                              id, *found, conflict)));
     if (!found)
-      throw UserError(Exit::data_error,
-                      fmt::format("{}: error[check_error]: no schema with $id \"{}\" found in {}", path, id, join(dirs, ", ")));
+      throw UserError(Exit::data_error, at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", "))));
     schema_path = *found;
   }
   try {
@@ -159,7 +171,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   } catch (const DiagnosticError& e) {
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
   } catch (const std::exception& e) {
-    throw UserError(Exit::no_input, fmt::format("error: cannot read schema {}", e.what()));
+    throw UserError(Exit::no_input, at_schema(fmt::format("cannot read schema {}", e.what())));
   }
   // Every construct against the schema, before any evidence is seen.
   Diagnostics checked;

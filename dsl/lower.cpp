@@ -306,7 +306,10 @@ private:
       switch (h.kind) {
         case ast::HeaderClause::Kind::title: program_.title = h.text.value; break;
         case ast::HeaderClause::Kind::source: program_.source_title = h.text.value; break;
-        case ast::HeaderClause::Kind::schema: program_.schema = h.text.value; break;
+        case ast::HeaderClause::Kind::schema:
+          program_.schema = h.text.value;
+          program_.schema_span = h.span;
+          break;
         case ast::HeaderClause::Kind::extends: program_.extends = h.text.value; break;  // merged by dsl/inherit
         case ast::HeaderClause::Kind::as_of: break;  // lowered with the other expressions
       }

@@ -163,6 +163,7 @@ struct Program {
   std::string title;
   std::string source_title;  // the `source` header clause
   std::string schema;        // the `schema` header clause, as written
+  Span schema_span;          // where that clause is (in sources[0], or in a base's file when inherited)
   std::optional<Expr> as_of;
   std::string extends;       // "NAME@VERSION" or ""
   std::shared_ptr<const verdict::Source> text;  // the ruleset file (sources[0])
