@@ -56,7 +56,7 @@ inline std::array<Tri, 18> handwritten_minimum(const engine::Evidence& ev) {
   std::array<Tri, 18> out{};
   const Value& root = ev.root;
   Date d = *date(get(*get(root, "assessment"), "date"));
-  Date year_ago = engine::add(d, {12, 0}, -1);
+  Date year_ago = *engine::add(d, {12, 0}, -1);  // validated evidence: within the calendar
   const Value* participants = get(root, "participants");
   const auto* plist = participants && participants->kind() == Value::Kind::list ? &participants->as_list() : nullptr;
   long all = plist ? static_cast<long>(plist->items.size()) : 0;
@@ -85,7 +85,7 @@ inline std::array<Tri, 18> handwritten_minimum(const engine::Evidence& ev) {
   // 2.1
   const Value* management = get(root, "management");
   auto started = management ? date(get(*management, "started")) : std::nullopt;
-  out[3] = started ? Tri(*started <= engine::add(d, {24, 0}, -1)) : std::nullopt;
+  out[3] = started ? Tri(*started <= *engine::add(d, {24, 0}, -1)) : std::nullopt;
   out[4] = att && get(*att, "2.2.2") ? attested("2.2.2") : std::nullopt;
   out[5] = att && get(*att, "2.4") ? attested("2.4") : std::nullopt;
   // 2.5
@@ -155,14 +155,14 @@ inline std::array<Tri, 18> handwritten_minimum(const engine::Evidence& ev) {
     out[12] = tri_and(boolean(get(*fc, "tool")), q);
   }
   if (strategy) {
-    Date two_years = engine::add(d, {24, 0}, -1);
+    Date two_years = *engine::add(d, {24, 0}, -1);
     auto doc_date = doc ? date(get(*doc, "date")) : std::nullopt;
     const Value* reviews = get(*strategy, "reviews");
     auto last = reviews ? date(get(*reviews, "last")) : std::nullopt;
     auto next = reviews ? date(get(*reviews, "next_planned")) : std::nullopt;
     Tri a = doc_date ? Tri(*doc_date >= two_years) : std::nullopt;
     Tri b = last ? Tri(*last >= two_years) : std::nullopt;
-    Tri c = next ? Tri(*next >= d && *next < engine::add(d, {6, 0}, 1)) : std::nullopt;
+    Tri c = next ? Tri(*next >= d && *next < *engine::add(d, {6, 0}, 1)) : std::nullopt;
     out[13] = tri_or(tri_or(a, b), c);
   }
   const Value* pm = get(root, "performance_monitoring");

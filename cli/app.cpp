@@ -77,10 +77,14 @@ int run(int argc, char** argv) {
       ->capture_default_str();
 
   EvaluateArgs evaluate;
+  // --as-of "" is not the absence of the flag: a date is required.
+  const CLI::Validator a_date(
+      [](std::string& v) { return v.empty() ? std::string("an empty value is not a date (YYYY-MM-DD)") : std::string(); },
+      "DATE");
   auto* ev = app.add_subcommand("evaluate", "Evaluate evidence files (or folders of them) against a ruleset");
   ev->add_option("-r,--ruleset", evaluate.ruleset,
                  "Ruleset: a .rules path, NAME@VERSION, or NAME (latest); default: the catalogue's default");
-  ev->add_option("--as-of", evaluate.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
+  ev->add_option("--as-of", evaluate.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)")->check(a_date);
   ev->add_option("-f,--format", evaluate.format, "Output format: text, json, markdown, html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
@@ -108,7 +112,7 @@ int run(int argc, char** argv) {
   auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts and outcomes change, and which edit causes each");
   df->add_option("--base", diff.base, "The ruleset in force (REF)")->required();
   df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
-  df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)");
+  df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);
   df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
@@ -130,7 +134,7 @@ int run(int argc, char** argv) {
   ExplainArgs explain;
   auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
   ex->add_option("-r,--ruleset", explain.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
-  ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)");
+  ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)")->check(a_date);
   ex->add_option("evidence", explain.evidence, "One evidence file")->required();
   ex->add_option("indicator", explain.indicator, "The indicator id, e.g. 2.6")->required();
   add_evidence_limits(ex, explain.limits);

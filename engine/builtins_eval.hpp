@@ -58,16 +58,23 @@ Value arithmetic(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
       default: break;
     }
   }
+  auto in_calendar = [&](std::optional<Date> d) {
+    if (!d) ctx.fail(e, fmt::format("'{}' gives a date outside the years 1 to 9999", op_symbol(e.op)));
+    return Value::date(*d);
+  };
   if (a.kind() == K::date && b.kind() == K::duration && (e.op == Op::add || e.op == Op::sub))
-    return Value::date(add(a.as_date(), b.as_duration(), e.op == Op::add ? 1 : -1));
+    return in_calendar(add(a.as_date(), b.as_duration(), e.op == Op::add ? 1 : -1));
   if (a.kind() == K::duration && b.kind() == K::date && e.op == Op::add)
-    return Value::date(add(b.as_date(), a.as_duration(), 1));
+    return in_calendar(add(b.as_date(), a.as_duration(), 1));
   if (a.kind() == K::date && b.kind() == K::date && e.op == Op::sub)
     return Value::number(Number(static_cast<std::int64_t>(a.as_date().days) - b.as_date().days));
   if (a.kind() == K::duration && b.kind() == K::duration && (e.op == Op::add || e.op == Op::sub)) {
     int s = e.op == Op::add ? 1 : -1;
-    return Value::duration({a.as_duration().months + s * b.as_duration().months,
-                            a.as_duration().days + s * b.as_duration().days});
+    const std::int64_t months = std::int64_t{a.as_duration().months} + s * std::int64_t{b.as_duration().months};
+    const std::int64_t days = std::int64_t{a.as_duration().days} + s * std::int64_t{b.as_duration().days};
+    if (months < -INT32_MAX || months > INT32_MAX || days < -INT32_MAX || days > INT32_MAX)
+      ctx.fail(e, fmt::format("duration overflow in '{}'", op_symbol(e.op)));
+    return Value::duration({static_cast<std::int32_t>(months), static_cast<std::int32_t>(days)});
   }
   ctx.fail(e, fmt::format("cannot apply '{}' to {} and {}", op_symbol(e.op), kind_name(a.kind()), kind_name(b.kind())));
 }

@@ -75,17 +75,22 @@ std::string to_string(Duration d) {
   return out.empty() ? "0 days" : out;
 }
 
-Date add(Date date, Duration dur, int sign) {
+std::optional<Date> add(Date date, Duration dur, int sign) {
+  // In 64 bits: a duration of two billion days must not wrap.
+  constexpr std::int64_t kFirst = -719162, kLast = 2932896;  // 0001-01-01 and 9999-12-31, in days since 1970-01-01
+  std::int64_t days = date.days;
   if (dur.months != 0) {
     auto c = civil_from_date(date);
-    long total = static_cast<long>(c.year) * 12 + (c.month - 1) + static_cast<long>(sign) * dur.months;
-    int y = static_cast<int>(total >= 0 ? total / 12 : (total - 11) / 12);
-    unsigned m = static_cast<unsigned>(total - static_cast<long>(y) * 12) + 1;
-    unsigned d = std::min(c.day, days_in_month(y, m));
-    date = date_from_civil(y, m, d);
+    const std::int64_t total = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) + std::int64_t{sign} * dur.months;
+    const std::int64_t y = total >= 0 ? total / 12 : (total - 11) / 12;
+    if (y < 1 || y > 9999) return std::nullopt;
+    const unsigned m = static_cast<unsigned>(total - y * 12) + 1;
+    const unsigned d = std::min(c.day, days_in_month(static_cast<int>(y), m));
+    days = date_from_civil(static_cast<int>(y), m, d).days;
   }
-  date.days += sign * dur.days;
-  return date;
+  days += std::int64_t{sign} * dur.days;
+  if (days < kFirst || days > kLast) return std::nullopt;
+  return Date{static_cast<std::int32_t>(days)};
 }
 
 }  // namespace verdict::engine

@@ -38,7 +38,9 @@ bool looks_like_date(std::string_view text);
 std::string to_string(Date d);
 std::string to_string(Duration d);
 
-/// date + duration, clamping to the last day of the month (sign = +1 or -1).
-Date add(Date d, Duration dur, int sign);
+/// date + duration, clamping to the last day of the month (sign = +1 or -1);
+/// nullopt when the result falls outside the years 1 to 9999 (the dates
+/// evidence and --as-of can hold).
+std::optional<Date> add(Date d, Duration dur, int sign);
 
 }  // namespace verdict::engine
