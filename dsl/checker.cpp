@@ -99,6 +99,7 @@ private:
   Diagnostics& diags_;
 
   std::vector<Type> param_types_;
+  std::map<const Expr*, bool> nullable_;  // index(): whether its base may be null
   std::vector<std::optional<Type>> let_types_;
   std::vector<bool> let_busy_;
   // The lets visible at one place: top level, the group's, the indicator's.
@@ -251,6 +252,22 @@ private:
     for (const auto& p : program_.params) {
       std::optional<Type> type;
       for (std::size_t i = 0; i < p.values.size(); ++i) {
+        // The items of a list must have one type too (`in` could not
+        // compare a string with 3 in every evaluation).
+        if (const auto& v = p.values[i].value; v.kind() == engine::Value::Kind::list) {
+          std::optional<Type> item;
+          for (const auto& x : v.as_list().items) {
+            Type t = type_of_value(x, p.span);
+            if (!item) item = t;
+            else if (auto m = merge(*item, t)) item = *m;
+            else {
+              error(p.span, fmt::format("the items of param '{}' must have one type, but {} is {} and {} is {}", p.name,
+                                        shown(v.as_list().items.front()), describe(type_of_value(v.as_list().items.front(), p.span)),
+                                        shown(x), describe(t)));
+              break;
+            }
+          }
+        }
         Type t = type_of_value(p.values[i].value, p.span);
         if (!type) {
           type = t;
@@ -492,8 +509,15 @@ private:
 
   // -------------------------------------------------------- fields
 
-  // `name` of a value of type `base`; `child` names an additionalProperties entry.
+  // `name` of a value of type `base`; `child` names an additionalProperties
+  // entry. A field of what may be null may be null too.
   Type field_of(const Type& base, const std::string& name, Span at, const Expr& base_expr, const std::string& child) {
+    Type t = field_of_record(base, name, at, base_expr, child);
+    if (base.nullable) t.nullable = true;
+    return t;
+  }
+
+  Type field_of_record(const Type& base, const std::string& name, Span at, const Expr& base_expr, const std::string& child) {
     switch (base.kind) {
       case K::any:
       case K::null: return base;  // a field of none is none
@@ -549,9 +573,21 @@ private:
   }
 
   Type index(const Expr& e) {
+    Type t = index_of(e);
+    if (infer_nullable(e.args[0])) t.nullable = true;  // an entry of what may be null may be null
+    return t;
+  }
+
+  bool infer_nullable(const Expr& e) {
+    auto it = nullable_.find(&e);
+    return it != nullable_.end() && it->second;
+  }
+
+  Type index_of(const Expr& e) {
     const Expr& base_expr = e.args[0];
     const Expr& key_expr = e.args[1];
     Type base = infer(base_expr);
+    nullable_[&base_expr] = base.nullable || base.is(K::null);
     Type key = infer(key_expr);
     switch (base.kind) {
       case K::any:

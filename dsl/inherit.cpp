@@ -324,8 +324,12 @@ private:
         }
         return k;
       };
-      const std::string before = kind_of(was.values.front().value), after = kind_of(p.values.front().value);
-      if (before != after) {
+      const auto& b = was.values.front().value;
+      const auto& a = p.values.front().value;
+      const std::string before = kind_of(b), after = kind_of(a);
+      const bool empty_list = a.kind() == engine::Value::Kind::list && b.kind() == engine::Value::Kind::list &&
+                              (a.as_list().items.empty() || b.as_list().items.empty());  // fits a list of anything
+      if (before != after && !empty_list) {
         redefined(p.values.front().span,
                   fmt::format("override param '{}' gives {} where {} has {}; the base's rules read it as {}", p.name,
                               after, base_ref_, before, before),

@@ -52,12 +52,14 @@ std::string let_value(const engine::Value& v) {
     longest = std::max(longest, names[k].size());
   }
   std::string out = fmt::format("    = {}:", show(v));
-  if (width <= kWidth) {  // on the line of the count
+  const bool commas = std::any_of(names.begin(), names.begin() + static_cast<long>(shown),
+                                  [](const std::string& n) { return n.find(',') != std::string::npos; });
+  if (width <= kWidth && !commas) {  // on the line of the count
     for (std::size_t k = 0; k < shown; ++k) out += (k ? ", " : " ") + names[k];
     return out + (more.empty() ? "" : " " + more) + "\n";
   }
   out += "\n";
-  if (longest > 30) {  // titles: one a line
+  if (longest > 30 || commas) {  // titles, or names with commas: one a line
     for (std::size_t k = 0; k < shown; ++k) out += "        " + names[k] + "\n";
     return out + (more.empty() ? "" : "        " + more + "\n");
   }
@@ -97,27 +99,41 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
   if (elements.empty()) return {};
   const Expr& per = op.args[1];
   std::vector<std::string> names;
-  std::size_t width = 0;
   for (std::size_t k = 0; k < elements.size(); ++k) {
     std::string n = entry_name(elements[k].element, k);
-    if (n.empty()) n = fmt::format("#{}", k + 1);
+    if (n.empty()) n = elements[k].element.kind() == engine::Value::Kind::record ? fmt::format("#{}", k + 1)
+                                                                                 : show(elements[k].element);
     if (n.size() > 32) n = n.substr(0, 31) + "…";
-    width = std::max(width, n.size());
     names.push_back(std::move(n));
+  }
+  // Names cut short may meet: then each says its place too.
+  std::map<std::string, int> seen;
+  for (const auto& n : names) ++seen[n];
+  std::size_t width = 0;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (seen[names[k]] > 1) names[k] += fmt::format(" (#{})", k + 1);
+    width = std::max(width, names[k].size());
   }
   // The parts shown: the predicate's own operands (through a chain of
   // `and` or of `or`, each condition of it), not constants, params or
   // per-element arguments of its own (evaluated per inner element).
+  // Only parts that read the entry: one that is the same for every entry
+  // (a let, a list) explains nothing. A field of the entry (`.in_sector`,
+  // `p.committed`) is its own value: no parts.
+  std::function<bool(const Expr&)> reads_entry = [&](const Expr& e) {
+    if (e.op == Op::element && e.index == 0) return true;
+    return std::any_of(e.args.begin(), e.args.end(), [&](const Expr& a) { return reads_entry(a); });
+  };
   std::vector<const Expr*> parts;
   std::function<void(const Expr&)> collect = [&](const Expr& e) {
     for (std::size_t k = 0; k < e.args.size(); ++k) {
       const Expr& a = e.args[k];
-      if (a.op == Op::constant || a.op == Op::param || a.op == Op::as_of || per_element_arg(e, k)) continue;
+      if (a.op == Op::element || per_element_arg(e, k) || !reads_entry(a)) continue;
       if ((e.op == Op::and_ || e.op == Op::or_) && a.op == e.op) collect(a);
       else parts.push_back(&a);
     }
   };
-  collect(per);
+  if (per.op != Op::field && per.op != Op::index && per.op != Op::element) collect(per);
   auto source = [&](const Expr& e) {
     // A node's span stops short of the closing parenthesis of `not (…)`:
     // take in the parentheses it leaves open.
