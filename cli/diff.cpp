@@ -254,34 +254,34 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         }
         fd.changes.push_back(std::move(ch));
       }
-      // The outcome (or its label) moved with verdicts: the edits behind the
-      // verdicts of the indicators that decide it (the minimum ones, or all
-      // when none is).
-      if (!fd.changes.empty() && (fd.base_outcome != fd.candidate_outcome || fd.base_label != fd.candidate_label)) {
-        const auto gate = [](const engine::Program& p, const std::string& id) {
-          const bool any_minimum = std::any_of(p.indicators.begin(), p.indicators.end(),
-                                               [](const engine::Indicator& i) { return i.minimum; });
-          const auto* ind = find_indicator(p, id);
-          return ind && (!any_minimum || ind->minimum);
-        };
-        for (const auto& ch : fd.changes)
-          if (gate(base.program, ch.id) || gate(cand.program, ch.id) || fd.base_label != fd.candidate_label)
-            for (const auto* e : ch.causes)
-              if (std::find(fd.outcome_causes.begin(), fd.outcome_causes.end(), e) == fd.outcome_causes.end())
-                fd.outcome_causes.push_back(e);
-      }
-      // Only the label moved: the outcome block's edits, and each changed
-      // param that alone gives the candidate's label.
-      if (fd.changes.empty() && fd.base_label != fd.candidate_label)
-        for (const auto& edit : report.edits) {
-          if (edit.kind == Edit::Kind::outcome_changed) fd.outcome_causes.push_back(&edit);
-          if (edit.kind == Edit::Kind::param_changed)
-            if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label)
-              fd.outcome_causes.push_back(&edit);
+      // What moved the outcome or its label: the edits behind the changed
+      // verdicts of the indicators that decide it, those that moved the
+      // same way as the outcome (a passing indicator removed does not make
+      // a fail pass); an indicator made or unmade a minimum requirement
+      // while not passing; and, for the label, the outcome block's edits
+      // and each changed param that alone gives the candidate's label.
+      const bool outcome_moved = fd.base_outcome != fd.candidate_outcome;
+      const bool label_moved = fd.base_label != fd.candidate_label;
+      auto cause = [&](const Edit* e) {
+        if (std::find(fd.outcome_causes.begin(), fd.outcome_causes.end(), e) == fd.outcome_causes.end())
+          fd.outcome_causes.push_back(e);
+      };
+      const auto rank = [](const std::string& v) { return v == "fail" ? 0 : v == "unknown" ? 1 : 2; };  // pass, absent: 2
+      const int direction = rank(fd.candidate_outcome) - rank(fd.base_outcome);
+      const auto gate = [](const engine::Program& p, const std::string& id) {
+        const bool any_minimum = std::any_of(p.indicators.begin(), p.indicators.end(),
+                                             [](const engine::Indicator& i) { return i.minimum; });
+        const auto* ind = find_indicator(p, id);
+        return ind && (!any_minimum || ind->minimum);
+      };
+      if (outcome_moved)
+        for (const auto& ch : fd.changes) {
+          const int moved = rank(ch.candidate) - rank(ch.base);
+          const bool decides = gate(base.program, ch.id) || gate(cand.program, ch.id);
+          if (decides && moved != 0 && (moved > 0) == (direction > 0))
+            for (const auto* e : ch.causes) cause(e);
         }
-      // The outcome moved though no verdict did: an indicator that does not
-      // pass now counts, or no longer counts, towards it.
-      if (fd.changes.empty() && fd.base_outcome != fd.candidate_outcome)
+      if (outcome_moved)
         for (const auto& edit : report.edits) {
           if (edit.kind != Edit::Kind::indicator_added && edit.kind != Edit::Kind::indicator_removed &&
               edit.kind != Edit::Kind::indicator_changed)
@@ -290,7 +290,13 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           const auto* after = find_indicator(cand.program, edit.name);
           const bool counted_before = before && before->minimum, counted_after = after && after->minimum;
           const auto verdict = vc.count(edit.name) ? vc[edit.name] : vb.count(edit.name) ? vb[edit.name] : "pass";
-          if (counted_before != counted_after && verdict != "pass") fd.outcome_causes.push_back(&edit);
+          if (counted_before != counted_after && verdict != "pass") cause(&edit);
+        }
+      if (label_moved)
+        for (const auto& edit : report.edits) {
+          if (edit.kind == Edit::Kind::outcome_changed) cause(&edit);
+          if (edit.kind == Edit::Kind::param_changed && !outcome_moved)  // (with the outcome, the verdicts' causes say it)
+            if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label) cause(&edit);
         }
     } catch (const engine::EvalError& e) {
       fd.error = fmt::format("{}: error[eval_error]: {}\n", path, e.what());
@@ -342,7 +348,7 @@ std::string render_diff_text(const DiffReport& r, bool color) {
       out += ": " + moved.front() + (moved.size() > 1 ? ", " + moved.back() : "");
       std::string because;
       for (const auto* e : f.outcome_causes) because += (because.empty() ? "" : "; ") + e->describe();
-      if (!because.empty()) out += "   because " + because;
+      out += "   because " + (because.empty() ? std::string("of several edits together (no single edit explains it)") : because);
     }
     out += "\n";
     for (const auto& c : f.changes) {
