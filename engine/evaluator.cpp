@@ -101,8 +101,9 @@ public:
 
   /// Evaluates into `result`, reusing its memory (see evaluate_into).
   void run(EvaluationResult& result);
-  /// Sets the reference date and the params in force (run() does it first).
-  void prepare();
+  /// Sets the reference date and the params in force (run() does it first;
+  /// inlined there, as it was written before trace_elements shared it).
+  [[gnu::always_inline]] inline void prepare();
   /// trace_elements(): the per-element values of `op`.
   std::vector<ElementTrace> element_traces(const Expr& op, std::size_t limit);
 
@@ -410,6 +411,7 @@ private:
   const EvalOptions& options_;
   std::vector<TraceEntry>* trace_;
   std::size_t trace_depth_ = 0;  // the elements bound where trace_ records (trace_elements: 1)
+  std::vector<std::string> absent_;  // run(): the absent evidence behind an unknown value, level or score
   // A hash index built once per evaluation for `C where X in .field` (X not
   // reading C's element): the elements of C by each value of their field
   // (a list field: an element appears under each of its values once), in
@@ -1873,7 +1875,7 @@ std::vector<ElementTrace> Evaluator::element_traces(const Expr& op, std::size_t 
 }
 
 // The reference date and the params in force, before anything is evaluated.
-void Evaluator::prepare() {
+inline void Evaluator::prepare() {
   if (options_.as_of) {
     as_of_ = options_.as_of;
   } else if (program_.as_of) {
@@ -1957,9 +1959,9 @@ void Evaluator::run(EvaluationResult& result) {
     // In a report, the evidence whose absence leaves a value, a level or the
     // score unknown is listed with the checks' (a pass with an unknown score
     // says what is missing too).
-    std::vector<std::string> absent;
-    auto note_absent = [&](const Value& v) {
-      if (full && v.is_unknown())
+    std::vector<std::string>& absent = absent_;  // emptied after each use
+    auto note_absent = [&](const Value& v) {  // (a full report only)
+      if (v.is_unknown())
         for (auto& m : absent)
           if (std::find(r.missing.begin(), r.missing.end(), m) == r.missing.end()) r.missing.push_back(std::move(m));
       absent.clear();
@@ -1977,14 +1979,14 @@ void Evaluator::run(EvaluationResult& result) {
     for (const auto& level : ind.levels) {
       if (full) missing_ = &absent;
       Value v = eval(level.when);
-      note_absent(v);
+      if (full) note_absent(v);
       if (v.kind() == Value::Kind::boolean && v.as_bool()) { r.level = level.name; break; }
     }
     if (ind.score) {
       scored = true;
       if (full) missing_ = &absent;
       Value v = eval(*ind.score);
-      note_absent(v);
+      if (full) note_absent(v);
       if (v.kind() == Value::Kind::number) {
         r.score = v.as_number();
         if (auto s = Number::add(points, v.as_number())) points = *s;
