@@ -501,9 +501,22 @@ private:
     for (const auto& k : other.known) {
       if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
       auto hint = suggest(k.value, allowed);
+      const std::size_t before = diags_.items().size();
       error(k.span, fmt::format("{} {} \"{}\"{}: {} {}{}", quote(subject_expr), holds ? "never holds" : "is never", k.value,
                                 k.via.empty() ? "" : fmt::format(" (from {})", k.via), subject.allowed_by,
                                 join(allowed, ", "), hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
+      // Read through a param written in another file (an override of a
+      // base's param): a note at the param, where the value is written.
+      if (diags_.items().size() > before && !k.via.empty())
+        for (const auto& p : program_.params)
+          if (p.name == k.via && p.span.file != k.span.file) {
+            Diagnostic note;
+            note.severity = Severity::note;
+            note.source = program_.source_of(p.span);
+            note.span = p.span;
+            note.message = fmt::format("the value of param '{}' is written here", p.name);
+            diags_.add_note_to_last(std::move(note));
+          }
     }
   }
 

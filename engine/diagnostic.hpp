@@ -35,6 +35,10 @@ public:
   void insert(std::size_t index, Diagnostic d) {
     items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(d));
   }
+  /// Adds a note (a secondary place) to the last diagnostic, if any.
+  void add_note_to_last(Diagnostic note) {
+    if (!items_.empty()) items_.back().notes.push_back(std::move(note));
+  }
   /// Keeps the first `n` diagnostics.
   void truncate(std::size_t n) {
     if (n < items_.size()) items_.resize(n);
