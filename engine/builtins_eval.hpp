@@ -287,12 +287,29 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     }
     case Builtin::sum: {
       Number total;
+      // The entry of largest magnitude so far: an overflow names it, the
+      // evidence value to look at (not the small one that tipped the total).
+      std::size_t largest = 0;
+      Number largest_size;
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
         if (v.kind() != K::number) ctx.fail(per, fmt::format("sum() needs numbers, got {} ({})", kind_name(v.kind()), to_display(v)));
-        auto s = Number::add(total, v.as_number());
-        if (!s) ctx.fail(e, "number overflow in sum()");
+        const Number x = v.as_number();
+        const auto size = x < Number(0) ? Number::sub(Number(0), x) : std::optional<Number>(x);
+        if (size && *size > largest_size) {
+          largest = k;
+          largest_size = *size;
+        }
+        auto s = Number::add(total, x);
+        if (!s) {
+          const Record* r = list[largest].record_if();
+          ctx.fail(e, r && !r->path.empty()
+                          ? fmt::format("number overflow in sum(); its largest value is {} at {} (line {})",
+                                        largest_size.to_string(), r->path, r->mark.line)
+                          : fmt::format("number overflow in sum(); its largest value is {} (entry {})", largest_size.to_string(),
+                                        largest + 1));
+        }
         total = *s;
       }
       return unknown ? kUnknownValue : (scratch = Value::number(total));
