@@ -22,6 +22,43 @@
 #include "engine/compiled.hpp"
 
 namespace verdict::dsl {
+
+// A node's span covers its operands, not the parentheses an operand at
+// either end was written in (`a or (b and c)` ends at `c`): [b, e) is
+// widened over those, so that a condition's text is whole. Strings and
+// comments are skipped when counting.
+void widen_to_parentheses(const std::string& t, std::size_t& b, std::size_t& e) {
+  int open = 0, unmatched_close = 0;
+  for (std::size_t i = b; i < e; ++i) {
+    const char c = t[i];
+    if (c == '"') {
+      for (++i; i < e && t[i] != '"'; ++i)
+        if (t[i] == '\\') ++i;
+    } else if (c == '#') {
+      while (i < e && t[i] != '\n') ++i;
+    } else if (c == '(') {
+      ++open;
+    } else if (c == ')') {
+      if (open > 0) --open;
+      else ++unmatched_close;
+    }
+  }
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (open > 0) {
+    std::size_t i = e;
+    while (i < t.size() && blank(t[i])) ++i;
+    if (i >= t.size() || t[i] != ')') break;
+    e = i + 1;
+    --open;
+  }
+  while (unmatched_close > 0) {
+    std::size_t i = b;
+    while (i > 0 && blank(t[i - 1])) --i;
+    if (i == 0 || t[i - 1] != '(') break;
+    b = i - 1;
+    --unmatched_close;
+  }
+}
 namespace {
 
 using engine::Builtin;
@@ -223,43 +260,6 @@ private:
     std::size_t b = s.begin, e = std::min<std::size_t>(s.end, t.size());
     widen_to_parentheses(t, b, e);
     return t.substr(b, e - b);
-  }
-
-  // A node's span covers its operands, not the parentheses an operand at
-  // either end was written in (`a or (b and c)` ends at `c`): [b, e) is
-  // widened over those, so that a condition's text is whole. Strings and
-  // comments are skipped when counting.
-  static void widen_to_parentheses(const std::string& t, std::size_t& b, std::size_t& e) {
-    int open = 0, unmatched_close = 0;
-    for (std::size_t i = b; i < e; ++i) {
-      const char c = t[i];
-      if (c == '"') {
-        for (++i; i < e && t[i] != '"'; ++i)
-          if (t[i] == '\\') ++i;
-      } else if (c == '#') {
-        while (i < e && t[i] != '\n') ++i;
-      } else if (c == '(') {
-        ++open;
-      } else if (c == ')') {
-        if (open > 0) --open;
-        else ++unmatched_close;
-      }
-    }
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (open > 0) {
-      std::size_t i = e;
-      while (i < t.size() && blank(t[i])) ++i;
-      if (i >= t.size() || t[i] != ')') break;
-      e = i + 1;
-      --open;
-    }
-    while (unmatched_close > 0) {
-      std::size_t i = b;
-      while (i > 0 && blank(t[i - 1])) --i;
-      if (i == 0 || t[i - 1] != '(') break;
-      b = i - 1;
-      --unmatched_close;
-    }
   }
 
   static engine::Expr constant(engine::Value v, Span span) {

@@ -3,7 +3,9 @@
 // outside a collection operation, duplicates, shadowing, cycles among lets),
 // and warns about unused params and lets.
 #pragma once
+#include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dsl/ast.hpp"
@@ -24,6 +26,11 @@ engine::Program lower(const ast::Ruleset& ruleset, std::vector<std::shared_ptr<c
 
 /// Lowers a ruleset of one file (no inheritance).
 engine::Program lower(const ast::Ruleset& ruleset, std::shared_ptr<const Source> source, Diagnostics& diagnostics);
+
+/// A node's span covers its operands, not the parentheses an operand at
+/// either end was written in (`not (a in b)` ends at `b`): widens [begin,
+/// end) of `text` over them, so that the text is whole.
+void widen_to_parentheses(const std::string& text, std::size_t& begin, std::size_t& end);
 
 /// Lowers one expression at top level, with no params or lets in scope
 /// (names are evidence fields or `as_of`); for tests and tools.

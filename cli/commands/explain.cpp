@@ -13,6 +13,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
 #include "cli/report.hpp"
+#include "dsl/lower.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::cli {
@@ -85,8 +86,8 @@ bool per_element_arg(const Expr& e, std::size_t k) {
          e.fn != engine::Builtin::latest && e.fn != engine::Builtin::earliest;
 }
 
-// The collection operation at the top of `e` (a where, any(…), sum(…)…),
-// looking through a count() or share() of it; null when there is none.
+// `e` when it is a collection operation (a where, any(…), sum(…)…) whose
+// entries explain can show one by one; null otherwise.
 const Expr* top_collection_op(const Expr& e) {
   if (e.op == Op::where || (e.op == Op::call && per_element_arg(e, 1))) return &e;
   return nullptr;
@@ -95,7 +96,7 @@ const Expr* top_collection_op(const Expr& e) {
 // Each element of a collection operation with what decided it: for a
 // `where`, whether it was kept, and the values of the predicate's parts.
 std::string per_element(const Expr& op, const std::string& text, const std::vector<engine::ElementTrace>& elements,
-                        std::size_t total, std::size_t limit) {
+                        std::size_t total) {
   if (elements.empty()) return {};
   const Expr& per = op.args[1];
   std::vector<std::string> names;
@@ -134,22 +135,11 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
     }
   };
   if (per.op != Op::field && per.op != Op::index && per.op != Op::element) collect(per);
-  auto source = [&](const Expr& e) {
-    // A node's span stops short of the closing parenthesis of `not (…)`:
-    // take in the parentheses it leaves open.
-    std::size_t end = e.span.end;
-    auto open = [&] {
-      long depth = 0;
-      for (std::size_t i = e.span.begin; i < end && i < text.size(); ++i) depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
-      return depth;
-    };
-    for (long missing = open(); missing > 0; --missing) {
-      std::size_t at = end;
-      while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
-      if (at >= text.size() || text[at] != ')') break;
-      end = at + 1;
-    }
-    return one_line(std::string_view(text).substr(e.span.begin, end - e.span.begin));
+  auto source = [&](const Expr& e) {  // with the parentheses of `not (…)` it stops short of
+    std::size_t begin = e.span.begin, end = std::min<std::size_t>(e.span.end, text.size());
+    if (begin >= end) return std::string();
+    dsl::widen_to_parentheses(text, begin, end);
+    return one_line(std::string_view(text).substr(begin, end - begin));
   };
   auto plain = [](const engine::Value& v) {  // a sum of 0.5 days is 0.5, not 50%
     return v.kind() == engine::Value::Kind::number ? v.as_number().to_string(4) : show(v);
@@ -163,12 +153,19 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
   } else {
     out += ":\n";
   }
-  // Each row's values first, so that the columns line up.
+  // Each row's result and values first, so that the columns line up.
+  std::vector<std::string> results(elements.size(), "?");
   std::vector<std::vector<std::string>> values(elements.size());
   std::vector<std::size_t> widths(parts.size(), 0);
   for (std::size_t k = 0; k < elements.size(); ++k) {
     std::map<const Expr*, const engine::Value*> at;
     for (const auto& t : elements[k].entries) at.try_emplace(t.expr, &t.value);
+    if (auto it = at.find(&per); it != at.end()) {
+      const engine::Value& v = *it->second;
+      if (op.op == Op::where && v.kind() == engine::Value::Kind::boolean) results[k] = v.as_bool() ? "kept" : "left out";
+      else if (op.op == Op::where && v.is_unknown()) results[k] = "unknown";
+      else results[k] = plain(v);
+    }
     for (std::size_t p = 0; p < parts.size(); ++p) {
       auto it = at.find(parts[p]);
       values[k].push_back(it == at.end() ? "not evaluated" : plain(*it->second));
@@ -176,22 +173,12 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
     }
   }
   for (std::size_t k = 0; k < elements.size(); ++k) {
-    std::map<const Expr*, const engine::Value*> at;
-    for (const auto& t : elements[k].entries) at.try_emplace(t.expr, &t.value);
-    std::string result = "?";
-    if (auto it = at.find(&per); it != at.end()) {
-      const engine::Value& v = *it->second;
-      if (op.op == Op::where && v.kind() == engine::Value::Kind::boolean) result = v.as_bool() ? "kept" : "left out";
-      else if (op.op == Op::where && v.is_unknown()) result = "unknown";
-      else result = plain(v);
-    }
-    std::string line = fmt::format("      {:<{}}  {:<8}", names[k], width, result);
+    std::string line = fmt::format("      {:<{}}  {:<8}", names[k], width, results[k]);
     for (std::size_t p = 0; p < parts.size(); ++p)
       line += parts.size() == 1 ? "  " + values[k][p] : fmt::format("  ({}) {:<{}}", p + 1, values[k][p], widths[p]);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
-  (void)limit;
   return out;
 }
 
@@ -293,11 +280,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
   std::function<void(const Expr&)> skipped = [&](const Expr& e) {
     for (std::size_t k = 0; k < e.args.size(); ++k) {
       const Expr& a = e.args[k];
-      const bool per_element = k == 1 && (e.op == Op::where ||
-                                          (e.op == Op::call && e.args.size() == 2 && e.fn != engine::Builtin::share &&
-                                           e.fn != engine::Builtin::between && e.fn != engine::Builtin::latest &&
-                                           e.fn != engine::Builtin::earliest));
-      if (per_element || a.op == Op::constant || !inside(a.span, root.span)) continue;
+      if (per_element_arg(e, k) || a.op == Op::constant || !inside(a.span, root.span)) continue;
       if (value_of.count(&a)) {
         skipped(a);
         continue;
@@ -386,7 +369,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (c == value_of.end() || c->second->value.kind() != engine::Value::Kind::list) return {};
     try {
       auto elements = engine::trace_elements(ruleset.program, *evidence, options, *op, kElements);
-      return per_element(*op, text, elements, c->second->value.as_list().items.size(), kElements);
+      return per_element(*op, text, elements, c->second->value.as_list().items.size());
     } catch (const engine::EvalError&) {
       return {};  // the evaluation above succeeded; an element's own trace is a bonus
     }
