@@ -1842,35 +1842,23 @@ std::vector<ElementTrace> Evaluator::element_traces(const Expr& op, std::size_t 
                                  op.fn == Builtin::min || op.fn == Builtin::max || op.fn == Builtin::distinct ||
                                  op.fn == Builtin::share_where);
   if (!(op.op == Op::where && op.args.size() == 2) && !per_element_call) return {};
-  std::vector<TraceEntry>* const outer = trace_;
-  trace_ = nullptr;
+  // The collection, untraced (trace_ is null: trace_elements asks for no
+  // trace); then each element's argument, traced into its own entries. The
+  // evaluator is used for this alone, so an error leaves nothing to undo.
   const Value collection = eval(op.args[0]);
   std::vector<ElementTrace> out;
-  if (collection.kind() != Value::Kind::list) {
-    trace_ = outer;
-    return out;
-  }
+  if (collection.kind() != Value::Kind::list) return out;
   const auto& items = collection.as_list().items;
-  const std::size_t base = elements_.size();
+  trace_depth_ = elements_.size() + 1;
   for (std::size_t k = 0; k < items.size() && k < limit; ++k) {
-    ElementTrace t;
+    ElementTrace& t = out.emplace_back();
     t.element = items[k].owned();
     trace_ = &t.entries;
-    trace_depth_ = base + 1;
     push_element(items[k]);
-    try {
-      (void)eval(op.args[1]);
-    } catch (...) {
-      elements_.resize(base);
-      trace_ = outer;
-      trace_depth_ = 0;
-      throw;
-    }
+    (void)eval(op.args[1]);
     pop_element();
-    out.push_back(std::move(t));
   }
-  trace_ = outer;
-  trace_depth_ = 0;
+  trace_ = nullptr;
   return out;
 }
 
@@ -2034,9 +2022,12 @@ Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, 
 
 }  // namespace
 
-void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options, EvaluationResult& into) {
-  // This thread's workspace, unless an evaluation already holds it (one
-  // evaluating inside another); it is cleared however the evaluation ends.
+namespace {
+// Runs `use` with an evaluator over this thread's workspace, unless an
+// evaluation already holds it (one evaluating inside another); the
+// workspace is cleared however the evaluation ends.
+template <class Use>
+decltype(auto) with_evaluator(const Program& program, const Evidence& evidence, const EvalOptions& options, Use&& use) {
   thread_local Evaluator::Workspace kept;
   std::optional<Evaluator::Workspace> own;
   Evaluator::Workspace& ws = kept.busy ? own.emplace() : kept;
@@ -2051,20 +2042,19 @@ void evaluate_into(const Program& program, const Evidence& evidence, const EvalO
     Lease& operator=(const Lease&) = delete;
   } lease(ws);
   Evaluator ev(program, evidence, options, ws);
-  ev.run(into);
+  return use(ev);
+}
+}  // namespace
+
+void evaluate_into(const Program& program, const Evidence& evidence, const EvalOptions& options, EvaluationResult& into) {
+  with_evaluator(program, evidence, options, [&](Evaluator& ev) { ev.run(into); });
 }
 
 std::vector<ElementTrace> trace_elements(const Program& program, const Evidence& evidence, const EvalOptions& options,
                                          const Expr& op, std::size_t limit) {
-  Evaluator::Workspace ws;  // its own: an explanation is not on a batch's hot path
-  struct Clear {
-    Evaluator::Workspace& ws;
-    ~Clear() { ws.clear(); }
-  } clear{ws};
   EvalOptions o = options;
-  o.trace = nullptr;
-  Evaluator ev(program, evidence, o, ws);
-  return ev.element_traces(op, limit);
+  o.trace = nullptr;  // only the elements are traced
+  return with_evaluator(program, evidence, o, [&](Evaluator& ev) { return ev.element_traces(op, limit); });
 }
 
 EvaluationResult evaluate(const Program& program, const Evidence& evidence, const EvalOptions& options) {
