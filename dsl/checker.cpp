@@ -99,7 +99,6 @@ private:
   Diagnostics& diags_;
 
   std::vector<Type> param_types_;
-  std::map<const Expr*, bool> nullable_;  // index(): whether its base may be null
   std::vector<std::optional<Type>> let_types_;
   std::vector<bool> let_busy_;
   // The lets visible at one place: top level, the group's, the indicator's.
@@ -586,21 +585,17 @@ private:
   }
 
   Type index(const Expr& e) {
-    Type t = index_of(e);
-    if (infer_nullable(e.args[0])) t.nullable = true;  // an entry of what may be null may be null
+    bool base_nullable = false;
+    Type t = index_of(e, base_nullable);
+    if (base_nullable) t.nullable = true;  // an entry of what may be null may be null
     return t;
   }
 
-  bool infer_nullable(const Expr& e) {
-    auto it = nullable_.find(&e);
-    return it != nullable_.end() && it->second;
-  }
-
-  Type index_of(const Expr& e) {
+  Type index_of(const Expr& e, bool& base_nullable) {
     const Expr& base_expr = e.args[0];
     const Expr& key_expr = e.args[1];
     Type base = infer(base_expr);
-    nullable_[&base_expr] = base.nullable || base.is(K::null);
+    base_nullable = base.nullable || base.is(K::null);
     Type key = infer(key_expr);
     switch (base.kind) {
       case K::any:

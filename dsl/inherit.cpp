@@ -15,6 +15,7 @@
 #include <set>
 
 #include "dsl/parser.hpp"
+#include "dsl/types.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::dsl {
@@ -314,25 +315,14 @@ private:
     // A value of another kind (a string for a number) would only show as type
     // errors inside the base, far from the mistake: say so here.
     if (!was.values.empty() && !p.values.empty()) {
-      const auto kind_of = [](const engine::Value& v) {
-        std::string k = engine::kind_name(v.kind());
-        if (v.kind() == engine::Value::Kind::list && !v.as_list().items.empty())
-        {
-          std::string item = engine::kind_name(v.as_list().items.front().kind());  // "a string"
-          if (auto blank = item.find(' '); blank != std::string::npos) item = item.substr(blank + 1);
-          k += " of " + item + "s";
-        }
-        return k;
-      };
-      const auto& b = was.values.front().value;
-      const auto& a = p.values.front().value;
-      const std::string before = kind_of(b), after = kind_of(a);
-      const bool empty_list = a.kind() == engine::Value::Kind::list && b.kind() == engine::Value::Kind::list &&
-                              (a.as_list().items.empty() || b.as_list().items.empty());  // fits a list of anything
-      if (before != after && !empty_list) {
+      // As the checker types params: a type that cannot merge with the
+      // base's (an empty list merges with any list, null with anything).
+      const Type before = type_of_value(was.values.front().value, was.name_span);
+      const Type after = type_of_value(p.values.front().value, p.name_span);
+      if (!dsl::merge(before, after)) {
         redefined(p.values.front().span,
                   fmt::format("override param '{}' gives {} where {} has {}; the base's rules read it as {}", p.name,
-                              after, base_ref_, before, before),
+                              describe(after), base_ref_, describe(before), describe(before)),
                   was.name_span, fmt::format("the param '{}' of {} is defined here", p.name, base_ref_));
         return;
       }

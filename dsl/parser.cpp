@@ -3,7 +3,6 @@
 // syntax tree of ast.hpp, checking literals (dates, numbers) on the way.
 #include "dsl/parser.hpp"
 
-#include <set>
 #include <algorithm>
 #include <cassert>
 #include <climits>
@@ -140,17 +139,18 @@ Diagnostic parse_diagnostic(const std::shared_ptr<const Source>& src, std::size_
   // A reserved word where a name was meant (a top-level evidence field called
   // `score`): say so, rather than leave "found 'score'" to puzzle over.
   if (expected && found.span.end > found.span.begin) {
-    static const std::set<std::string_view> reserved = {
-        "if",    "then",   "else",  "or",     "and",     "not",      "in",     "where",    "as",   "true",
-        "false", "null",   "of",    "when",   "let",     "param",    "group",  "indicator", "cite", "note",
-        "require", "score", "level", "outcome", "label", "ruleset", "override", "remove", "extends", "extend"};
     const std::string_view word(src->text().data() + found.span.begin, found.span.end - found.span.begin);
     // …used as a name: an operator, a field or a closing bracket follows it
     // (not a clause's operand: a forgotten operand before `require` stays as it was).
     std::size_t next = found.span.end;
     while (next < src->text().size() && (src->text()[next] == ' ' || src->text()[next] == '\t')) ++next;
     const bool as_name = next < src->text().size() && std::string_view(".[)]<>=!+-*/,").find(src->text()[next]) != std::string_view::npos;
-    if (as_name && reserved.count(word))
+    // The grammar's own list of reserved words decides (the whole word).
+    auto reserved = [](std::string_view w) {
+      pegtl::memory_input in(w.data(), w.size(), "word");
+      return pegtl::parse<pegtl::seq<grammar::reserved_word, pegtl::eof>>(in);
+    };
+    if (as_name && reserved(word))
       d.message += fmt::format(" ('{}' is a reserved word of the language: it cannot name a let, param, element or "
                                "top-level evidence field; a field of a record can be read as .{} or [\"{}\"])",
                                word, word, word);
