@@ -341,8 +341,10 @@ std::string render_diff_text(const DiffReport& r, bool color) {
       ++outcomes[transition(f.base_outcome, f.candidate_outcome)];
     }
     if (f.base_label != f.candidate_label) {
-      moved.push_back(fmt::format("label \"{}\" -> \"{}\"", f.base_label, f.candidate_label));
-      ++labels[fmt::format("\"{}\" -> \"{}\"", f.base_label, f.candidate_label)];
+      auto shown = [](const std::string& l) { return l.empty() ? std::string("(none)") : fmt::format("\"{}\"", l); };
+      const std::string t = fmt::format("{} -> {}", shown(f.base_label), shown(f.candidate_label));
+      moved.push_back("label " + t);
+      ++labels[t];
     }
     if (!moved.empty()) {
       out += ": " + moved.front() + (moved.size() > 1 ? ", " + moved.back() : "");
