@@ -159,9 +159,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     std::string conflict;
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
-      throw UserError(Exit::data_error, at_schema(fmt::format("two schema files have $id \"{}\": {} and {}; which one is "
-                                                              "meant cannot be told: keep one, or change the other's $id",
-                                                              id, *found, conflict)));
+      throw UserError(Exit::data_error, at_schema(engine::ambiguous_schema_message(id, *found, conflict)));
     if (!found)
       throw UserError(Exit::data_error, at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", "))));
     schema_path = *found;

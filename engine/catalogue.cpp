@@ -188,6 +188,11 @@ std::string ambiguous_ruleset_message(const CatalogueEntry& e) {
          "; which one is meant cannot be told: keep one, or give the other a new version";
 }
 
+std::string ambiguous_schema_message(const std::string& id, const std::string& found, const std::string& conflict) {
+  return "two schema files have $id \"" + id + "\": " + found + " and " + conflict +
+         "; which one is meant cannot be told: keep one, or change the other's $id";
+}
+
 std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref) {
   auto at = ref.find('@');
   std::string name = ref.substr(0, at);

@@ -34,6 +34,9 @@ std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs)
 /// "two files are NAME@VERSION: A and B; …" for an entry with a conflict.
 std::string ambiguous_ruleset_message(const CatalogueEntry& e);
 
+/// "two schema files have $id …: A and B; …" when find_schema met a conflict.
+std::string ambiguous_schema_message(const std::string& id, const std::string& found, const std::string& conflict);
+
 /// Finds NAME@VERSION, or NAME's latest version. nullopt when absent.
 std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& entries, const std::string& ref);
 

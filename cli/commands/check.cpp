@@ -10,14 +10,15 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
   bool invalid = false, unreadable = false, unknown = false, warned = false;
   if (refs.empty())
     for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) {
-      refs.push_back(e.path);
-      if (!e.conflict.empty()) {  // the catalogue itself does not check
+      if (!e.conflict.empty()) {  // which file is NAME@VERSION cannot be told: neither checks
         fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
         fmt::print("{}@{}: does not check (two files)\n", e.name, e.version);
         invalid = true;
+        continue;
       }
+      refs.push_back(e.path);
     }
-  if (refs.empty()) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
+  if (refs.empty() && !invalid) throw UserError(Exit::no_input, "no rulesets given and none found in the catalogue");
   for (const auto& ref : refs) {
     try {
       LoadedRuleset r = load_ruleset(ref, search, color);

@@ -52,10 +52,8 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       if (!file) file = engine::find_schema(dirs, named->text, true, &conflict);
       if (file && !conflict.empty())
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                         fmt::format("two schema files have $id \"{}\": {} and {}; which one is meant cannot "
-                                                     "be told: keep one, or change the other's $id",
-                                                     named->text, *file, conflict),
-                                         source, named->span(), {}});
+                                         engine::ambiguous_schema_message(named->text, *file, conflict), source,
+                                         named->span(), {}});
       for (auto it = near.rbegin(); it != near.rend(); ++it) dirs.insert(dirs.begin() + static_cast<long>(search.schema_dirs.size()), *it);
       if (!file)
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
