@@ -109,7 +109,7 @@ int run(int argc, char** argv) {
   va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
   DiffArgs diff;
-  auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts and outcomes change, and which edit causes each");
+  auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts, outcomes and outcome labels change, and which edit causes each");
   df->add_option("--base", diff.base, "The ruleset in force (REF)")->required();
   df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
   df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);
@@ -132,7 +132,7 @@ int run(int argc, char** argv) {
                           "66 no test file could be read.\n") + kRuleLimits);
 
   ExplainArgs explain;
-  auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, evidence origins, params");
+  auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, each entry a list kept or left out and why, evidence origins, params");
   ex->add_option("-r,--ruleset", explain.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
   ex->add_option("--as-of", explain.as_of, "Reference date YYYY-MM-DD (overrides the ruleset's as_of)")->check(a_date);
   ex->add_option("evidence", explain.evidence, "One evidence file")->required();
