@@ -44,7 +44,8 @@ template <class Ctx>
 Value arithmetic(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
   auto overflow = [&](std::optional<Number> n) {
-    if (!n) ctx.fail(e, fmt::format("number overflow in '{}'", op_symbol(e.op)));
+    if (!n)
+      ctx.fail(e, fmt::format("number overflow in '{}' of {} and {}", op_symbol(e.op), to_display(a), to_display(b)));
     return Value::number(*n);
   };
   if (a.kind() == K::number && b.kind() == K::number) {
