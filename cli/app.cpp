@@ -109,7 +109,7 @@ int run(int argc, char** argv) {
   va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
 
   DiffArgs diff;
-  auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts, outcomes and outcome labels change, and which edit causes each");
+  auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts, outcomes and outcome labels change, and which edit (or which changed params together) causes each");
   df->add_option("--base", diff.base, "The ruleset in force (REF)")->required();
   df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
   df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);

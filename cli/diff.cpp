@@ -229,6 +229,34 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         o.param_overrides.push_back({*bi, &cand.program.params[*ci]});
         return &(single[&edit] = engine::evaluate(base.program, *ev, o));
       };
+      // When no single edit explains a change: the smallest set of changed
+      // params that gives it together, found by leaving each one out in
+      // turn and keeping it out while the change still holds without it
+      // (one evaluation per changed param). Empty when setting all of them
+      // does not give the change (other edits take part) or fewer than two
+      // are left.
+      auto together = [&](const auto& holds) {
+        std::vector<const Edit*> set;
+        for (const auto& edit : report.edits)
+          if (edit.kind == Edit::Kind::param_changed && param_index(base.program, edit.name) &&
+              param_index(cand.program, edit.name))
+            set.push_back(&edit);
+        auto gives = [&](const std::vector<const Edit*>& edits) {
+          engine::EvalOptions o = opts;
+          for (const auto* edit : edits)
+            o.param_overrides.push_back(
+                {*param_index(base.program, edit->name), &cand.program.params[*param_index(cand.program, edit->name)]});
+          return holds(engine::evaluate(base.program, *ev, o));
+        };
+        if (set.size() < 2 || !gives(set)) return std::vector<const Edit*>{};
+        for (std::size_t i = 0; i < set.size() && set.size() > 1;) {
+          auto without = set;
+          without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+          if (gives(without)) set = std::move(without);
+          else ++i;
+        }
+        return set.size() > 1 ? set : std::vector<const Edit*>{};
+      };
       for (const auto& id : order) {
         std::string b = vb.count(id) ? vb[id] : "absent", c = vc.count(id) ? vc[id] : "absent";
         if (b == c) continue;
@@ -252,6 +280,14 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
             default: break;
           }
         }
+        if (ch.causes.empty()) {
+          ch.causes = together([&](const engine::EvaluationResult& r) {
+            for (const auto& i : r.indicators)
+              if (i.id == id) return engine::to_string(i.verdict) == c;
+            return false;
+          });
+          ch.together = !ch.causes.empty();
+        }
         fd.changes.push_back(std::move(ch));
       }
       // What moved the outcome or its label: the edits behind the changed
@@ -274,13 +310,21 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         const auto* ind = find_indicator(p, id);
         return ind && (!any_minimum || ind->minimum);
       };
-      if (outcome_moved)
+      if (outcome_moved) {
+        int contributors = 0;
+        bool all_together = true;
         for (const auto& ch : fd.changes) {
           const int moved = rank(ch.candidate) - rank(ch.base);
           const bool decides = gate(base.program, ch.id) || gate(cand.program, ch.id);
-          if (decides && moved != 0 && (moved > 0) == (direction > 0))
+          if (decides && moved != 0 && (moved > 0) == (direction > 0) && !ch.causes.empty()) {
+            ++contributors;
+            all_together &= ch.together;
             for (const auto* e : ch.causes) cause(e);
+          }
         }
+        // One indicator moved it, by edits that only move it together.
+        fd.outcome_together = contributors == 1 && all_together;
+      }
       if (outcome_moved)
         for (const auto& edit : report.edits) {
           if (edit.kind != Edit::Kind::indicator_added && edit.kind != Edit::Kind::indicator_removed &&
@@ -298,6 +342,11 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           if (edit.kind == Edit::Kind::param_changed && !outcome_moved)  // (with the outcome, the verdicts' causes say it)
             if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label) cause(&edit);
         }
+      if (label_moved && !outcome_moved && fd.outcome_causes.empty()) {
+        fd.outcome_causes = together(
+            [&](const engine::EvaluationResult& r) { return r.label.value_or("") == fd.candidate_label; });
+        fd.outcome_together = !fd.outcome_causes.empty();
+      }
     } catch (const engine::EvalError& e) {
       fd.error = fmt::format("{}: error[eval_error]: {}\n", path, e.what());
       fd.error_diag = Diagnostic{Severity::error, "eval_error", e.what(), nullptr, {}, {}};
@@ -312,6 +361,14 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
 
 namespace {
 std::string transition(const std::string& a, const std::string& b) { return a + "->" + b; }
+
+// "param a changed from 1 to 2; param b …", or what is known when no edit is named.
+std::string because_of(const std::vector<const Edit*>& causes, bool together) {
+  if (causes.empty()) return "of several edits together (no single edit explains it)";
+  std::string because = together ? "of these edits together (no one of them alone): " : "";
+  for (std::size_t i = 0; i < causes.size(); ++i) because += (i ? "; " : "") + causes[i]->describe();
+  return because;
+}
 }  // namespace
 
 std::string render_diff_text(const DiffReport& r, bool color) {
@@ -348,17 +405,12 @@ std::string render_diff_text(const DiffReport& r, bool color) {
     }
     if (!moved.empty()) {
       out += ": " + moved.front() + (moved.size() > 1 ? ", " + moved.back() : "");
-      std::string because;
-      for (const auto* e : f.outcome_causes) because += (because.empty() ? "" : "; ") + e->describe();
-      out += "   because " + (because.empty() ? std::string("of several edits together (no single edit explains it)") : because);
+      out += "   because " + because_of(f.outcome_causes, f.outcome_together);
     }
     out += "\n";
     for (const auto& c : f.changes) {
       ++per_indicator[c.id][transition(c.base, c.candidate)];
-      std::string because;
-      for (const auto* e : c.causes) because += (because.empty() ? "" : "; ") + e->describe();
-      out += fmt::format("  {:<8} {} -> {}   because {}\n", c.id, c.base, c.candidate,
-                         because.empty() ? "of several edits together (no single edit explains it)" : because);
+      out += fmt::format("  {:<8} {} -> {}   because {}\n", c.id, c.base, c.candidate, because_of(c.causes, c.together));
     }
   }
   out += fmt::format("\n{} of {} evidence files change{}\n", changed, r.files.size(),
@@ -401,7 +453,8 @@ std::string render_diff_json(const DiffReport& r) {
     for (const auto& c : f.changes) {
       ojson causes = ojson::array();
       for (const auto* e : c.causes) causes.push_back({{"kind", e->kind_name()}, {"name", e->name}, {"description", e->describe()}});
-      inds.push_back({{"id", c.id}, {"base", c.base}, {"candidate", c.candidate}, {"causes", std::move(causes)}});
+      inds.push_back({{"id", c.id}, {"base", c.base}, {"candidate", c.candidate}, {"causes", std::move(causes)},
+                      {"together", c.together}});
       auto t = transition(c.base, c.candidate);
       ojson& per = indicators[c.id];
       if (!per.is_object()) per = ojson::object();
@@ -420,7 +473,7 @@ std::string render_diff_json(const DiffReport& r) {
       labels[t] = labels.value(t, 0) + 1;
     }
     changed.push_back({{"evidence", f.evidence},
-                       {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}, {"causes", std::move(outcome_causes)}}},
+                       {"outcome", {{"base", f.base_outcome}, {"candidate", f.candidate_outcome}, {"causes", std::move(outcome_causes)}, {"together", f.outcome_together}}},
                        {"label", {{"base", label(f.base_label)}, {"candidate", label(f.candidate_label)}}},
                        {"indicators", std::move(inds)}});
   }

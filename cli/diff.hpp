@@ -32,6 +32,9 @@ struct IndicatorChange {
   std::string base;       // pass|fail|unknown|absent
   std::string candidate;
   std::vector<const Edit*> causes;
+  /// The causes move the verdict only together: no one of them alone does,
+  /// and leaving any one out undoes the change (changed params only).
+  bool together = false;
 };
 
 struct FileDiff {
@@ -47,6 +50,7 @@ struct FileDiff {
   /// When verdicts change too: the edits behind the changed verdicts of
   /// the indicators that decide the outcome.
   std::vector<const Edit*> outcome_causes;
+  bool outcome_together = false;  // as IndicatorChange::together, for the label
   /// The outcome labels (an `outcome` block's); "" when none applies.
   std::string base_label, candidate_label;
   bool changed() const {
