@@ -66,39 +66,40 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
     auto pos = d.source->line_col(d.span.begin);
     out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, d.source->name(), pos.line, pos.column, reset, sev_color,
                        severity_word(d.severity), code, reset, d.message);
-    auto line = d.source->line_text(pos.line);
-    // A very long line is shown as a window around the position.
-    std::string prefix, suffix;
-    constexpr std::uint32_t kWindow = 100;
-    if (line.size() > kWindow + 20) {
-      std::uint32_t start = pos.column > kWindow / 2 ? pos.column - kWindow / 2 : 0;
-      if (start > 0) {
-        prefix = "…";
-        line.remove_prefix(std::min<std::size_t>(start, line.size()));
-        pos.column -= start;
-        pos.column += 1;  // the ellipsis takes one column
-      }
-      if (line.size() > kWindow) {
-        line = line.substr(0, kWindow);
-        suffix = "…";
-      }
-    }
+    const std::string_view full = d.source->line_text(pos.line);
     if (pos.line <= d.source->line_count()) {
+      // Byte offsets within the line of where the span starts and ends; an
+      // end on a later line, or past the shown text (a trailing carriage
+      // return, say), is just after the text.
+      const std::uint32_t start = d.source->line_start(pos.line);
+      const std::size_t b0 = std::min<std::size_t>(d.span.begin - start, full.size());
+      const std::uint32_t end_off = std::max(d.span.end, d.span.begin + 1);
+      const bool ends_here = d.source->line_col(end_off).line == pos.line;
+      const std::size_t b1 = ends_here ? std::min<std::size_t>(end_off - start, full.size() + 1) : full.size() + 1;
+      // A very long line is shown as a window around the position, cut
+      // between characters.
+      auto boundary = [&](std::size_t i) {
+        while (i < full.size() && (static_cast<unsigned char>(full[i]) & 0xC0) == 0x80) ++i;
+        return i;
+      };
+      constexpr std::size_t kWindow = 100;
+      std::size_t w0 = 0, w1 = full.size();
+      if (full.size() > kWindow + 20) {
+        w0 = b0 + 1 > kWindow / 2 ? boundary(b0 + 1 - kWindow / 2) : 0;
+        w0 = std::min(w0, b0);
+        if (full.size() - w0 > kWindow) w1 = boundary(w0 + kWindow);
+      }
+      const std::string_view shown = full.substr(w0, w1 - w0);
+      const std::string prefix = w0 > 0 ? "…" : "", suffix = w1 < full.size() ? "…" : "";
       auto gutter = fmt::format("{}", pos.line);
-      out += fmt::format(" {} | {}{}{}\n", gutter, prefix, printable_line(line), suffix);
-      // The caret covers the span on this line (at least one column).
-      // A position past the shown text (trailing carriage returns, say) is
-      // drawn just after it.
-      const auto line_end_col = static_cast<std::uint32_t>(line.size()) + 1;
-      std::uint32_t start_col = std::min(pos.column, line_end_col);
-      std::uint32_t end_off = std::max(d.span.end, d.span.begin + 1);
-      auto end_pos = d.source->line_col(end_off);
-      auto orig_start = d.source->line_col(d.span.begin).column;
-      std::uint32_t width = 1;
-      if (end_pos.line == pos.line && end_pos.column > orig_start) width = end_pos.column - orig_start;
-      else if (end_pos.line != pos.line && line.size() + 1 > start_col) width = static_cast<std::uint32_t>(line.size()) + 1 - start_col;
-      if (start_col + width > line_end_col + 1) width = line_end_col + 1 - start_col;  // at least 1: start_col <= line_end_col
-      width = std::max<std::uint32_t>(width, 1);
+      out += fmt::format(" {} | {}{}{}\n", gutter, prefix, printable_line(shown), suffix);
+      // The caret covers the span on this line (at least one column), in
+      // columns as the line is shown (one per character).
+      const std::size_t lead = w0 > 0 ? 1 : 0;  // the ellipsis
+      const std::size_t end_col = lead + utf8_columns(shown) + 1;  // just after the shown text
+      const std::size_t start_col = std::min(lead + utf8_columns(full.substr(w0, b0 - w0)) + 1, end_col);
+      std::size_t width = b1 > b0 ? utf8_columns(full.substr(b0, std::min(b1, w1) - b0)) + (b1 > w1 ? 1 : 0) : 1;
+      width = std::clamp<std::size_t>(width, 1, end_col + 1 - start_col);
       std::string marker = "^" + std::string(width - 1, '~');
       out += fmt::format(" {} | {}{}{}{}\n", std::string(gutter.size(), ' '), std::string(start_col - 1, ' '), sev_color,
                          marker, reset);

@@ -316,7 +316,7 @@ private:
     if (diags_.size() >= 200) return;
     Span span;
     if (src_ && at.line) {
-      span.begin = src_->offset_of(LineCol{at.line, at.column});
+      span.begin = src_->offset_of_byte_column(at.line, at.column);  // yaml-cpp's columns count bytes
       span.end = span.begin + static_cast<std::uint32_t>(std::max<std::size_t>(length, 1));
     }
     diags_.error("evidence_error", at.line ? src_ : nullptr, span, std::move(message));

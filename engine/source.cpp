@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/text.hpp"
+
 namespace verdict {
 
 Source::Source(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
@@ -14,14 +16,19 @@ LineCol Source::line_col(std::uint32_t offset) const {
   offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
-  return {line, offset - line_starts_[line - 1] + 1};
+  const std::uint32_t start = line_starts_[line - 1];
+  return {line, static_cast<std::uint32_t>(utf8_columns(std::string_view(text_).substr(start, offset - start))) + 1};
 }
 
-std::uint32_t Source::offset_of(LineCol pos) const {
-  if (pos.line == 0) return 0;
-  if (pos.line > line_starts_.size()) return static_cast<std::uint32_t>(text_.size());
-  auto start = line_starts_[pos.line - 1];
-  auto off = start + (pos.column > 0 ? pos.column - 1 : 0);
+std::uint32_t Source::line_start(std::uint32_t line) const {
+  if (line == 0) return 0;
+  if (line > line_starts_.size()) return static_cast<std::uint32_t>(text_.size());
+  return line_starts_[line - 1];
+}
+
+std::uint32_t Source::offset_of_byte_column(std::uint32_t line, std::uint32_t byte_column) const {
+  if (line == 0) return 0;
+  auto off = line_start(line) + (byte_column > 0 ? byte_column - 1 : 0);
   return std::min<std::uint32_t>(off, static_cast<std::uint32_t>(text_.size()));
 }
 

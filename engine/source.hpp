@@ -17,7 +17,9 @@ struct Span {
   std::uint16_t file = 0;
 };
 
-/// A 1-based line and column (columns count bytes, as compilers do).
+/// A 1-based line and column. Columns count characters (UTF-8 code points,
+/// and each invalid byte as one), as the line is shown: "Organisation’s"
+/// is 14 columns wide, not 16.
 struct LineCol {
   std::uint32_t line = 0;
   std::uint32_t column = 0;
@@ -34,8 +36,11 @@ public:
 
   /// Line and column of a byte offset (clamped to the text).
   LineCol line_col(std::uint32_t offset) const;
-  /// Byte offset of a 1-based line and column (clamped to the text).
-  std::uint32_t offset_of(LineCol pos) const;
+  /// Byte offset of a 1-based line and a 1-based column counted in bytes
+  /// (as yaml-cpp counts them), clamped to the text.
+  std::uint32_t offset_of_byte_column(std::uint32_t line, std::uint32_t byte_column) const;
+  /// Byte offset where a 1-based line starts (the text's size past the last line).
+  std::uint32_t line_start(std::uint32_t line) const;
   /// The text of a 1-based line, without its line break.
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }

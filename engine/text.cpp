@@ -73,6 +73,19 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
   return text;
 }
 
+std::size_t utf8_columns(std::string_view s) {
+  std::size_t columns = 0;
+  while (!s.empty()) {
+    const std::size_t bad = find_invalid_utf8(s);
+    const std::string_view good = s.substr(0, bad);
+    for (const char c : good) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+    if (bad == std::string_view::npos) break;
+    ++columns;  // the invalid byte, shown as '?'
+    s.remove_prefix(bad + 1);
+  }
+  return columns;
+}
+
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -14,6 +14,9 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(-1));
 /// Byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
+/// Columns `text` takes as a diagnostic shows it: one per character (UTF-8
+/// code point), and one per byte that is not valid UTF-8 (shown as '?').
+std::size_t utf8_columns(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
