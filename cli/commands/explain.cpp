@@ -192,7 +192,9 @@ std::uint32_t anchor(const Expr& e, const std::string& text) {
   bool binary = e.args.size() == 2 && e.op != Op::call && e.op != Op::index && e.op != Op::where && e.op != Op::field;
   if (binary) {
     std::uint32_t p = e.args[0].span.end;
-    while (p < e.args[1].span.begin && p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    // (past the closing parentheses a span may leave out, as `not (A or B)`'s does)
+    while (p < e.args[1].span.begin && p < text.size() && (std::isspace(static_cast<unsigned char>(text[p])) || text[p] == ')'))
+      ++p;
     if (p < e.args[1].span.begin) return p;
   }
   if (e.op == Op::where) {
@@ -259,6 +261,10 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     std::string text, value;
   };
   std::vector<Listed> listed;
+  // Columns under the condition count characters, as it is printed.
+  auto column_of = [&](std::uint32_t at) {
+    return static_cast<std::uint32_t>(utf8_columns(std::string_view(text).substr(root.span.begin, at - root.span.begin)));
+  };
   for (const auto& [expr, entry] : value_of) {
     if (!inside(expr->span, root.span)) continue;
     if (expr->op == Op::param) reads.params.insert(expr->index);
@@ -269,7 +275,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     auto col = anchor(*expr, text);
     if (col < root.span.begin || col >= root.span.end) continue;
     if (one_line)
-      nodes.push_back({col - root.span.begin, expr->span.end - expr->span.begin, show(entry->value)});
+      nodes.push_back({column_of(col), expr->span.end - expr->span.begin, show(entry->value)});
     else if (entry->value.kind() != engine::Value::Kind::record)  // a record on the way to a field says nothing
       listed.push_back({expr->span, cli::one_line(std::string_view(text).substr(expr->span.begin, expr->span.end - expr->span.begin)),
                         show(entry->value)});
@@ -288,7 +294,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
       const auto col = anchor(a, text);
       if (col < root.span.begin || col >= root.span.end) continue;
       if (one_line)
-        nodes.push_back({col - root.span.begin, a.span.end - a.span.begin, "not evaluated"});
+        nodes.push_back({column_of(col), a.span.end - a.span.begin, "not evaluated"});
       else
         listed.push_back({a.span, cli::one_line(std::string_view(text).substr(a.span.begin, a.span.end - a.span.begin)),
                           "not evaluated (not needed for the result)"});
