@@ -258,8 +258,7 @@ private:
           for (const auto& x : v.as_list().items) {
             Type t = type_of_value(x, p.span);
             if (!item) item = t;
-            else if (auto m = merge(*item, t)) item = *m;
-            else {
+            else if (!merge_into(*item, t)) {
               error(p.span, fmt::format("the items of param '{}' must have one type, but {} is {} and {} is {}", p.name,
                                         shown(v.as_list().items.front()), describe(type_of_value(v.as_list().items.front(), p.span)),
                                         shown(x), describe(t)));
@@ -633,9 +632,7 @@ private:
       if (!element) {
         element = t;
         first = &a;
-      } else if (auto m = merge(*element, t)) {
-        element = *m;
-      } else {
+      } else if (!merge_into(*element, t)) {
         error(a.span, fmt::format("a list holds values of one type, but {} is {} and {} is {}", quote(*first),
                                   describe(*element), quote(a), describe(t)));
         element = Type::of(K::any);

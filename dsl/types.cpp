@@ -103,9 +103,8 @@ Type type_of_value(const engine::Value& value, Span span) {
       std::optional<Type> element;
       for (const auto& item : value.as_list().items) {
         Type t = type_of_value(item, span);
-        if (!element) element = t;
-        else if (auto m = merge(*element, t)) element = *m;
-        else element = Type::of(K::any);
+        if (!element) element = std::move(t);
+        else if (!merge_into(*element, t)) element = Type::of(K::any);
       }
       return Type::list_of(element.value_or(Type::of(K::any)));
     }
@@ -156,6 +155,27 @@ std::optional<Type> merge(const Type& a, const Type& b) {
       return out;
     }
   }
+}
+
+bool merge_into(Type& into, const Type& b) {
+  if (into.is(K::string) && b.is(K::string)) {  // as merge, moving the known strings instead of copying them
+    Type out = Type::of(K::string);
+    if (same_allowed(into, b)) {
+      out.allowed = std::move(into.allowed);
+      out.allowed_by = std::move(into.allowed_by);
+    }
+    out.all_known = into.all_known && b.all_known;
+    if (out.all_known) {
+      out.known = std::move(into.known);
+      out.known.insert(out.known.end(), b.known.begin(), b.known.end());
+    }
+    into = std::move(out);
+    return true;
+  }
+  auto m = merge(into, b);
+  if (!m) return false;
+  into = std::move(*m);
+  return true;
 }
 
 bool comparable(const Type& a, const Type& b) {

@@ -72,6 +72,9 @@ Type type_of_value(const engine::Value& value, Span span);
 /// The type holding values of both, or nullopt when they cannot mix (a
 /// number and a string). null merges with anything; any absorbs the rest.
 std::optional<Type> merge(const Type& a, const Type& b);
+/// `into = merge(into, b)` when they mix (true), without copying what
+/// `into` already holds: folding the items of a long list stays linear.
+bool merge_into(Type& into, const Type& b);
 
 /// True when values of the two types can be compared with == (the same kind,
 /// or one of them null or any).
