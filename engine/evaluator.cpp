@@ -468,12 +468,19 @@ public:
       std::optional<MembershipIndex> index;
     };
     std::unordered_map<const List*, Membership> membership;
+    std::size_t membership_items = 0;  // the items of the lists `membership` indexes
+    /// At most this many items are indexed at once: a list built anew for
+    /// each element (`x in distinct(xs, .v)` inside a `where`) would keep
+    /// every one of its copies and its index otherwise (2 GB for 5,000
+    /// elements). Past it the indexes are dropped and built again as needed.
+    static constexpr std::size_t kMembershipItems = std::size_t{1} << 20;
     // Few per program: found by a linear search, cheaper than hashing. An
     // index with no `where` is free for the next one asked for.
     std::vector<std::unique_ptr<InIndex>> in_indexes;
     bool busy = false;
     void clear() noexcept {
       membership.clear();  // first: its entries hold lists the lets may hold
+      membership_items = 0;
       for (auto& i : in_indexes) {
         i->where = nullptr;
         i->list.reset();
@@ -1396,8 +1403,13 @@ void Evaluator::filter_by_flag(const Flag& f, const Expr& pred, const List& list
 
 const MembershipIndex* Evaluator::membership_index(const Value& value) {
   const List& list = value.as_list();
+  if (ws_.membership_items + list.items.size() > Workspace::kMembershipItems && !membership_.count(&list)) {
+    membership_.clear();  // (no index is in use: each is read and left before the next is asked for)
+    ws_.membership_items = 0;
+  }
   auto [it, fresh] = membership_.try_emplace(&list);
   if (fresh) {
+    ws_.membership_items += list.items.size();
     // The entry holds the list, so that no other list can be made at its
     // address while the entry is there (a list built for one element and
     // freed would otherwise leave its index to the next one built there).

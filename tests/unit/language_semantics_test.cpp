@@ -104,3 +104,21 @@ TEST_CASE("an error inside a collection operation in a message's hole leaves the
     CHECK_MESSAGE(r.indicators[1].verdict == engine::Verdict::pass, "compiled conditions ", compiled);
   }
 }
+
+TEST_CASE("'in' over a list built anew for each element stays right when the indexes are dropped") {
+  // 1,500 elements, each looking its value up in a 1,500-item list made for
+  // it: 2.25 million items indexed in all, past the 1,048,576 kept at once,
+  // so the membership indexes are dropped and built again along the way.
+  std::string yaml = "xs:\n";
+  for (int i = 0; i < 1500; ++i) yaml += "  - {v: " + std::to_string(i) + "}\n";
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto evidence = engine::load_evidence(std::make_shared<Source>("xs.yaml", yaml), *schema);
+  auto result = engine::evaluate(
+      dsl::load_ruleset_text(std::make_shared<Source>(
+          "in.rules", "ruleset \"in\" version \"0\"\n  schema \"any\"\n  as_of 2026-06-30\nindicator \"x\" \"x\" {\n"
+                      "  let found = count(xs as x where x.v in distinct(xs, .v))\n"
+                      "  let missed = count(xs as x where x.v + 1500 in distinct(xs, .v))\n  require true\n}\n")),
+      evidence);
+  CHECK(engine::to_display(result.indicators.at(0).values.at(0).second) == "1500");
+  CHECK(engine::to_display(result.indicators.at(0).values.at(1).second) == "0");
+}
