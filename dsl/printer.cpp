@@ -176,18 +176,23 @@ public:
   void add(std::string_view text, Span tracked = untracked) {
     lines_.back().text += text;
     lines_.back().touch(tracked);
+    back_width_ += width(text);
   }
   void add(Block&& other) {
     lines_.back().text += other.lines_[0].text;
     lines_.back().touch(other.lines_[0]);
     for (std::size_t i = 1; i < other.lines_.size(); ++i) lines_.push_back(std::move(other.lines_[i]));
+    back_width_ = other.lines_.size() == 1 ? back_width_ + other.back_width_ : other.back_width_;
   }
-  void newline(std::size_t indent) { lines_.push_back(Line{std::string(indent, ' ')}); }
+  void newline(std::size_t indent) {
+    lines_.push_back(Line{std::string(indent, ' ')});
+    back_width_ = indent;
+  }
 
-  // The column after the last character, when the block starts at `start`.
-  std::size_t column(std::size_t start) const {
-    return lines_.size() == 1 ? start + width(lines_[0].text) : width(lines_.back().text);
-  }
+  // The column after the last character, when the block starts at `start`
+  // (kept as text is added: a list of 100,000 items is laid out on one line,
+  // and measuring that line again for each item was quadratic).
+  std::size_t column(std::size_t start) const { return lines_.size() == 1 ? start + back_width_ : back_width_; }
   // Whether every line stays within the width, with `trail` more characters after the last.
   bool fits(std::size_t start, std::size_t trail) const {
     for (std::size_t i = 0; i < lines_.size(); ++i) {
@@ -200,6 +205,7 @@ public:
 
 private:
   std::vector<Line> lines_;
+  std::size_t back_width_ = 0;  // width(lines_.back().text)
 };
 
 // ------------------------------------------------------------ expressions
