@@ -106,7 +106,7 @@ int run(int argc, char** argv) {
   auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
   va->add_option("evidence", validate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders)")->required();
   add_evidence_limits(va, validate.limits);
-  va->footer("Exit status: 0 every file is valid, 1 one is not, 66 one cannot be read.");
+  va->footer("Exit status: 0 every file is valid, 1 one is not (whether or not others can be read), 66 one cannot be read\nand none is invalid. A schema is found by its $id in --schemas, VERDICT_SCHEMAS and the installed and\nin-tree schemas/, then (a schema of your own) in the evidence file's folder and up to three parents.");
 
   DiffArgs diff;
   auto* df = app.add_subcommand("diff", "Dry-run a rule change: which verdicts, outcomes and outcome labels change, and which edit (or which changed params together) causes each");

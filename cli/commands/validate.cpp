@@ -1,6 +1,8 @@
 // `verdict validate`: evidence files against the schema each one names.
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,12 @@ namespace verdict::cli {
 int run_validate(const ValidateArgs& args, const SearchOptions& search, bool color) {
   const engine::YamlLimits& limits = args.limits;
   std::map<std::string, std::shared_ptr<const engine::Schema>> schemas;  // by file
+  struct Lookup {
+    bool done = false;
+    std::optional<std::string> file;
+    std::string conflict, searched;
+  };
+  std::map<std::pair<std::string, std::string>, Lookup> lookups;  // by evidence folder and $id
   bool invalid = false, unreadable = false;
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
@@ -37,27 +45,34 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
                                          "the evidence names no schema: its first line should be 'schema: ID' (e.g. schema: ecei-evidence/1)",
                                          source, named ? named->span() : root.span(), {}});
-      // The evidence file's folder and its parents (not their subfolders) come
-      // right after --schemas, so evidence kept beside its schema validates.
-      auto dirs = schema_dirs(search);
-      std::vector<std::string> near;
-      auto folder = std::filesystem::absolute(path).parent_path();
-      for (int up = 0; up < 4 && !folder.empty(); ++up, folder = folder.parent_path()) {
-        near.push_back(folder.string());
-        if (folder == folder.root_path()) break;
+      // --schemas and the catalogue's schema folders first (a file in the
+      // evidence's folder cannot stand in for a schema they have); then,
+      // for a schema of one's own kept beside the evidence, the evidence
+      // file's folder and up to three parents (not their subfolders).
+      // Looked up once per folder and id.
+      const auto folder = std::filesystem::absolute(path).parent_path();
+      auto& found = lookups[{folder.string(), named->text}];
+      if (!found.done) {
+        found.done = true;
+        const auto dirs = schema_dirs(search);
+        found.file = engine::find_schema(dirs, named->text, true, &found.conflict);
+        std::vector<std::string> near;
+        auto up = folder;
+        for (int i = 0; i < 4 && !up.empty(); ++i, up = up.parent_path()) {
+          near.push_back(up.string());
+          if (up == up.root_path()) break;
+        }
+        if (!found.file) found.file = engine::find_schema(near, named->text, false, &found.conflict);
+        found.searched = join(dirs, ", ") + (dirs.empty() ? "" : ", ") + join(near, ", ");
       }
-      std::string conflict;
-      auto file = engine::find_schema(search.schema_dirs, named->text, true, &conflict);
-      if (!file) file = engine::find_schema(near, named->text, false, &conflict);
-      if (!file) file = engine::find_schema(dirs, named->text, true, &conflict);
-      if (file && !conflict.empty())
+      const auto& file = found.file;
+      if (file && !found.conflict.empty())
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                         engine::ambiguous_schema_message(named->text, *file, conflict), source,
+                                         engine::ambiguous_schema_message(named->text, *file, found.conflict), source,
                                          named->span(), {}});
-      for (auto it = near.rbegin(); it != near.rend(); ++it) dirs.insert(dirs.begin() + static_cast<long>(search.schema_dirs.size()), *it);
       if (!file)
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                         fmt::format("no schema with $id \"{}\" in {}", named->text, join(dirs, ", ")), source,
+                                         fmt::format("no schema with $id \"{}\" in {}", named->text, found.searched), source,
                                          named->span(), {}});
       auto& schema = schemas[*file];
       if (!schema) schema = engine::Schema::load(*file);
