@@ -41,6 +41,12 @@ inline bool is_null_text(bool plain, std::string_view v) {
 }
 inline bool is_plain(const std::string& tag) { return tag.size() == 1 && tag[0] == '?'; }
 
+/// yaml-cpp ends a quoted scalar that is never closed at the end of the
+/// file, without a word, so the rest of the file becomes its text. Throws
+/// DiagnosticError (evidence_error, at the opening quote) for a quoted
+/// scalar starting at `offset` of `source` that has no closing quote.
+void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32_t offset);
+
 /// The messages of the structural checks (each names its limit and flag).
 std::string too_deep(const YamlLimits& limits);
 std::string too_many_nodes(const YamlLimits& limits);

@@ -64,6 +64,7 @@ public:
     if (value.size() > limits_.max_scalar_bytes) error(mark, yaml_events::scalar_too_long(value.size(), limits_));
     YamlNode n = make(mark, YamlNode::Kind::scalar);
     n.plain = yaml_events::is_plain(tag);
+    if (!n.plain) yaml_events::check_quote_closed(src_, n.offset);
     n.text = value;
     if (yaml_events::is_null_text(n.plain, value)) n.kind = YamlNode::Kind::null;
     finish(std::move(n), anchor);
@@ -213,6 +214,65 @@ bool KeyLines::contains(std::string_view key) const {
   return !many_.empty() && many_.count(std::string(key)) != 0;
 }
 
+void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32_t offset) {
+  const std::string& text = source->text();
+  if (offset >= text.size() || (text[offset] != '"' && text[offset] != '\'')) return;
+  const char quote = text[offset];
+  for (std::size_t i = offset + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {  // an escape: the next character is not the end
+      ++i;
+      continue;
+    }
+    if (text[i] != quote) continue;
+    if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {  // '' is a quote inside '…'
+      ++i;
+      continue;
+    }
+    return;
+  }
+  throw DiagnosticError(Diagnostic{
+      Severity::error, "evidence_error",
+      fmt::format("YAML syntax error: this quoted value is never closed (no closing {} before the end of the file), so "
+                  "everything after it would be read as its text",
+                  quote),
+      source, {offset, offset + 1}, {}});
+}
+
+namespace {
+// yaml-cpp counts positions from after a byte order mark; the source's
+// offsets count it. This passes the events on with their positions moved
+// to the source's.
+class Shifted final : public YAML::EventHandler {
+public:
+  Shifted(YAML::EventHandler& to, int by) : to_(to), by_(by) {}
+  void OnDocumentStart(const YAML::Mark& m) override { to_.OnDocumentStart(at(m)); }
+  void OnDocumentEnd() override { to_.OnDocumentEnd(); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { to_.OnNull(at(m), a); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override { to_.OnAlias(at(m), a); }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a, const std::string& value) override {
+    to_.OnScalar(at(m), tag, a, value);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a, YAML::EmitterStyle::value s) override {
+    to_.OnSequenceStart(at(m), tag, a, s);
+  }
+  void OnSequenceEnd() override { to_.OnSequenceEnd(); }
+  void OnMapStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a, YAML::EmitterStyle::value s) override {
+    to_.OnMapStart(at(m), tag, a, s);
+  }
+  void OnMapEnd() override { to_.OnMapEnd(); }
+  void OnAnchor(const YAML::Mark& m, const std::string& name) override { to_.OnAnchor(at(m), name); }
+
+private:
+  YAML::Mark at(YAML::Mark m) const {
+    m.pos += by_;
+    if (m.line == 0) m.column += by_;  // (yaml-cpp's columns count bytes too)
+    return m;
+  }
+  YAML::EventHandler& to_;
+  int by_;
+};
+}  // namespace
+
 void parse_document(const std::shared_ptr<const Source>& source, const YamlLimits& limits, DocumentHandler& handler) {
   const std::string& text = source->text();
   auto fail_at = [&](std::uint32_t offset, std::string message) -> DiagnosticError {
@@ -225,14 +285,17 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
     throw fail_at(static_cast<std::uint32_t>(text.find('\0')), "a NUL byte: this is not a text file");
 
   std::istringstream in(text);
+  const int bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // not counted in yaml-cpp's positions
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(handler) || !handler.has_root())
+    Shifted shifted(handler, bom);
+    if (!parser.HandleNextDocument(bom ? static_cast<YAML::EventHandler&>(shifted) : handler) || !handler.has_root())
       throw fail_at(0, "the file holds no YAML document (it is empty)");
     TreeBuilder second(source, limits);
     // A stream of several documents is refused rather than silently cut.
     std::uint32_t pos = static_cast<std::uint32_t>(text.size());
-    if (parser.HandleNextDocument(second)) {
+    Shifted second_shifted(second, bom);
+    if (parser.HandleNextDocument(bom ? static_cast<YAML::EventHandler&>(second_shifted) : second)) {
       auto doc = text.find("\n---", handler.root_offset());
       if (doc != std::string::npos) pos = static_cast<std::uint32_t>(doc + 1);
       throw fail_at(pos, "more than one YAML document in the file; an evidence file holds exactly one");
@@ -245,8 +308,8 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
     if (line.substr(0, indent == std::string_view::npos ? line.size() : indent).find('\t') != std::string_view::npos)
       msg += " (this line is indented with a tab; YAML indents with spaces only)";
     throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", fmt::format("YAML syntax error: {}", msg), source,
-                                     {static_cast<std::uint32_t>(std::max(e.mark.pos, 0)),
-                                      static_cast<std::uint32_t>(std::max(e.mark.pos, 0)) + 1},
+                                     {static_cast<std::uint32_t>(std::max(e.mark.pos, 0) + bom),
+                                      static_cast<std::uint32_t>(std::max(e.mark.pos, 0) + bom) + 1},
                                      {}});
   }
 }
