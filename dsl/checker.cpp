@@ -328,6 +328,10 @@ private:
     Type t = infer(*program_.as_of);
     if (!t.is(K::date) && !t.is(K::any))
       error(program_.as_of->span, fmt::format("as_of must be a date, but {} is {}", quote(*program_.as_of), describe(t)));
+    else if (t.nullable)
+      error(program_.as_of->span, fmt::format("as_of must be a date, but {} may be null; give a date where it is null "
+                                              "(e.g. if X == null then 2026-01-01 else X)",
+                                              quote(*program_.as_of)));
   }
 
   // -------------------------------------------------------- 3. lets
@@ -453,6 +457,11 @@ private:
 
   // The element type of a collection, after checking that it is one.
   Type element_of(const Expr& e, const Type& t, const std::string& what) {
+    if (t.is(K::list) && t.nullable) {
+      error(e.span, fmt::format("{} needs a list, but {} may be null{}; give a list (an empty one, [], where it is null)",
+                                what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' is null)" : ""));
+      return *t.element;
+    }
     if (t.is(K::list)) return *t.element;
     if (t.is(K::any)) return t;
     std::string hint;
@@ -731,6 +740,16 @@ private:
     need_boolean(e.args[0], infer(e.args[0]), "the condition of 'if'");
     Type then = infer(e.args[1]);
     Type otherwise = infer(e.args[2]);
+    // `if X == null then A else X` (or `X != null then X else A`): the
+    // branch that reads X again is taken only when X is not null.
+    const Expr& c = e.args[0];
+    if ((c.op == Op::eq || c.op == Op::ne) && c.args.size() == 2) {
+      const Expr* x = c.args[1].op == Op::constant && c.args[1].value.is_null()   ? &c.args[0]
+                      : c.args[0].op == Op::constant && c.args[0].value.is_null() ? &c.args[1]
+                                                                                  : nullptr;
+      const Expr& kept = c.op == Op::eq ? e.args[2] : e.args[1];
+      if (x && !text_of(kept.span).empty() && text_of(x->span) == text_of(kept.span)) (c.op == Op::eq ? otherwise : then).nullable = false;
+    }
     if (auto m = merge(then, otherwise)) return *m;
     error(e.span, fmt::format("the branches of 'if' must have one type, but {} is {} and {} is {}", quote(e.args[1]),
                               describe(then), quote(e.args[2]), describe(otherwise)));

@@ -27,7 +27,17 @@ namespace {
 // this deep, then the element is any.
 constexpr int kMaxListNesting = 32;
 
+Type from_schema_kind(const SchemaNode* n, const std::string& path, bool plural, int depth);
+
+// The type of the values a schema node allows; one that also allows null
+// may be null (`"type": ["number", "null"]`).
 Type from_schema(const SchemaNode* n, const std::string& path, bool plural, int depth) {
+  Type t = from_schema_kind(n, path, plural, depth);
+  if (n && (n->types & engine::t_null) && !t.is_open()) t.nullable = true;
+  return t;
+}
+
+Type from_schema_kind(const SchemaNode* n, const std::string& path, bool plural, int depth) {
   using namespace engine;
   if (!n || depth > kMaxListNesting) return Type::of(K::any);
   const unsigned t = n->types & ~unsigned(t_null);
@@ -49,11 +59,7 @@ Type from_schema(const SchemaNode* n, const std::string& path, bool plural, int 
     return s;
   }
   if ((t & ~unsigned(t_number | t_integer)) == 0) return Type::of(K::number);
-  if (t == t_boolean) {
-    Type b = Type::of(K::boolean);
-    b.nullable = (n->types & t_null) != 0;
-    return b;
-  }
+  if (t == t_boolean) return Type::of(K::boolean);
   if (t == t_object) return Type::record(n, path, plural);
   if (t == t_array) return Type::list_of(from_schema(n->items, path, true, depth + 1));
   return Type::of(K::any);  // several types: not knowable before the evidence

@@ -295,6 +295,7 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
+        if (v.is_null()) continue;  // none: adds nothing (min and max skip it too)
         if (v.kind() != K::number) ctx.fail(per, fmt::format("sum() needs numbers, got {} ({})", kind_name(v.kind()), to_display(v)));
         const Number x = v.as_number();
         const auto size = x < Number(0) ? Number::sub(Number(0), x) : std::optional<Number>(x);
