@@ -181,8 +181,27 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   return out;
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  fs::path target(path_);
+void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs) {
+  if (output.empty()) return;
+  std::error_code ec;
+  if (!fs::exists(output, ec)) return;
+  for (const auto& in : inputs)
+    if (fs::equivalent(output, in, ec))
+      throw UserError(Exit::usage, fmt::format("-o {}: that is {}, an input of this run; write the report to another file",
+                                               output, in));
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_) {
+  std::error_code ec;
+  if (fs::is_directory(path_, ec))
+    throw UserError(Exit::usage, fmt::format("cannot write {}: it is a folder; give a file name", path_));
+  // A link is followed, so that it keeps pointing at the file written.
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(target_, ec)); ++hops) {
+    const fs::path link(target_), to = fs::read_symlink(link, ec);
+    if (ec) break;
+    target_ = (to.is_absolute() ? to : link.parent_path() / to).string();
+  }
+  fs::path target(target_);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
@@ -193,7 +212,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   // mkstemp makes the file private (0600): keep the mode of the file being
   // replaced, or give a new file the usual mode under the umask.
   struct stat st {};
-  if (::stat(path_.c_str(), &st) == 0) {
+  if (::stat(target_.c_str(), &st) == 0) {
     ::fchmod(fd_, st.st_mode & 07777);
   } else {
     mode_t mask = ::umask(0);
@@ -235,7 +254,7 @@ void AtomicFile::commit() {
     fail();
   }
   fd_ = -1;
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail();
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0) fail();
   temp_.clear();
 }
 

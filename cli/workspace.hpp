@@ -67,10 +67,16 @@ std::string sha256_digest(const std::string& text);
 /// Writes a file atomically (temporary file, then rename). Throws UserError.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+/// Refuses (64) to write `output` over one of `inputs` (the same file by
+/// any name): `-o a.yaml a.yaml` would replace the evidence with its report.
+void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
+
 /// A file written in parts and put in place atomically: the parts go to a
 /// temporary file beside it, which commit() renames over the target. If
 /// commit() is never reached (an error, an exception), the temporary file
-/// is removed and the target is left as it was. Throws UserError.
+/// is removed and the target is left as it was. A symbolic link is
+/// followed: the file it points to is replaced, and the link stays. A
+/// folder is refused (64). Throws UserError.
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);
@@ -82,7 +88,8 @@ public:
 
 private:
   [[noreturn]] void fail();
-  std::string path_;
+  std::string path_;    // as given, for messages
+  std::string target_;  // the file replaced: path_, or where its symbolic link points
   std::string temp_;
   int fd_ = -1;
 };
