@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include <cstdlib>
+#include <string_view>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "dsl/limits.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -165,6 +167,25 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped command: name it, and the one meant (CLI11 would only say
+    // that a subcommand is required).
+    if (app.get_subcommands().empty() && e.get_exit_code() != 0) {
+      std::vector<std::string> commands;
+      for (const auto* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+      for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a.starts_with("-")) {
+          const bool takes_value = a == "--rulesets" || a == "--schemas" || a == "--color" || a == "--max-rule-bytes" ||
+                                   a == "--max-rule-depth";
+          if (takes_value) ++i;
+          continue;
+        }
+        const std::string hint = did_you_mean(a, commands);
+        fmt::print(stderr, "verdict: unknown command '{}'{}; the commands are {}\nRun with --help for more information.\n",
+                   a, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(commands, ", "));
+        return Exit::usage;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : Exit::usage;
   }
