@@ -57,8 +57,9 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
       std::string score = ind.score ? fmt::format("  score {}{}", ind.score->to_string(),
                                                   ind.score_of ? " of " + ind.score_of->to_string() : "")
                                     : "";
-      out += fmt::format("  {} {:<7} {:<7} {}{}{}{}\n", s.paint(color_of(ind.verdict), mark(ind.verdict)),
-                         s.paint(color_of(ind.verdict), engine::to_string(ind.verdict)), ind.id, ind.title,
+      // Padded before it is painted: the colour codes must not count as width.
+      out += fmt::format("  {} {} {:<7} {}{}{}{}\n", s.paint(color_of(ind.verdict), mark(ind.verdict)),
+                         s.paint(color_of(ind.verdict), fmt::format("{:<7}", engine::to_string(ind.verdict))), ind.id, ind.title,
                          ind.minimum ? "" : "", level, score);
       if (!ind.values.empty()) {
         std::string vals;
