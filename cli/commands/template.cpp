@@ -36,44 +36,73 @@ std::string describe(const SchemaNode& s) {
   return d;
 }
 
-void emit(std::string& out, const SchemaNode& node, int indent, bool commented, int depth) {
+// One line of the template: a key (with its value or nothing after the
+// colon), or a description. `off` lines are commented out; a description
+// in an `off` block is commented twice, so that uncommenting the block (an
+// editor's toggle-comment removes one '#' from each line) leaves it a comment.
+struct TemplateLine {
+  int indent = 0;
+  bool description = false;
+  bool off = false;
+  std::string text;
+};
+
+void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bool commented, int depth) {
   if (depth > 12) return;
   for (const auto& [key, child] : node.properties) {
     bool required = std::find(node.required.begin(), node.required.end(), key) != node.required.end();
     bool off = commented || !required;
-    std::string pad(static_cast<std::size_t>(indent), ' ');
-    std::string hash = off ? "# " : "";
     auto d = describe(*child);
-    if (!d.empty()) out += fmt::format("{}# {}{}\n", pad, required ? "(required) " : "", d);
+    if (!d.empty()) out.push_back({indent, true, commented, fmt::format("{}{}", required ? "(required) " : "", d)});
     bool is_object = (child->types & engine::t_object) && !child->properties.empty();
     bool is_list = (child->types & engine::t_array) && child->items;
     if (is_object) {
-      out += fmt::format("{}{}{}:\n", pad, hash, key);
+      out.push_back({indent, false, off, key + ":"});
       emit(out, *child, indent + 2, off, depth + 1);
     } else if (is_list && !child->items->properties.empty()) {
-      out += fmt::format("{}{}{}:\n", pad, hash, key);
-      // One example entry, commented, to copy for each item.
-      std::string item;
-      emit(item, *child->items, 0, true, depth + 1);
+      out.push_back({indent, false, off, key + ":"});
+      // One example entry, commented, to copy for each item: its first key
+      // opens the entry with "- ".
+      std::vector<TemplateLine> item;
+      emit(item, *child->items, indent + 4, true, depth + 1);
       bool first = true;
-      for (std::size_t pos = 0; pos < item.size();) {
-        auto nl = item.find('\n', pos);
-        std::string line = item.substr(pos, nl - pos);
-        pos = nl == std::string::npos ? item.size() : nl + 1;
-        if (line.rfind("# ", 0) == 0 && line.find(':') != std::string::npos && line.rfind("# (", 0) != 0 && line.find("One of") == std::string::npos &&
-            first && line.substr(2, 1) != " ") {
-          out += fmt::format("{}#   - {}\n", pad, line.substr(2));
+      for (auto& line : item) {
+        if (first && !line.description && line.indent == indent + 4) {
+          line.indent = indent + 2;
+          line.text = "- " + line.text;
           first = false;
-        } else {
-          out += fmt::format("{}#     {}\n", pad, line.rfind("# ", 0) == 0 ? line.substr(2) : line);
         }
+        out.push_back(std::move(line));
       }
     } else if (child->types == 0 && child->additional) {
-      out += fmt::format("{}{}{}: {{}}\n", pad, hash, key);
+      out.push_back({indent, false, off, key + ": {}"});
     } else {
-      out += fmt::format("{}{}{}: {}\n", pad, hash, key, placeholder(*child));
+      out.push_back({indent, false, off, fmt::format("{}: {}", key, placeholder(*child))});
     }
   }
+}
+
+// A commented line keeps its '#' in the block's first column, as editors
+// comment a block out, so that the YAML under it lines up once uncommented.
+std::string render_template(const std::vector<TemplateLine>& lines) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    // The column of the '#' of an `off` line: that of the key that opened its block.
+    const std::string pad(static_cast<std::size_t>(l.indent), ' ');
+    if (!l.off) {
+      out += pad + (l.description ? "# " : "") + l.text + "\n";
+      continue;
+    }
+    int at = l.indent;
+    for (std::size_t k = i + 1; k-- > 0;)
+      if (!lines[k].off || (k == 0)) break;
+      else if (!lines[k].description) at = std::min(at, lines[k].indent);
+    const std::string lead(static_cast<std::size_t>(at), ' ');
+    const std::string inner(static_cast<std::size_t>(l.indent - at), ' ');
+    out += lead + "# " + inner + (l.description ? "# " : "") + l.text + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -92,7 +121,9 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   out += "# A key left out is 'not reported': the indicators that need it are unknown.\n";
   out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
                      r.info.version);
-  emit(out, schema.root(), 0, false, 0);
+  std::vector<TemplateLine> lines;
+  emit(lines, schema.root(), 0, false, 0);
+  out += render_template(lines);
   if (args.output.empty()) {
     fmt::print("{}", out);
   } else {
