@@ -63,10 +63,35 @@ void Converter::error(Span at, std::string_view where, std::string message) {
   diags_.error("evidence_error", src_, at, where.empty() ? message : fmt::format("{}: {}", where, message));
 }
 
+namespace {
+// Where a value left empty (`name:` and nothing) was written: yaml-cpp
+// places it at the next token, often on a later line; this is the key
+// before it (up to its colon), or the '-' of an empty list entry.
+Span empty_value_span(const Source& src, std::uint32_t offset) {
+  const std::string& t = src.text();
+  std::uint32_t p = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(t.size()));
+  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) --p;
+  if (p == 0 || (t[p - 1] != ':' && t[p - 1] != '-')) return {offset, offset + 1};
+  const std::uint32_t end = p;
+  std::uint32_t begin = p - 1;
+  if (t[begin] == ':')  // back to the key's first character on its line
+    while (begin > 0 && t[begin - 1] != '\n' && t[begin - 1] != ' ' && t[begin - 1] != '{' && t[begin - 1] != ',') --begin;
+  return {begin, end};
+}
+}  // namespace
+
 Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& path) {
   if (n.kind == YamlNode::Kind::null) {
     if (s.allows(t_null)) return Value::null();
-    error(n.span(), path, fmt::format("null is not allowed here; expected {} (leave the key out when it is not known)", describe_types(s)));
+    // `key: null` or `key: ~` as written, or a value left empty?
+    bool written = !n.text.empty();
+    if (!written && src_) {
+      const std::string_view at_null = std::string_view(src_->text()).substr(std::min<std::size_t>(n.offset, src_->text().size()));
+      written = at_null.starts_with("null") || at_null.starts_with("Null") || at_null.starts_with("NULL") || at_null.starts_with("~");
+    }
+    const Span at = !written && src_ ? empty_value_span(*src_, n.offset) : n.span();
+    error(at, path, fmt::format("{} is not allowed here; expected {} (give one, or leave the key out when it is not known)",
+                                written ? "null" : "an empty value (null)", describe_types(s)));
     return Value::unknown();
   }
   const std::string_view t = n.text;
