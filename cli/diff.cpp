@@ -205,8 +205,21 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       opts.detail = engine::Detail::verdicts;  // only verdicts and outcomes are compared
       // Evaluated into results this thread reuses file after file.
       thread_local engine::EvaluationResult rb, rc;
-      engine::evaluate_into(base.program, *ev, opts, rb);
-      engine::evaluate_into(cand.program, ev_cand ? *ev_cand : *ev, opts, rc);
+      // An evaluation error is reported at its place in the ruleset that
+      // raised it, naming which of the two it is.
+      auto evaluate_as = [&](const LoadedRuleset& r, const char* which, const engine::Evidence& evidence,
+                             engine::EvaluationResult& into) {
+        try {
+          engine::evaluate_into(r.program, evidence, opts, into);
+        } catch (const engine::EvalError& e) {
+          throw DiagnosticError(Diagnostic{Severity::error, "eval_error",
+                                           fmt::format("{} (the {} ruleset, {}@{}, while evaluating {})", e.what(), which,
+                                                       r.info.name, r.info.version, path),
+                                           r.program.source_of(e.span), e.span, {}});
+        }
+      };
+      evaluate_as(base, "base", *ev, rb);
+      evaluate_as(cand, "candidate", ev_cand ? *ev_cand : *ev, rc);
       fd.base_outcome = engine::to_string(rb.outcome);
       fd.candidate_outcome = engine::to_string(rc.outcome);
       fd.base_label = rb.label.value_or("");
@@ -347,9 +360,12 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
             [&](const engine::EvaluationResult& r) { return r.label.value_or("") == fd.candidate_label; });
         fd.outcome_together = !fd.outcome_causes.empty();
       }
-    } catch (const engine::EvalError& e) {
-      fd.error = fmt::format("{}: error[eval_error]: {}\n", path, e.what());
-      fd.error_diag = Diagnostic{Severity::error, "eval_error", e.what(), nullptr, {}, {}};
+    } catch (const engine::EvalError& e) {  // in a counterfactual: the base with edits of the candidate
+      fd.error_diag = Diagnostic{Severity::error, "eval_error",
+                                 fmt::format("{} (the base ruleset with params of the candidate, while evaluating {})",
+                                             e.what(), path),
+                                 base.program.source_of(e.span), e.span, {}};
+      fd.error = render(*fd.error_diag, {color});
     } catch (const DiagnosticError& e) {
       fd.error = render(e.diagnostics(), {color});
       fd.error_diag = e.diagnostics().items().front();
@@ -438,13 +454,14 @@ std::string render_diff_json(const DiffReport& r) {
   ojson outcomes = ojson::object(), indicators = ojson::object(), labels = ojson::object();
   for (const auto& f : r.files) {
     if (f.error) {
+      // As evaluate's error entries: file, line and column (null when unknown) and the code.
       ojson e{{"evidence", f.evidence}, {"message", f.error_diag ? f.error_diag->message : *f.error}};
-      if (f.error_diag && f.error_diag->source) {
-        auto pos = f.error_diag->position();
-        e["file"] = f.error_diag->file();
-        e["line"] = pos.line;
-        e["column"] = pos.column;
-      }
+      e["code"] = f.error_diag ? f.error_diag->code : std::string("error");
+      const bool placed = f.error_diag && f.error_diag->source;
+      const auto pos = placed ? f.error_diag->position() : LineCol{};
+      e["file"] = placed ? f.error_diag->file() : f.evidence;
+      e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
+      e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
       errors.push_back(std::move(e));
       continue;
     }
