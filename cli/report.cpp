@@ -44,6 +44,11 @@ std::vector<std::string> entry_names(const engine::Value& v) {
   return out;
 }
 
+std::string as_of_text(const std::optional<engine::Date>& as_of, bool capital) {
+  if (as_of) return fmt::format("{}s of {}", capital ? "A" : "a", engine::to_string(*as_of));
+  return capital ? "No reference date" : "no reference date";
+}
+
 std::string error_line(const FileOutcome& f) {
   if (!f.error) return "could not be evaluated";
   const auto pos = f.error->position();

@@ -105,6 +105,9 @@ std::string entry_name(const engine::Value& v, std::size_t position);
 /// "FILE:LINE:COLUMN: message" when it has a position, else the message
 /// ("could not be evaluated" when there is none).
 std::string error_line(const FileOutcome& f);
+/// "as of 2026-06-30", or "no reference date" when the ruleset has no
+/// as_of and none was given (capitalised with `capital`).
+std::string as_of_text(const std::optional<engine::Date>& as_of, bool capital = false);
 
 /// `n` and the word, in the singular for 1 ("1 indicator", "3 indicators").
 std::string count_of(std::size_t n, const char* singular, const char* plural);

@@ -129,9 +129,10 @@ void render_file(std::string& out, const FileOutcome& f, std::size_t index) {
   const auto r = display_order(*f.result);
   out += fmt::format("<div class=\"outcome {}\" id=\"{}outcome\"><div class=\"big\">{}</div><div class=\"label\">{}</div></div>\n",
                      css_class(r.outcome), prefix, engine::to_string(r.outcome), esc(r.label.value_or("")));
-  out += fmt::format("<div class=\"summary\"><div>As of <span>{}</span></div><div><span>{}</span> pass</div><div><span>{}</span> fail</div>"
+  out += fmt::format("<div class=\"summary\"><div>{}</div><div><span>{}</span> pass</div><div><span>{}</span> fail</div>"
                      "<div><span>{}</span> unknown</div>",
-                     engine::to_string(r.as_of), r.pass, r.fail, r.unknown);
+                     r.as_of ? fmt::format("As of <span>{}</span>", engine::to_string(*r.as_of)) : "<span>No reference date</span>",
+                     r.pass, r.fail, r.unknown);
   if (r.points && r.max_points)
     out += fmt::format("<div><span>{} of {}</span> points ({})</div>", r.points->to_string(), r.max_points->to_string(),
                        r.max_points->num() ? engine::Number::div(*r.points, *r.max_points)->to_percent() : "–");

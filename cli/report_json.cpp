@@ -79,7 +79,7 @@ ojson file_json(const FileOutcome& f) {
     return r;
   }
   const auto& res = *f.result;
-  r["as_of"] = engine::to_string(res.as_of);
+  r["as_of"] = res.as_of ? ojson(engine::to_string(*res.as_of)) : ojson(nullptr);
   r["outcome"] = engine::to_string(res.outcome);
   r["label"] = res.label ? ojson(*res.label) : ojson(nullptr);
   r["summary"] = {{"pass", res.pass}, {"fail", res.fail}, {"unknown", res.unknown}};

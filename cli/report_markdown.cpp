@@ -185,8 +185,8 @@ std::string markdown_file(const FileOutcome& f) {
     return out;
   }
   const auto r = display_order(*f.result);
-  out += fmt::format("**Outcome: {}**{}  \nAs of {} — {} pass, {} fail, {} unknown", engine::to_string(r.outcome),
-                     r.label ? " — " + md_escape(*r.label) : "", engine::to_string(r.as_of), r.pass, r.fail, r.unknown);
+  out += fmt::format("**Outcome: {}**{}  \n{} — {} pass, {} fail, {} unknown", engine::to_string(r.outcome),
+                     r.label ? " — " + md_escape(*r.label) : "", as_of_text(r.as_of, true), r.pass, r.fail, r.unknown);
   if (r.points && r.max_points)
     out += fmt::format("; {} of {} points ({})", r.points->to_string(), r.max_points->to_string(),
                        r.max_points->num() ? engine::Number::div(*r.points, *r.max_points)->to_percent() : "–");

@@ -44,7 +44,7 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
     return;
   }
   const auto r = display_order(*f.result);
-  out += fmt::format("{}  (as of {})\n", s.paint("1", f.evidence), engine::to_string(r.as_of));
+  out += fmt::format("{}  ({})\n", s.paint("1", f.evidence), as_of_text(r.as_of));
   auto render_group = [&](const std::string& group_id, const std::string& title) {
     bool header = false;
     for (const auto& ind : r.indicators) {

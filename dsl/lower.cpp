@@ -197,6 +197,7 @@ public:
     resolve(rs);
     check_let_cycles();
     warn_unused();
+    warn_no_as_of();
     engine::compile_conditions(program_);
     return std::move(program_);
   }
@@ -616,7 +617,10 @@ private:
       out.name = e.name;
       return out;
     }
-    if (e.name == "as_of") return make(Op::as_of, e.span);
+    if (e.name == "as_of") {
+      if (!as_of_read_) as_of_read_ = e.span;
+      return make(Op::as_of, e.span);
+    }
     if (e.name == "minimum_met" || e.name == "score_share") {
       if (ctx.place != Place::outcome) {
         error(e.span, fmt::format("{} is only available in the outcome block", e.name));
@@ -630,6 +634,7 @@ private:
   }
 
   std::vector<bool> param_used_;
+  std::optional<Span> as_of_read_;  // where `as_of` is first read
 
   // The element of the innermost collection operation.
   engine::Expr element(Span span, const Context& ctx, const char* what) {
@@ -863,6 +868,20 @@ private:
   }
 
   // -------------------------------------------------------- 5. unused
+
+  // `as_of` read, or a dated param, with no `as_of` clause: every evaluation
+  // would be without a reference date (as_of unknown, the first value of
+  // each dated param) unless --as-of is given.
+  void warn_no_as_of() {
+    if (program_.as_of) return;
+    std::optional<Span> at = as_of_read_;
+    for (const auto& p : program_.params)
+      if (!at && p.values.size() > 1) at = p.span;
+    if (!at || at->file != 0) return;
+    diags_.warning("no_as_of", source_of(*at), *at,
+                   "the ruleset has no 'as_of' clause: without --as-of, as_of is unknown in every evaluation (and dated "
+                   "params take their first value); add one to the header, e.g. as_of assessment.date");
+  }
 
   // Only for the ruleset's own file: what a base declares is its author's
   // business (and an override may leave a base's let unread on purpose).

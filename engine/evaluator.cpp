@@ -1898,9 +1898,9 @@ inline void Evaluator::prepare() {
 void Evaluator::run(EvaluationResult& result) {
   // A field added to EvaluationResult must be emptied here too.
 #if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
-  static_assert(sizeof(EvaluationResult) == 160, "empty every field of EvaluationResult");
+  static_assert(sizeof(EvaluationResult) == 168, "empty every field of EvaluationResult");
 #endif
-  result.as_of = Date{};
+  result.as_of.reset();
   result.outcome = Verdict::unknown;
   result.label.reset();
   result.pass = result.fail = result.unknown = 0;
@@ -1912,7 +1912,7 @@ void Evaluator::run(EvaluationResult& result) {
                             result.indicators.end());
   const std::size_t reusable = result.indicators.size();
   prepare();
-  if (as_of_) result.as_of = *as_of_;
+  result.as_of = as_of_;
   const bool full = options_.detail == Detail::full;
   if (full) {  // what a report lays the indicators out by
     result.groups.reserve(program_.groups.size());

@@ -48,7 +48,7 @@ struct GroupInfo {
 };
 
 struct EvaluationResult {
-  Date as_of;
+  std::optional<Date> as_of;  // none when the ruleset has no as_of and none was given
   Verdict outcome = Verdict::unknown;
   std::optional<std::string> label;
   int pass = 0, fail = 0, unknown = 0;

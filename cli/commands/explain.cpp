@@ -395,9 +395,9 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                           r->score_of ? " of " + r->score_of->to_string() : "");
   std::string out = fmt::format("{} {} — {}{}\n", ind->id, ind->title, engine::to_string(r->verdict),
                                 graded.empty() ? "" : " (" + graded + ")");
-  out += fmt::format("ruleset {}@{}, evidence {}, as of {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
-                     engine::to_string(result.as_of));
-  for (const auto& c : ind->cites) out += fmt::format("cites: {}\n", c);
+  out += fmt::format("ruleset {}@{}, evidence {}, {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
+                     as_of_text(result.as_of));
+  for (std::size_t k = 0; k < ind->cites.size(); ++k) out += fmt::format("{}{}\n", k ? "       " : "cites: ", ind->cites[k]);
   Reads reads;  // everything the requires and their lets read
   for (std::size_t k = 0; k < ind->checks.size(); ++k) {
     const auto& check = ind->checks[k];
@@ -473,8 +473,9 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       if (p.values.size() > 1) {
         std::string which = "the first value (before every dated one)";
         for (const auto& d : p.values)
-          if (d.from && *d.from <= result.as_of) which = "the value from " + engine::to_string(*d.from);
-        out += fmt::format("   dated: {} applies on {}", which, engine::to_string(result.as_of));
+          if (d.from && result.as_of && *d.from <= *result.as_of) which = "the value from " + engine::to_string(*d.from);
+        out += fmt::format("   dated: {} applies {}", which,
+                           result.as_of ? "on " + engine::to_string(*result.as_of) : "(no reference date)");
       }
       if (!p.doc.empty()) out += fmt::format("\n      {}", p.doc);
       out += "\n";

@@ -132,7 +132,7 @@ std::string opt_number(const std::optional<engine::Number>& n) { return n ? n->t
 
 // Every field of a result, as text.
 std::string everything(const engine::EvaluationResult& r) {
-  std::string out = fmt::format("as_of {} outcome {} label {} pass {} fail {} unknown {} points {}/{}\n", engine::to_string(r.as_of),
+  std::string out = fmt::format("as_of {} outcome {} label {} pass {} fail {} unknown {} points {}/{}\n", (r.as_of ? engine::to_string(*r.as_of) : std::string("none")),
                                 engine::to_string(r.outcome), r.label.value_or("-"), r.pass, r.fail, r.unknown,
                                 opt_number(r.points), opt_number(r.max_points));
   for (const auto& g : r.groups) out += fmt::format("group {} {}\n", g.id, g.title);
