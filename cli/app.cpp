@@ -117,11 +117,11 @@ int run(int argc, char** argv) {
   df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);
   df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
-  df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict or outcome changes");
+  df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict, outcome or outcome label changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders)")->required();
   add_evidence_limits(df, diff.limits);
-  df->footer(std::string("Exit status: 0 (or 1 with --fail-on-change when something changes); 65 invalid input, 66 unreadable.\n") +
+  df->footer(std::string("Exit status: 0 (or 1 with --fail-on-change when something changes); 64 bad usage, 65 invalid input,\n66 unreadable.\n") +
              kRuleLimits);
 
   TestArgs test;

@@ -31,7 +31,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
       fmt::print("{}@{}: {} ({}, schema {}){}\n", r.info.name, r.info.version,
                  args.strict && !r.warnings.empty() ? "fails --strict" : "ok",
                  count_of(r.program.indicators.size(), "indicator", "indicators"),
-                 r.schema->id(), r.warnings.empty() ? "" : fmt::format(", {} warning(s)", r.warnings.size()));
+                 r.schema->id(), r.warnings.empty() ? "" : fmt::format(", {} warning{}", r.warnings.size(), r.warnings.size() == 1 ? "" : "s"));
     } catch (const UserError& e) {
       std::string msg = e.what();
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
