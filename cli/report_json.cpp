@@ -50,8 +50,15 @@ ojson indicator_json(const engine::IndicatorResult& r) {
   }
   j["checks"] = std::move(checks);
   ojson values = ojson::object();
-  for (const auto& [name, v] : r.values) values[name] = value_json(v);
+  // A value is null in JSON when it is null or unknown; which are unknown
+  // is said beside them.
+  ojson unknown_values = ojson::array();
+  for (const auto& [name, v] : r.values) {
+    values[name] = value_json(v);
+    if (v.is_unknown()) unknown_values.push_back(name);
+  }
   j["values"] = std::move(values);
+  j["unknown_values"] = std::move(unknown_values);
   j["missing"] = r.missing;
   j["cite"] = r.cites.list();
   j["notes"] = r.notes.list();
