@@ -397,15 +397,21 @@ private:
     out.name = p.name;
     out.span = p.name_span;
     if (p.doc) out.doc = p.doc->value;
-    std::optional<engine::Date> last;
+    // The value in force is the one whose date is the latest not after
+    // as_of, whatever the order they are written in: they are kept sorted
+    // by date (the undated first value before all). Two from one date
+    // would leave the choice open.
+    std::map<engine::Date, Span> dates;
     for (const auto& v : p.values) {
-      if (v.from && last && !(*last < *v.from)) {
-        error(v.from_span, fmt::format("the dates of a dated param must ascend: {} is not after {}",
-                                       engine::to_string(*v.from), engine::to_string(*last)));
-      }
-      if (v.from) last = v.from;
+      if (v.from)
+        if (auto [it, fresh] = dates.emplace(*v.from, v.from_span); !fresh)
+          error(v.from_span, fmt::format("param '{}' has two values from {} (the other at {}); give each date once", p.name,
+                                         engine::to_string(*v.from), where(it->second, v.from_span)));
       out.values.push_back({v.from, v.value});
     }
+    std::stable_sort(out.values.begin(), out.values.end(), [](const engine::Param::Dated& a, const engine::Param::Dated& b) {
+      return !a.from ? b.from.has_value() : b.from && *a.from < *b.from;
+    });
     params_.emplace(p.name, static_cast<std::uint32_t>(program_.params.size()));
     program_.params.push_back(std::move(out));
   }

@@ -523,8 +523,8 @@ TEST_CASE("dsl grammar: lowering reports problems, all of them") {
   CHECK(load_error(header + "let a = a + 1\nindicator \"1\" \"t\" { require a }") == "let a depends on itself");
   CHECK(load_error(header + "indicator \"1\" \"t\" { require x }\nindicator \"1\" \"u\" { require y }") ==
         "duplicate indicator id '1' (first declared at line 2)");
-  CHECK(load_error(header + "param p = 1, 2 from 2030-01-01, 3 from 2029-01-01\nlet x = p") ==
-        "the dates of a dated param must ascend: 2029-01-01 is not after 2030-01-01");
+  CHECK(load_error(header + "param p = 1, 2 from 2030-01-01, 3 from 2030-01-01\nlet x = p") ==
+        "param 'p' has two values from 2030-01-01 (the other at line 2); give each date once");
   // Inheritance without a resolver, or without a base (tests/dsl/inherit has the rest).
   CHECK(load_error(header + "extends \"base@1\"\n") == "no ruleset 'base@1' in the catalogue (known: none)");
   CHECK(load_error(header + "extends \"base\"\n") ==
