@@ -678,6 +678,14 @@ private:
 template <typename Rule, typename Build>
 auto parse_with(const std::shared_ptr<const Source>& source, Depth max_depth, Build&& build) {
   const std::string& text = source->text();
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {  // (shown, it would cut the line short)
+    Diagnostic d;
+    d.code = "parse_error";
+    d.source = source;
+    d.span = {static_cast<std::uint32_t>(nul), static_cast<std::uint32_t>(nul) + 1};
+    d.message = "a NUL byte: this is not a text file (a ruleset is UTF-8 text)";
+    throw DiagnosticError(std::move(d));
+  }
   pegtl::memory_input<> in(text.data(), text.data() + text.size(), source->name());
   g::ParseState state;
   state.max_depth = max_depth;
