@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
 #include <unistd.h>
 
@@ -189,6 +190,16 @@ int run(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : Exit::usage;
   }
+  // A catalogue folder that is not there would be skipped without a word.
+  for (const auto* dirs : {&search.ruleset_dirs, &search.schema_dirs})
+    for (const auto& dir : *dirs) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(dir, ec)) {
+        fmt::print(stderr, "verdict: {} {}: {}\n", dirs == &search.ruleset_dirs ? "--rulesets" : "--schemas", dir,
+                   std::filesystem::exists(dir, ec) ? "not a folder" : "no such folder");
+        return Exit::no_input;
+      }
+    }
   const char* no_color = std::getenv("NO_COLOR");
   // CLI.md: colour only on a terminal and never with NO_COLOR, so NO_COLOR
   // (set and not empty) wins even over --color always.
