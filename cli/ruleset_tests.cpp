@@ -73,7 +73,16 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       ruleset_ref = (fs::path(path).parent_path() / ruleset_ref).string();
     SearchOptions local = search;
     local.ruleset_dirs.push_back(fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : std::string("."));
-    LoadedRuleset ruleset = load_ruleset(ruleset_ref, local, false);
+    std::optional<LoadedRuleset> loaded;
+    try {
+      loaded = load_ruleset(ruleset_ref, local, false);
+    } catch (const UserError& e) {
+      std::string message = e.what();
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      if (message.find('\n') != std::string::npos) throw;  // the ruleset's own diagnostics, rendered
+      throw DiagnosticError(Diagnostic{Severity::error, "test_error", message, src, ref.span(), {}});
+    }
+    LoadedRuleset& ruleset = *loaded;
     out.info = ruleset.info;
     const YamlNode& cases = need(src, root, "cases", "a list of cases");
     if (cases.kind != YamlNode::Kind::sequence) bad(src, cases, "'cases' must be a list");
@@ -160,6 +169,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     out.error = render(e.diagnostics());
   } catch (const UserError& e) {
     out.error = e.what();
+    if (!out.error->empty() && out.error->back() != '\n') *out.error += '\n';
   }
   return out;
 }
