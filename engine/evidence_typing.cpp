@@ -172,7 +172,11 @@ Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& pa
       return Value::unknown();
     }
     if (s.maximum && v.as_number() > *s.maximum) {
-      error(n.span(), path, fmt::format("{} is above the maximum of {}", t, bound(*s.maximum)));
+      // `private_share: 35` meant 35%.
+      const bool meant_percent = s.percent_format && t.find('%') == std::string_view::npos &&
+                                 v.as_number() <= Number(100) && Number(1) <= v.as_number();
+      error(n.span(), path, fmt::format("{} is above the maximum of {}{}", t, bound(*s.maximum),
+                                        meant_percent ? fmt::format(" (did you mean {}%?)", t) : ""));
       return Value::unknown();
     }
   }
@@ -192,7 +196,8 @@ Value Converter::untyped_scalar(const NodeRef& n, const PathRef& path) {
 bool Converter::allows_container(const NodeRef& n, const SchemaNode& s, const PathRef& path) {
   const bool mapping = n.kind == YamlNode::Kind::mapping;
   if (s.allows(mapping ? t_object : t_array)) return true;
-  error(n.span(), path, fmt::format("expected {}, found {}", describe_types(s), mapping ? "a mapping" : "a list"));
+  const char* hint = mapping && s.allows(t_array) ? " (start each entry of a list with '- ')" : "";
+  error(n.span(), path, fmt::format("expected {}, found {}{}", describe_types(s), mapping ? "a mapping" : "a list", hint));
   return false;
 }
 

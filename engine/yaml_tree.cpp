@@ -307,6 +307,15 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
     auto indent = line.find_first_not_of(" \t");
     if (line.substr(0, indent == std::string_view::npos ? line.size() : indent).find('\t') != std::string_view::npos)
       msg += " (this line is indented with a tab; YAML indents with spaces only)";
+    else if (msg == "illegal map value")
+      msg += " (a value holding ': ' must be in quotes, e.g. name: \"Mobility: the cluster\")";
+    else if (msg == "end of map not found" || msg == "end of sequence not found")
+      msg += " (check the indentation of this line and the one before: the keys of one mapping, and the '- ' of "
+             "one list's entries, start in the same column)";
+    else if (msg == "end of map flow not found")
+      msg += " (a '{' is not closed by '}', or a value in it holding ',' or ':' needs quotes)";
+    else if (msg == "end of sequence flow not found")
+      msg += " (a '[' is not closed by ']', or a value in it holding ',' needs quotes)";
     throw DiagnosticError(Diagnostic{Severity::error, "evidence_error", fmt::format("YAML syntax error: {}", msg), source,
                                      {static_cast<std::uint32_t>(std::max(e.mark.pos, 0) + bom),
                                       static_cast<std::uint32_t>(std::max(e.mark.pos, 0) + bom) + 1},
