@@ -178,6 +178,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     for (const auto& w : out.warnings) checked.add(w);
     throw UserError(Exit::data_error, render(checked, {color}));
   }
+  for (const auto& w : checked.items()) out.warnings.push_back(w);  // the checker's warnings
   return out;
 }
 

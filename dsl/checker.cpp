@@ -120,6 +120,22 @@ private:
     if (!reported_.emplace(span.file, span.begin, span.end, message).second) return;
     diags_.error("check_error", program_.source_of(span), span, std::move(message));
   }
+  void warning(Span span, std::string code, std::string message) {
+    if (!reported_.emplace(span.file, span.begin, span.end, message).second) return;
+    diags_.warning(std::move(code), program_.source_of(span), span, std::move(message));
+  }
+  // A schema that allows keys it does not declare ("additionalProperties"
+  // not false) cannot refuse a misspelt field; a name close to a declared
+  // one is most likely one, and is said so (as a warning: it may be meant).
+  void undeclared_field(const engine::SchemaNode& node, const std::string& name, Span at, const std::string& who,
+                        bool plural) {
+    auto hint = suggest(name, property_names(node));
+    if (hint.empty()) return;
+    warning(at, "undeclared_field",
+            fmt::format("{} {} no field '{}' in the schema; did you mean '{}'? (the schema allows fields it does not "
+                        "declare, so '{}' is read as whatever the evidence holds, unknown where it is absent)",
+                        who, plural ? "have" : "has", name, hint, name));
+  }
 
   std::string text_of(Span s) const {
     const auto& source = program_.source_of(s);
@@ -545,7 +561,10 @@ private:
         if (!base.node) return Type::of(K::any);
         if (const auto* p = base.node->property(name)) return type_of_schema(p, child_path(base.path, name));
         if (base.node->additional) return type_of_schema(base.node->additional, child);
-        if (base.node->additional_allowed) return Type::of(K::any);
+        if (base.node->additional_allowed) {
+          undeclared_field(*base.node, name, at, base.path.empty() ? "the evidence" : base.path, base.plural);
+          return Type::of(K::any);
+        }
         auto names = property_names(*base.node);
         auto hint = suggest(name, names);
         std::string who = base.path.empty() ? "the evidence" : base.path;
@@ -574,7 +593,10 @@ private:
     const auto& root = schema_.root();
     if (const auto* p = root.property(e.name)) return type_of_schema(p, e.name);
     if (root.additional) return type_of_schema(root.additional, e.name);
-    if (root.additional_allowed) return Type::of(K::any);
+    if (root.additional_allowed) {
+      undeclared_field(root, e.name, e.span, "the evidence", false);
+      return Type::of(K::any);
+    }
     // Not a param, not a let in scope, not a field: most likely a typo of one of them.
     std::vector<std::string> fields = property_names(root);
     std::vector<std::string> candidates = fields;
