@@ -1981,6 +1981,9 @@ void Evaluator::run(EvaluationResult& result) {
       Value v = eval(level.when);
       if (full) note_absent(v);
       if (v.kind() == Value::Kind::boolean && v.as_bool()) { r.level = level.name; break; }
+      // Unknown whether this level matches: which is the first that does is
+      // unknown too, so the indicator has no level (not a later one).
+      if (v.is_unknown()) break;
     }
     if (ind.score) {
       scored = true;
