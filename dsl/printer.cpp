@@ -336,7 +336,7 @@ private:
 
   std::string flat(const Piece& p) const {
     if (!p.expr) return p.text;
-    if (p.parens) return "(" + flat(*p.expr, true) + ")";
+    if (p.parens) return fmt::format("({})", flat(*p.expr, true));  // (not "(" + s: GCC 12 warns -Wrestrict)
     return flat(*p.expr, p.open_right);
   }
 
@@ -775,7 +775,7 @@ private:
           b.add(exprs_.layout(r.condition, in + 8, 0, true, in + 2));
           if (r.message) {
             b.newline(in + 2);
-            b.add("else " + message(*r.message), keyword_before(r.message->span, "else"));
+            b.add(fmt::format("else {}", message(*r.message)), keyword_before(r.message->span, "else"));
           }
           emit(in, Blank::source, std::move(b));
           break;
@@ -807,7 +807,7 @@ private:
     std::string out = "\"";
     for (const auto& part : m.parts) {
       if (part.expr)
-        out += "{" + exprs_.flat(*part.expr, true) + (part.percent ? ":%}" : "}");
+        out += fmt::format("{{{}{}", exprs_.flat(*part.expr, true), part.percent ? ":%}" : "}");
       else
         out += escaped(part.text, true);
     }
