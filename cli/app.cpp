@@ -94,7 +94,7 @@ int run(int argc, char** argv) {
   ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
   add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
-  ev->add_option("evidence", evaluate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders)")->required();
+  ev->add_option("evidence", evaluate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
   ev->footer(std::string(kExitCodes) + "\n" + kRuleLimits);
 
   CheckArgs check;
@@ -107,7 +107,7 @@ int run(int argc, char** argv) {
 
   ValidateArgs validate;
   auto* va = app.add_subcommand("validate", "Validate evidence files against the schema each names in its `schema:` field");
-  va->add_option("evidence", validate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders)")->required();
+  va->add_option("evidence", validate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
   add_evidence_limits(va, validate.limits);
   va->footer("Exit status: 0 every file is valid, 1 one is not (whether or not others can be read), 66 one cannot be read\nand none is invalid. A schema is found by its $id in --schemas, VERDICT_SCHEMAS and the installed and\nin-tree schemas/, then (a schema of your own) in the evidence file's folder and up to three parents.");
 
@@ -120,7 +120,7 @@ int run(int argc, char** argv) {
   df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict, outcome or outcome label changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
-  df->add_option("evidence", diff.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders)")->required();
+  df->add_option("evidence", diff.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
   add_evidence_limits(df, diff.limits);
   df->footer(std::string("Exit status: 0 (or 1 with --fail-on-change when something changes); 64 bad usage, 65 invalid input,\n66 unreadable.\n") +
              kRuleLimits);

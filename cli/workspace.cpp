@@ -307,6 +307,11 @@ std::vector<std::string> expand_evidence_paths(const std::vector<std::string>& a
       }
       std::vector<std::string> found;
       for (fs::recursive_directory_iterator it(a, ec), end; !ec && it != end; it.increment(ec)) {
+        // Hidden entries (.git, an editor's .#file.yaml) are not evidence.
+        if (it->path().filename().string().starts_with(".")) {
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
         if (it->is_directory(ec)) {
           if (unlistable(it->path())) {
             found.push_back(it->path().string());
