@@ -91,7 +91,7 @@ int run(int argc, char** argv) {
   ev->add_option("-f,--format", evaluate.format, "Output format: text, json, markdown, html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
-  ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout");
+  ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
   add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
@@ -117,7 +117,7 @@ int run(int argc, char** argv) {
   df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
   df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);
   df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout");
+  df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict, outcome or outcome label changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
@@ -129,7 +129,7 @@ int run(int argc, char** argv) {
   auto* ts = app.add_subcommand("test", "Run ruleset test files (*.test.yaml): cases of evidence and expected verdicts");
   ts->add_option("paths", test.paths, "Test files or folders; default: those beside the catalogue's rulesets");
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
-  ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout");
+  ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
   add_evidence_limits(ts, test.limits);
   ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed (errors on stderr),\n"
                           "66 no test file could be read.\n") + kRuleLimits);
@@ -147,7 +147,7 @@ int run(int argc, char** argv) {
   TemplateArgs templ;
   auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
-  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout; an existing FILE is kept unless --force");
+  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout (- for stdout); an existing FILE is kept unless --force");
   tp->add_flag("--force", templ.force, "Overwrite the -o FILE if it exists");
   tp->footer(std::string("Exit status: 0 written; 64 the -o FILE exists (add --force) or bad usage.\n") + kRuleLimits);
 
@@ -190,6 +190,9 @@ int run(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : Exit::usage;
   }
+  // `-o -` is stdout, as usual (not a file named '-').
+  for (std::string* output : {&evaluate.output, &diff.output, &test.output, &templ.output})
+    if (*output == "-") output->clear();
   // A catalogue folder that is not there would be skipped without a word.
   for (const auto* dirs : {&search.ruleset_dirs, &search.schema_dirs})
     for (const auto& dir : *dirs) {
