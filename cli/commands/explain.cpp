@@ -341,6 +341,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (i.id == args.indicator) ind = &i;
   }
   if (!ind) {
+    // `explain -r R 2.6 file.yaml`: the two the other way round.
+    if (std::find(ids.begin(), ids.end(), args.evidence) != ids.end())
+      throw UserError(Exit::usage, fmt::format("the evidence comes first, then the indicator: verdict explain -r {} {} {}",
+                                               args.ruleset, args.indicator, args.evidence));
     auto hint = did_you_mean(args.indicator, ids);
     throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}; its indicators: {}", ruleset.info.name,
                                              ruleset.info.version, args.indicator,
