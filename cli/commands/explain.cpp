@@ -311,7 +311,30 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
   if (one_line) return power_assert(source, nodes, "    ");
   // Too long for one line: the sub-expressions in the order they are
   // written, each under the one it is part of.
-  std::string out = "    " + source + "\n";
+  // Its lines after the first were indented for where it starts in the
+  // file, after `let NAME = ` (an operator under the first operand), or
+  // for the statement (a `where` two columns in): drawn here from the
+  // expression's first column, they keep their place relative to it.
+  std::size_t line_start = start;
+  while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
+  const std::size_t shift = utf8_columns(std::string_view(text).substr(line_start, start - line_start));
+  std::size_t statement = 0;
+  while (line_start + statement < start && text[line_start + statement] == ' ') ++statement;
+  std::string out;
+  std::size_t from = 0;
+  for (bool first = true; from <= source.size(); first = false) {
+    const std::size_t nl = std::min(source.find('\n', from), source.size());
+    std::string_view line = std::string_view(source).substr(from, nl - from);
+    std::size_t indent = 0;
+    if (!first) {
+      std::size_t spaces = 0;
+      while (spaces < line.size() && line[spaces] == ' ') ++spaces;
+      line.remove_prefix(spaces);
+      indent = spaces >= shift ? spaces - shift : spaces > statement ? spaces - statement : 0;
+    }
+    out += fmt::format("    {}{}\n", std::string(indent, ' '), line);
+    from = nl + 1;
+  }
   std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) {
     return a.span.begin != b.span.begin ? a.span.begin < b.span.begin : a.span.end > b.span.end;
   });
