@@ -433,8 +433,14 @@ private:
 
   // Holes may be of any type; what they read must still exist.
   void holes(const engine::Message& m) {
-    for (const auto& part : m.parts)
-      if (part.expr) infer(*part.expr);
+    for (const auto& part : m.parts) {
+      if (!part.expr) continue;
+      const Type t = infer(*part.expr);
+      // `{X:%}` shows a number as a percentage; anything else has none.
+      if (part.percent && !t.is(K::number) && !t.is_open())
+        error(part.expr->span, fmt::format("'{{…:%}}' shows a number as a percentage, but {} is {}", quote(*part.expr),
+                                           describe(t)));
+    }
   }
 
   // -------------------------------------------------------- 5. outcome
