@@ -228,6 +228,14 @@ std::optional<std::string> find_schema(const std::vector<std::string>& dirs, con
   return std::nullopt;
 }
 
+std::vector<std::string> schema_ids(const std::vector<std::string>& dirs) {
+  std::set<std::string> ids;
+  for (const auto& dir : dirs)
+    for (const auto& file : files_with_extension(dir, ".json", true))
+      if (auto id = schema_id_of_file(file.path); !id.empty()) ids.insert(std::move(id));
+  return {ids.begin(), ids.end()};
+}
+
 std::vector<std::string> split_path_list(const char* value) {
   std::vector<std::string> out;
   if (!value) return out;

@@ -48,6 +48,9 @@ std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& en
 std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive = true,
                                        std::string* conflict = nullptr);
 
+/// The `$id`s of the schema files in the folders (recursive), sorted, each once.
+std::vector<std::string> schema_ids(const std::vector<std::string>& dirs);
+
 /// Folders from a PATH-like variable ("a:b").
 std::vector<std::string> split_path_list(const char* value);
 

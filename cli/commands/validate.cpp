@@ -63,7 +63,12 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
           if (up == up.root_path()) break;
         }
         if (!found.file) found.file = engine::find_schema(near, named->text, false, &found.conflict);
-        found.searched = join(dirs, ", ") + (dirs.empty() ? "" : ", ") + join(near, ", ");
+        const auto known = engine::schema_ids(dirs);
+        const auto hint = did_you_mean(named->text, known);
+        found.searched = fmt::format("{}{}; searched {} and the evidence file's folder and up to three above it",
+                                     hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint),
+                                     known.empty() ? "" : fmt::format("; the schemas known are {}", join(known, ", ")),
+                                     join(dirs, ", "));
       }
       const auto& file = found.file;
       if (file && !found.conflict.empty())
@@ -72,7 +77,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
                                          named->span(), {}});
       if (!file)
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                         fmt::format("no schema with $id \"{}\" in {}", named->text, found.searched), source,
+                                         fmt::format("no schema with $id \"{}\"{}", named->text, found.searched), source,
                                          named->span(), {}});
       auto& schema = schemas[*file];
       if (!schema) schema = engine::Schema::load(*file);
