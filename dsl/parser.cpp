@@ -155,6 +155,19 @@ Diagnostic parse_diagnostic(const std::shared_ptr<const Source>& src, std::size_
                                "top-level evidence field; a field of a record can be read as .{} or [\"{}\"])",
                                word, word, word);
   }
+  // `param p = 1 + 1`: a param stops after its literal, and the operator
+  // is taken for the start of the next declaration.
+  if (expected && found.span.end > found.span.begin &&
+      std::string_view("+-*/<>=!(").find(src->text()[found.span.begin]) != std::string_view::npos) {
+    const std::string& text = src->text();
+    std::size_t line = found.span.begin;
+    while (line > 0 && text[line - 1] != '\n') --line;
+    std::string_view start(text.data() + line, found.span.begin - line);
+    start.remove_prefix(std::min(start.find_first_not_of(" \t"), start.size()));
+    if (start.starts_with("param ") || start.starts_with("override param "))
+      d.message += " (a param's value is a literal: a number, percentage, string, date, duration, boolean or a list "
+                   "of them; compute a value with a let)";
+  }
   if (opened_at && *opened_at < src->text().size()) {
     char open = src->text()[*opened_at];
     Diagnostic note;
