@@ -472,8 +472,8 @@ public:
     /// At most this many items are indexed at once: a list built anew for
     /// each element (`x in distinct(xs, .v)` inside a `where`) would keep
     /// every one of its copies and its index otherwise (2 GB for 5,000
-    /// elements). Past it the indexes are dropped and built again as needed.
-    static constexpr std::size_t kMembershipItems = std::size_t{1} << 20;
+    /// elements; bounded, 30 MB). Past it the indexes are dropped and built again as needed.
+    static constexpr std::size_t kMembershipItems = std::size_t{1} << 18;  // 262,144
     // Few per program: found by a linear search, cheaper than hashing. An
     // index with no `where` is free for the next one asked for.
     std::vector<std::unique_ptr<InIndex>> in_indexes;

@@ -107,7 +107,7 @@ TEST_CASE("an error inside a collection operation in a message's hole leaves the
 
 TEST_CASE("'in' over a list built anew for each element stays right when the indexes are dropped") {
   // 1,500 elements, each looking its value up in a 1,500-item list made for
-  // it: 2.25 million items indexed in all, past the 1,048,576 kept at once,
+  // it: 2.25 million items indexed in all, past the 262,144 kept at once,
   // so the membership indexes are dropped and built again along the way.
   std::string yaml = "xs:\n";
   for (int i = 0; i < 1500; ++i) yaml += "  - {v: " + std::to_string(i) + "}\n";
