@@ -50,6 +50,7 @@ void expect_verdict(CaseResult& r, const std::string& what, const std::string& e
 TestFileResult run_test_file(const std::string& path, const SearchOptions& search, const EvidenceLimits& limits) {
   TestFileResult out;
   out.path = path;
+  out.inputs.push_back(path);
   std::shared_ptr<const Source> src;
   try {
     src = std::make_shared<Source>(path, read_file(path, limits.yaml.max_bytes));
@@ -83,6 +84,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       throw DiagnosticError(Diagnostic{Severity::error, "test_error", message, src, ref.span(), {}});
     }
     LoadedRuleset& ruleset = *loaded;
+    for (auto& f : ruleset_files(ruleset)) out.inputs.push_back(std::move(f));
     out.info = ruleset.info;
     const YamlNode& cases = need(src, root, "cases", "a list of cases");
     if (cases.kind != YamlNode::Kind::sequence) bad(src, cases, "'cases' must be a list");
@@ -103,6 +105,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       const YamlNode* by_path = ev.kind == YamlNode::Kind::mapping && ev.size() == 1 ? ev.get("path") : nullptr;
       if (by_path) {
         std::string file = (fs::path(path).parent_path() / by_path->text).string();
+        out.inputs.push_back(file);
         outcome = evaluate_file(file, ruleset, as_of, limits, false);
       } else {
         outcome.evidence = fmt::format("{}:{}", path, ev.line);

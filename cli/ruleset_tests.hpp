@@ -30,6 +30,7 @@ struct TestFileResult {
   std::vector<CaseResult> cases;
   std::optional<std::string> error;  // the file itself could not be run (rendered)
   bool unreadable = false;           // ... because it could not be read
+  std::vector<std::string> inputs;   // every file it read: itself, the ruleset's files, the evidence
 };
 
 /// Runs every case of one test file. Never throws for bad input. The test

@@ -192,6 +192,15 @@ void refuse_output_over_input(const std::string& output, const std::vector<std::
                                                output, in));
 }
 
+std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset) {
+  std::vector<std::string> out;
+  for (const auto& source : ruleset.program.sources)
+    if (source) out.push_back(source->name());
+  if (ruleset.program.sources.empty() && ruleset.program.text) out.push_back(ruleset.program.text->name());
+  if (ruleset.schema) out.push_back(ruleset.schema->path());
+  return out;
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_) {
   std::error_code ec;
   if (fs::is_directory(path_, ec))

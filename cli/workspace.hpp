@@ -70,6 +70,8 @@ void write_file_atomically(const std::string& path, const std::string& content);
 /// Refuses (64) to write `output` over one of `inputs` (the same file by
 /// any name): `-o a.yaml a.yaml` would replace the evidence with its report.
 void refuse_output_over_input(const std::string& output, const std::vector<std::string>& inputs);
+/// The files a loaded ruleset was read from: its own, those it extends, its schema.
+std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset);
 
 /// A file written in parts and put in place atomically: the parts go to a
 /// temporary file beside it, which commit() renames over the target. If

@@ -18,7 +18,8 @@ int run_diff(const DiffArgs& args, const SearchOptions& search, bool color) {
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
   auto inputs = paths;
-  inputs.insert(inputs.end(), {args.base, args.candidate});
+  for (const auto* r : {&base, &candidate})
+    for (auto& f : ruleset_files(*r)) inputs.push_back(std::move(f));
   refuse_output_over_input(args.output, inputs);
   DiffReport report = diff_rulesets(base, candidate, paths, as_of, color, worker_count(args.jobs), args.limits);
   bool any_error = false, all_unreadable = true, any_change = false;

@@ -23,7 +23,7 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
   auto inputs = paths;
-  inputs.push_back(ref);  // (a path, when it names a .rules file)
+  for (auto& f : ruleset_files(ruleset)) inputs.push_back(std::move(f));
   refuse_output_over_input(args.output, inputs);
   BatchOptions options;
   options.as_of = as_of;

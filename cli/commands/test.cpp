@@ -24,6 +24,9 @@ int run_test(const TestArgs& args, const SearchOptions& search, bool color) {
   std::string out = args.format == "json"    ? render_tests_json(results, gaps)
                     : args.format == "junit" ? render_tests_junit(results)
                                              : render_tests_text(results, gaps, color && args.output.empty());
+  std::vector<std::string> inputs;
+  for (const auto& r : results) inputs.insert(inputs.end(), r.inputs.begin(), r.inputs.end());
+  refuse_output_over_input(args.output, inputs);
   if (args.output.empty()) fmt::print("{}", out);
   else write_file_atomically(args.output, out);
   bool error = false, all_unreadable = true, failed = false;
