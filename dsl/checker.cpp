@@ -481,7 +481,7 @@ private:
   Type element_of(const Expr& e, const Type& t, const std::string& what) {
     if (t.is(K::list) && t.nullable) {
       error(e.span, fmt::format("{} needs a list, but {} may be null{}; give a list (an empty one, [], where it is null)",
-                                what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' is null)" : ""));
+                                what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' may be)" : ""));
       return *t.element;
     }
     if (t.is(K::list)) return *t.element;

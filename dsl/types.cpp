@@ -137,13 +137,18 @@ std::optional<Type> merge(const Type& a, const Type& b) {
     case K::list: {
       auto element = merge(*a.element, *b.element);
       if (!element) return std::nullopt;
-      return Type::list_of(*element);
+      Type out = Type::list_of(*element);
+      out.nullable = a.nullable || b.nullable;  // (either may be null: so may the merge)
+      return out;
     }
-    case K::record:
-      if (a.node == b.node) return a;
-      return Type::record(nullptr, "", false);
+    case K::record: {
+      Type out = a.node == b.node ? a : Type::record(nullptr, "", false);
+      out.nullable = a.nullable || b.nullable;
+      return out;
+    }
     case K::string: {
       Type out = Type::of(K::string);
+      out.nullable = a.nullable || b.nullable;
       if (same_allowed(a, b)) {
         out.allowed = a.allowed;
         out.allowed_by = a.allowed_by;
@@ -166,6 +171,7 @@ std::optional<Type> merge(const Type& a, const Type& b) {
 bool merge_into(Type& into, const Type& b) {
   if (into.is(K::string) && b.is(K::string)) {  // as merge, moving the known strings instead of copying them
     Type out = Type::of(K::string);
+    out.nullable = into.nullable || b.nullable;
     if (same_allowed(into, b)) {
       out.allowed = std::move(into.allowed);
       out.allowed_by = std::move(into.allowed_by);
