@@ -216,9 +216,39 @@ bool KeyLines::contains(std::string_view key) const {
 
 void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32_t offset) {
   const std::string& text = source->text();
-  if (offset >= text.size() || (text[offset] != '"' && text[offset] != '\'')) return;
-  const char quote = text[offset];
-  for (std::size_t i = offset + 1; i < text.size(); ++i) {
+  std::size_t at = offset;
+  // A tag or an anchor may come first: `!!str "…"`, `&name '…'`.
+  while (at < text.size() && (text[at] == '!' || text[at] == '&')) {
+    while (at < text.size() && text[at] != ' ' && text[at] != '\n') ++at;
+    while (at < text.size() && text[at] == ' ') ++at;
+  }
+  if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) return;
+  const char quote = text[at];
+  // A quoted value may go on over lines, each indented more than the line
+  // it starts on; a line that is not is where a closing quote was missed
+  // (yaml-cpp would read on to the next quote, however far).
+  std::size_t line_start = at;
+  while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
+  std::size_t indent = 0;
+  while (line_start + indent < at && text[line_start + indent] == ' ') ++indent;
+  auto fail = [&](std::string why) {
+    const auto o = static_cast<std::uint32_t>(at);
+    throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
+                                     fmt::format("YAML syntax error: this quoted value is never closed ({}), so what "
+                                                 "follows would be read as its text",
+                                                 why),
+                                     source, {o, o + 1}, {}});
+  };
+  for (std::size_t i = at + 1; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      std::size_t next = i + 1, spaces = 0;
+      while (next + spaces < text.size() && text[next + spaces] == ' ') ++spaces;
+      const std::size_t rest = next + spaces;
+      const bool blank = rest >= text.size() || text[rest] == '\n' || text[rest] == '\r' || text[rest] == '\t';
+      if (!blank && spaces <= indent)
+        fail(fmt::format("no closing {} on its line, and the next line is not indented to go on with it", quote));
+      continue;
+    }
     if (quote == '"' && text[i] == '\\') {  // an escape: the next character is not the end
       ++i;
       continue;
@@ -230,12 +260,7 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
     }
     return;
   }
-  throw DiagnosticError(Diagnostic{
-      Severity::error, "evidence_error",
-      fmt::format("YAML syntax error: this quoted value is never closed (no closing {} before the end of the file), so "
-                  "everything after it would be read as its text",
-                  quote),
-      source, {offset, offset + 1}, {}});
+  fail(fmt::format("no closing {} before the end of the file", quote));
 }
 
 namespace {
