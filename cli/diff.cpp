@@ -87,6 +87,23 @@ bool uses_let(const Program& p, const Expr& e, const std::string& name, std::set
   return false;
 }
 
+// The params an expression reads, directly or through lets.
+void params_read(const Program& p, const Expr& e, std::set<std::string>& out, std::set<std::uint32_t>& seen) {
+  if (e.op == Op::param) out.insert(e.name);
+  if (e.op == Op::let && seen.insert(e.index).second) params_read(p, p.lets[e.index].expr, out, seen);
+  for (const auto& a : e.args) params_read(p, a, out, seen);
+}
+
+// The params an indicator's verdict can depend on: those its requires read,
+// and those the reference date reads (dated params follow it).
+std::set<std::string> indicator_params(const Program& p, const engine::Indicator& ind) {
+  std::set<std::string> out;
+  std::set<std::uint32_t> seen;
+  for (const auto& c : ind.checks) params_read(p, c.expr, out, seen);
+  if (p.as_of) params_read(p, *p.as_of, out, seen);
+  return out;
+}
+
 bool indicator_uses_let(const Program& p, const engine::Indicator& ind, const std::string& name) {
   std::set<std::uint32_t> seen;
   for (const auto& c : ind.checks)
@@ -240,7 +257,11 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         if (!bi || !ci) return nullptr;
         engine::EvalOptions o = opts;
         o.param_overrides.push_back({*bi, &cand.program.params[*ci]});
-        return &(single[&edit] = engine::evaluate(base.program, *ev, o));
+        try {
+          return &(single[&edit] = engine::evaluate(base.program, *ev, o));
+        } catch (const engine::EvalError&) {  // this edit alone makes the base fail: it names no cause
+          return nullptr;
+        }
       };
       // When no single edit explains a change: the smallest set of changed
       // params that gives it together, found by leaving each one out in
@@ -248,18 +269,24 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       // (one evaluation per changed param). Empty when setting all of them
       // does not give the change (other edits take part) or fewer than two
       // are left.
-      auto together = [&](const auto& holds) {
+      // `only`, when given, holds the params that can matter (those the
+      // indicator reads): the others are not tried.
+      auto together = [&](const auto& holds, const std::set<std::string>* only) {
         std::vector<const Edit*> set;
         for (const auto& edit : report.edits)
           if (edit.kind == Edit::Kind::param_changed && param_index(base.program, edit.name) &&
-              param_index(cand.program, edit.name))
+              param_index(cand.program, edit.name) && (!only || only->count(edit.name)))
             set.push_back(&edit);
         auto gives = [&](const std::vector<const Edit*>& edits) {
           engine::EvalOptions o = opts;
           for (const auto* edit : edits)
             o.param_overrides.push_back(
                 {*param_index(base.program, edit->name), &cand.program.params[*param_index(cand.program, edit->name)]});
-          return holds(engine::evaluate(base.program, *ev, o));
+          try {
+            return holds(engine::evaluate(base.program, *ev, o));
+          } catch (const engine::EvalError&) {  // these edits alone make the base fail: not a cause found
+            return false;
+          }
         };
         if (set.size() < 2 || !gives(set)) return std::vector<const Edit*>{};
         for (std::size_t i = 0; i < set.size() && set.size() > 1;) {
@@ -293,14 +320,18 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
             default: break;
           }
         }
-        if (ch.causes.empty()) {
-          ch.causes = together([&](const engine::EvaluationResult& r) {
-            for (const auto& i : r.indicators)
-              if (i.id == id) return engine::to_string(i.verdict) == c;
-            return false;
-          });
-          ch.together = !ch.causes.empty();
-        }
+        if (ch.causes.empty())
+          if (const auto* ind = find_indicator(base.program, id)) {
+            const auto reads = indicator_params(base.program, *ind);
+            ch.causes = together(
+                [&](const engine::EvaluationResult& r) {
+                  for (const auto& i : r.indicators)
+                    if (i.id == id) return engine::to_string(i.verdict) == c;
+                  return false;
+                },
+                &reads);
+            ch.together = !ch.causes.empty();
+          }
         fd.changes.push_back(std::move(ch));
       }
       // What moved the outcome or its label: the edits behind the changed
@@ -335,9 +366,11 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
             for (const auto* e : ch.causes) cause(e);
           }
         }
-        // One indicator moved it, by edits that only move it together.
+        // One indicator moved it, by edits that only move it together
+        // (and nothing else is added below: see the end).
         fd.outcome_together = contributors == 1 && all_together;
       }
+      const std::size_t from_verdicts = fd.outcome_causes.size();
       if (outcome_moved)
         for (const auto& edit : report.edits) {
           if (edit.kind != Edit::Kind::indicator_added && edit.kind != Edit::Kind::indicator_removed &&
@@ -355,9 +388,10 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           if (edit.kind == Edit::Kind::param_changed && !outcome_moved)  // (with the outcome, the verdicts' causes say it)
             if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label) cause(&edit);
         }
+      if (fd.outcome_causes.size() != from_verdicts) fd.outcome_together = false;  // other edits took part
       if (label_moved && !outcome_moved && fd.outcome_causes.empty()) {
         fd.outcome_causes = together(
-            [&](const engine::EvaluationResult& r) { return r.label.value_or("") == fd.candidate_label; });
+            [&](const engine::EvaluationResult& r) { return r.label.value_or("") == fd.candidate_label; }, nullptr);
         fd.outcome_together = !fd.outcome_causes.empty();
       }
     } catch (const engine::EvalError& e) {  // in a counterfactual: the base with edits of the candidate
