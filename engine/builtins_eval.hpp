@@ -44,8 +44,13 @@ template <class Ctx>
 Value arithmetic(Ctx& ctx, const Expr& e, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
   auto overflow = [&](std::optional<Number> n) {
+    // The operands exactly (1/127 is not 0): a fraction as NUM/DEN.
+    auto exact = [](const Number& x) {
+      return x.den() == 1 ? fmt::format("{}", x.num()) : fmt::format("{}/{}", x.num(), x.den());
+    };
     if (!n)
-      ctx.fail(e, fmt::format("number overflow in '{}' of {} and {}", op_symbol(e.op), to_display(a), to_display(b)));
+      ctx.fail(e, fmt::format("number overflow in '{}' of {} and {}", op_symbol(e.op), exact(a.as_number()),
+                              exact(b.as_number())));
     return Value::number(*n);
   };
   if (a.kind() == K::number && b.kind() == K::number) {

@@ -16,7 +16,9 @@ LineCol Source::line_col(std::uint32_t offset) const {
   offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
-  const std::uint32_t start = line_starts_[line - 1];
+  std::uint32_t start = line_starts_[line - 1];
+  // A byte order mark is no column: editors count from after it.
+  if (line == 1 && offset >= 3 && std::string_view(text_).starts_with("\xEF\xBB\xBF")) start = 3;
   return {line, static_cast<std::uint32_t>(utf8_columns(std::string_view(text_).substr(start, offset - start))) + 1};
 }
 

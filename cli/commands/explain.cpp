@@ -325,6 +325,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
   for (bool first = true; from <= source.size(); first = false) {
     const std::size_t nl = std::min(source.find('\n', from), source.size());
     std::string_view line = std::string_view(source).substr(from, nl - from);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file with CRLF line ends
     std::size_t indent = 0;
     if (!first) {
       std::size_t spaces = 0;
@@ -366,8 +367,9 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   if (!ind) {
     // `explain -r R 2.6 file.yaml`: the two the other way round.
     if (std::find(ids.begin(), ids.end(), args.evidence) != ids.end())
-      throw UserError(Exit::usage, fmt::format("the evidence comes first, then the indicator: verdict explain -r {} {} {}",
-                                               args.ruleset, args.indicator, args.evidence));
+      throw UserError(Exit::usage, fmt::format("the evidence comes first, then the indicator: verdict explain -r REF "
+                                               "EVIDENCE INDICATOR, here '{}' then '{}'",
+                                               args.indicator, args.evidence));
     auto hint = did_you_mean(args.indicator, ids);
     throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}; its indicators: {}", ruleset.info.name,
                                              ruleset.info.version, args.indicator,
@@ -445,8 +447,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     out += fmt::format("\nscore = {}\n", r->score ? r->score->to_string() : "unknown");
     out += draw(*ind->score, src ? src->text() : std::string(), value_of, reads);
   }
-  // Levels are tried in order; the first whose condition holds is the level.
+  // Levels are tried in order; the first whose condition holds is the level,
+  // and none is while one before is unknown.
   std::vector<std::string> untried;
+  bool stopped_unknown = false;
   for (const auto& level : ind->levels) {
     auto it = value_of.find(&level.when);
     if (it == value_of.end()) {
@@ -455,9 +459,14 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     }
     const auto& src = ruleset.program.source_of(level.when.span);
     out += fmt::format("\nlevel {}: its condition is {}\n", level.name, show(it->second->value));
+    stopped_unknown = it->second->value.is_unknown();
     out += draw(level.when, src ? src->text() : std::string(), value_of, reads);
   }
-  if (!untried.empty()) out += fmt::format("\nlevels not tried (a level before them holds): {}\n", join(untried, ", "));
+  if (!untried.empty())
+    out += fmt::format("\nlevels not tried ({}): {}\n",
+                       stopped_unknown ? "a level before them is unknown, so which comes first is unknown: no level"
+                                       : "a level before them holds",
+                       join(untried, ", "));
   // The lets the requires read, and the lets those read, each drawn the same way.
   if (!reads.lets.empty()) {
     out += "\nlets:\n";
