@@ -127,14 +127,23 @@ private:
   // A schema that allows keys it does not declare ("additionalProperties"
   // not false) cannot refuse a misspelt field; a name close to a declared
   // one is most likely one, and is said so (as a warning: it may be meant).
+  // At the top level the name may be a misspelt param or let as well.
+  // Only for the ruleset's own file: a base's are its author's business.
   void undeclared_field(const engine::SchemaNode& node, const std::string& name, Span at, const std::string& who,
-                        bool plural) {
-    auto hint = suggest(name, property_names(node));
+                        bool plural, const std::vector<std::string>& names_in_scope = {}) {
+    if (at.file != 0) return;
+    auto fields = property_names(node);
+    auto hint = suggest(name, fields);
+    std::string what = "field";
+    if (hint.empty() && !names_in_scope.empty()) {
+      hint = suggest(name, names_in_scope);
+      what = "name";
+    }
     if (hint.empty()) return;
     warning(at, "undeclared_field",
-            fmt::format("{} {} no field '{}' in the schema; did you mean '{}'? (the schema allows fields it does not "
-                        "declare, so '{}' is read as whatever the evidence holds, unknown where it is absent)",
-                        who, plural ? "have" : "has", name, hint, name));
+            fmt::format("{} {} no field '{}' in the schema; did you mean the {} '{}'? (the schema allows fields it does "
+                        "not declare, so '{}' is read as whatever the evidence holds, unknown where it is absent)",
+                        who, plural ? "have" : "has", name, what, hint, name));
   }
 
   std::string text_of(Span s) const {
@@ -600,7 +609,12 @@ private:
     if (const auto* p = root.property(e.name)) return type_of_schema(p, e.name);
     if (root.additional) return type_of_schema(root.additional, e.name);
     if (root.additional_allowed) {
-      undeclared_field(root, e.name, e.span, "the evidence", false);
+      std::vector<std::string> in_scope{"as_of"};
+      for (const auto& p : program_.params) in_scope.push_back(p.name);
+      for (const auto* part : scope_.parts)
+        if (part)
+          for (auto l : *part) in_scope.push_back(program_.lets[l].name);
+      undeclared_field(root, e.name, e.span, "the evidence", false, in_scope);
       return Type::of(K::any);
     }
     // Not a param, not a let in scope, not a field: most likely a typo of one of them.
