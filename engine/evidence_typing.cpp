@@ -70,7 +70,21 @@ namespace {
 Span empty_value_span(const Source& src, std::uint32_t offset) {
   const std::string& t = src.text();
   std::uint32_t p = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(t.size()));
-  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) --p;
+  // Back over blanks and over comments (`english_basics:   # not sure yet`):
+  // on each earlier line, what comes before a '#' that starts a comment.
+  for (;;) {
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\r')) --p;
+    if (p == 0 || t[p - 1] != '\n') {
+      std::uint32_t line = p;
+      while (line > 0 && t[line - 1] != '\n') --line;
+      std::uint32_t hash = line;
+      while (hash < p && !(t[hash] == '#' && (hash == line || t[hash - 1] == ' ' || t[hash - 1] == '\t'))) ++hash;
+      if (hash == p) break;  // no comment on this line: p is after its last character
+      p = hash;              // before the comment, then back over its blanks
+      continue;
+    }
+    --p;  // over the line break to the line before
+  }
   if (p == 0 || (t[p - 1] != ':' && t[p - 1] != '-')) return {offset, offset + 1};
   const std::uint32_t end = p;
   std::uint32_t begin = p - 1;
