@@ -4,6 +4,7 @@
 // values, so that the filled-in file validates.
 #include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -16,9 +17,27 @@ namespace {
 
 using engine::SchemaNode;
 
+// A text as YAML reads it back: plain when it can be, else in double quotes.
+std::string yaml_text(const std::string& s) {
+  const bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ' &&
+                     std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) == std::string_view::npos &&
+                     s.find(": ") == std::string::npos && s.find(" #") == std::string::npos && !s.ends_with(":") &&
+                     s.find_first_of("\n\r\t\\") == std::string::npos;
+  if (plain) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  return out + "\"";
+}
+
 std::string placeholder(const SchemaNode& s) {
-  if (s.const_value) return *s.const_value;
-  if (!s.enum_values.empty()) return s.enum_values.front();
+  if (s.const_value) return yaml_text(*s.const_value);
+  if (!s.enum_values.empty()) return yaml_text(s.enum_values.front());
   if (s.format == "date") return "YYYY-MM-DD";
   if (s.format == "percent") return "0%";
   if (s.types & engine::t_boolean) return "false";
@@ -30,6 +49,8 @@ std::string placeholder(const SchemaNode& s) {
 
 std::string describe(const SchemaNode& s) {
   std::string d = s.description.empty() ? s.title : s.description;
+  std::replace(d.begin(), d.end(), '\n', ' ');  // one comment line (a line break would end the comment)
+  std::replace(d.begin(), d.end(), '\r', ' ');
   if (!s.enum_values.empty()) d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
   if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
   if (s.types & engine::t_null) d += " May be null.";
@@ -53,14 +74,16 @@ void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bo
     bool required = std::find(node.required.begin(), node.required.end(), key) != node.required.end();
     bool off = commented || !required;
     auto d = describe(*child);
-    if (!d.empty()) out.push_back({indent, true, commented, fmt::format("{}{}", required ? "(required) " : "", d)});
+    // A description belongs to its key's block: commented out with it, so
+    // that uncommenting the key with its description leaves a comment.
+    if (!d.empty()) out.push_back({indent, true, off, fmt::format("{}{}", required ? "(required) " : "", d)});
     bool is_object = (child->types & engine::t_object) && !child->properties.empty();
     bool is_list = (child->types & engine::t_array) && child->items;
     if (is_object) {
-      out.push_back({indent, false, off, key + ":"});
+      out.push_back({indent, false, off, yaml_text(key) + ":"});
       emit(out, *child, indent + 2, off, depth + 1);
     } else if (is_list && !child->items->properties.empty()) {
-      out.push_back({indent, false, off, key + ":"});
+      out.push_back({indent, false, off, yaml_text(key) + ":"});
       // One example entry, commented, to copy for each item: its first key
       // opens the entry with "- ".
       std::vector<TemplateLine> item;
@@ -75,9 +98,9 @@ void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bo
         out.push_back(std::move(line));
       }
     } else if (child->types == 0 && child->additional) {
-      out.push_back({indent, false, off, key + ": {}"});
+      out.push_back({indent, false, off, yaml_text(key) + ": {}"});
     } else {
-      out.push_back({indent, false, off, fmt::format("{}: {}", key, placeholder(*child))});
+      out.push_back({indent, false, off, fmt::format("{}: {}", yaml_text(key), placeholder(*child))});
     }
   }
 }
@@ -116,7 +139,7 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   auto rel = std::filesystem::relative(std::filesystem::absolute(schema_path, ec), base, ec);
   if (!ec && !rel.empty()) schema_path = rel.string();
   std::string out = fmt::format("# yaml-language-server: $schema={}\n", schema_path);
-  out += fmt::format("# Evidence for {}@{}: {}\n", r.info.name, r.info.version, r.info.title);
+  out += fmt::format("# Evidence for {}@{}{}\n", r.info.name, r.info.version, r.info.title.empty() ? "" : ": " + r.info.title);
   out += "# Fill in the required keys; uncomment and fill the others you can report.\n";
   out += "# A key left out is 'not reported': the indicators that need it are unknown.\n";
   out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
