@@ -100,7 +100,7 @@ int run(int argc, char** argv) {
   CheckArgs check;
   auto* ck = app.add_subcommand("check", "Parse and type-check rulesets against their evidence schemas (no evidence needed)");
   ck->add_option("rulesets", check.rulesets, "Rulesets: .rules paths, NAME@VERSION or NAME; default: the whole catalogue");
-  ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let) as failures (exit 1)");
+  ck->add_flag("--strict", check.strict, "Treat warnings (an unused param or let, no as_of clause, a likely misspelt field of an open schema) as failures (exit 1)");
   ck->footer(std::string("Exit status: 0 every ruleset checks, 1 one does not (or has warnings, with --strict); 64 a name the catalogue lacks,\n"
                           "66 a file that cannot be read.\n") +
              kRuleLimits);

@@ -206,11 +206,14 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
   if (fs::is_directory(path_, ec))
     throw UserError(Exit::usage, fmt::format("cannot write {}: it is a folder; give a file name", path_));
   // A link is followed, so that it keeps pointing at the file written.
-  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(target_, ec)); ++hops) {
+  int hops = 0;
+  for (; hops < 40 && fs::is_symlink(fs::symlink_status(target_, ec)); ++hops) {
     const fs::path link(target_), to = fs::read_symlink(link, ec);
     if (ec) break;
     target_ = (to.is_absolute() ? to : link.parent_path() / to).string();
   }
+  if (hops == 40)
+    throw UserError(Exit::no_input, fmt::format("cannot write {}: too many levels of symbolic links (a loop?)", path_));
   fs::path target(target_);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
