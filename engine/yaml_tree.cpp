@@ -224,13 +224,57 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
   }
   if (at >= text.size() || (text[at] != '"' && text[at] != '\'')) return;
   const char quote = text[at];
-  // A quoted value may go on over lines, each indented more than the line
-  // it starts on; a line that is not is where a closing quote was missed
-  // (yaml-cpp would read on to the next quote, however far).
+  // A quoted value may go on over lines, indented more than the mapping it
+  // is in. A line after the quote that is not, and that starts a block
+  // entry (`key:` or `- `), is where a closing quote was missed: yaml-cpp
+  // would read on to the next quote, however far. (Inside a flow
+  // collection, `{…}` or `[…]`, lines may start anywhere: not checked.)
   std::size_t line_start = at;
   while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
-  std::size_t indent = 0;
-  while (line_start + indent < at && text[line_start + indent] == ' ') ++indent;
+  auto indent_of = [&](std::size_t from) {
+    std::size_t n = 0;
+    while (from + n < text.size() && text[from + n] == ' ') ++n;
+    return n;
+  };
+  std::optional<std::size_t> threshold;  // a line starting a block entry at or left of it ends the value
+  const std::size_t own = indent_of(line_start);
+  bool in_flow = false;
+  for (std::size_t k = line_start + own; k < at; ++k) in_flow |= text[k] == '{' || text[k] == '[';
+  if (!in_flow) {
+    if (line_start + own < at) {
+      threshold = own;  // `key: "…`: the key's own column
+    } else {
+      // The quote opens its line (`key:` above it): the column of the key.
+      for (std::size_t prev = line_start; prev > 0;) {
+        std::size_t start = prev - 1;
+        while (start > 0 && text[start - 1] != '\n') --start;
+        const std::size_t n = indent_of(start);
+        const char c = start + n < text.size() ? text[start + n] : '\n';
+        if (c != '\n' && c != '\r' && c != '#' && n < own) {
+          threshold = n;
+          break;
+        }
+        prev = start;
+      }
+    }
+  }
+  auto starts_block_entry = [&](std::size_t from) {
+    if (text.compare(from, 2, "- ") == 0 || text.compare(from, 2, "-\n") == 0) return true;
+    std::size_t k = from;
+    if (k < text.size() && (text[k] == '"' || text[k] == '\'')) {  // a quoted key
+      const char q = text[k];
+      k = text.find(q, k + 1);
+      if (k == std::string::npos) return false;
+      ++k;
+    } else {
+      while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_' || text[k] == '-' ||
+                                 text[k] == '.'))
+        ++k;
+      if (k == from) return false;
+    }
+    return k < text.size() && text[k] == ':' && (k + 1 == text.size() || text[k + 1] == ' ' || text[k + 1] == '\n' ||
+                                                 text[k + 1] == '\r');
+  };
   auto fail = [&](std::string why) {
     const auto o = static_cast<std::uint32_t>(at);
     throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
@@ -241,12 +285,9 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
   };
   for (std::size_t i = at + 1; i < text.size(); ++i) {
     if (text[i] == '\n') {
-      std::size_t next = i + 1, spaces = 0;
-      while (next + spaces < text.size() && text[next + spaces] == ' ') ++spaces;
-      const std::size_t rest = next + spaces;
-      const bool blank = rest >= text.size() || text[rest] == '\n' || text[rest] == '\r' || text[rest] == '\t';
-      if (!blank && spaces <= indent)
-        fail(fmt::format("no closing {} on its line, and the next line is not indented to go on with it", quote));
+      const std::size_t spaces = indent_of(i + 1);
+      if (threshold && spaces <= *threshold && starts_block_entry(i + 1 + spaces))
+        fail(fmt::format("no closing {} on its line, and a line after it starts a new entry", quote));
       continue;
     }
     if (quote == '"' && text[i] == '\\') {  // an escape: the next character is not the end
