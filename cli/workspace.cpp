@@ -212,7 +212,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
     if (ec) break;
     target_ = (to.is_absolute() ? to : link.parent_path() / to).string();
   }
-  if (hops == 40)
+  if (hops == 40 && fs::is_symlink(fs::symlink_status(target_, ec)))
     throw UserError(Exit::no_input, fmt::format("cannot write {}: too many levels of symbolic links (a loop?)", path_));
   fs::path target(target_);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");

@@ -71,12 +71,16 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
     auto pos = d.source->line_col(d.span.begin);
     out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, d.source->name(), pos.line, pos.column, reset, sev_color,
                        severity_word(d.severity), code, reset, d.message);
-    const std::string_view full = d.source->line_text(pos.line);
+    std::string_view full = d.source->line_text(pos.line);
     if (pos.line <= d.source->line_count()) {
       // Byte offsets within the line of where the span starts and ends; an
       // end on a later line, or past the shown text (a trailing carriage
       // return, say), is just after the text.
-      const std::uint32_t start = d.source->line_start(pos.line);
+      std::uint32_t start = d.source->line_start(pos.line);
+      if (pos.line == 1 && d.source->text().starts_with("\xEF\xBB\xBF")) {  // a byte order mark is not shown
+        start = 3;
+        full.remove_prefix(std::min<std::size_t>(3, full.size()));
+      }
       const std::size_t b0 = std::min<std::size_t>(d.span.begin - start, full.size());
       const std::uint32_t end_off = std::max(d.span.end, d.span.begin + 1);
       const bool ends_here = d.source->line_col(end_off).line == pos.line;

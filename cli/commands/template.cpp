@@ -22,7 +22,7 @@ std::string yaml_text(const std::string& s) {
   const bool plain = !s.empty() && s.front() != ' ' && s.back() != ' ' &&
                      std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s.front()) == std::string_view::npos &&
                      s.find(": ") == std::string::npos && s.find(" #") == std::string::npos && !s.ends_with(":") &&
-                     s.find_first_of("\n\r\t\\") == std::string::npos;
+                     s.find_first_of("\n\r\t\\") == std::string::npos && s != "null" && s != "Null" && s != "NULL";
   if (plain) return s;
   std::string out = "\"";
   for (const char c : s) {
@@ -47,14 +47,19 @@ std::string placeholder(const SchemaNode& s) {
   return "\"\"";
 }
 
+// One comment line: a line break would end the comment.
+std::string one_comment_line(std::string d) {
+  std::replace(d.begin(), d.end(), '\n', ' ');
+  std::replace(d.begin(), d.end(), '\r', ' ');
+  return d;
+}
+
 std::string describe(const SchemaNode& s) {
   std::string d = s.description.empty() ? s.title : s.description;
-  std::replace(d.begin(), d.end(), '\n', ' ');  // one comment line (a line break would end the comment)
-  std::replace(d.begin(), d.end(), '\r', ' ');
   if (!s.enum_values.empty()) d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
   if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
   if (s.types & engine::t_null) d += " May be null.";
-  return d;
+  return one_comment_line(d);
 }
 
 // One line of the template: a key (with its value or nothing after the
@@ -139,7 +144,7 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   auto rel = std::filesystem::relative(std::filesystem::absolute(schema_path, ec), base, ec);
   if (!ec && !rel.empty()) schema_path = rel.string();
   std::string out = fmt::format("# yaml-language-server: $schema={}\n", schema_path);
-  out += fmt::format("# Evidence for {}@{}{}\n", r.info.name, r.info.version, r.info.title.empty() ? "" : ": " + r.info.title);
+  out += fmt::format("# Evidence for {}@{}{}\n", r.info.name, r.info.version, r.info.title.empty() ? "" : ": " + one_comment_line(r.info.title));
   out += "# Fill in the required keys; uncomment and fill the others you can report.\n";
   out += "# A key left out is 'not reported': the indicators that need it are unknown.\n";
   out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
@@ -154,6 +159,7 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
     std::error_code exists_ec;
     if (!args.force && std::filesystem::exists(args.output, exists_ec))
       throw UserError(Exit::usage, fmt::format("{} already exists; it is kept (write the template elsewhere, or add --force to replace it)", args.output));
+    refuse_output_over_input(args.output, ruleset_files(r));  // not even with --force
     write_file_atomically(args.output, out);
   }
   return Exit::ok;
