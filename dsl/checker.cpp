@@ -120,6 +120,14 @@ private:
     if (!reported_.emplace(span.file, span.begin, span.end, message).second) return;
     diags_.error("check_error", program_.source_of(span), span, std::move(message));
   }
+  // Texts of expressions known not to be null where they are read (the
+  // guarded branch of `if X == null …`).
+  std::vector<std::string> not_null_;
+  bool narrowed(const Expr& e) const {
+    if (not_null_.empty()) return false;
+    const auto t = text_of(e.span);
+    return !t.empty() && std::find(not_null_.begin(), not_null_.end(), t) != not_null_.end();
+  }
   void warning(Span span, std::string code, std::string message) {
     if (!reported_.emplace(span.file, span.begin, span.end, message).second) return;
     diags_.warning(std::move(code), program_.source_of(span), span, std::move(message));
@@ -462,7 +470,7 @@ private:
   // -------------------------------------------------------- requirements on types
 
   void need_boolean(const Expr& e, const Type& t, const std::string& what) {
-    if (t.is(K::boolean) && t.nullable) {
+    if (t.is(K::boolean) && t.nullable && !narrowed(e)) {
       error(e.span, fmt::format("{} needs true or false, but {} may be null{}; a condition cannot be null "
                                 "(give false, or another boolean, where it is null)",
                                 what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' is null)" : ""));
@@ -488,7 +496,7 @@ private:
 
   // The element type of a collection, after checking that it is one.
   Type element_of(const Expr& e, const Type& t, const std::string& what) {
-    if (t.is(K::list) && t.nullable) {
+    if (t.is(K::list) && t.nullable && !narrowed(e)) {
       error(e.span, fmt::format("{} needs a list, but {} may be null{}; give a list (an empty one, [], where it is null)",
                                 what, quote(e), e.op == Op::if_ ? " (a branch of its 'if' may be)" : ""));
       return *t.element;
@@ -564,7 +572,7 @@ private:
   // entry. A field of what may be null may be null too.
   Type field_of(const Type& base, const std::string& name, Span at, const Expr& base_expr, const std::string& child) {
     Type t = field_of_record(base, name, at, base_expr, child);
-    if (base.nullable) t.nullable = true;
+    if (base.nullable && !narrowed(base_expr)) t.nullable = true;
     return t;
   }
 
@@ -637,7 +645,7 @@ private:
   Type index(const Expr& e) {
     bool base_nullable = false;
     Type t = index_of(e, base_nullable);
-    if (base_nullable) t.nullable = true;  // an entry of what may be null may be null
+    if (base_nullable && !narrowed(e.args[0])) t.nullable = true;  // an entry of what may be null may be null
     return t;
   }
 
@@ -780,18 +788,27 @@ private:
 
   Type conditional(const Expr& e) {
     need_boolean(e.args[0], infer(e.args[0]), "the condition of 'if'");
-    Type then = infer(e.args[1]);
-    Type otherwise = infer(e.args[2]);
-    // `if X == null then A else X` (or `X != null then X else A`): the
-    // branch that reads X again is taken only when X is not null.
+    // `if X == null then A else B` (or `X != null then B else A`): B is
+    // taken only when X is not null, so in B, X and what is read through
+    // it (X.field, X[…]) are not null on X's account.
     const Expr& c = e.args[0];
-    if ((c.op == Op::eq || c.op == Op::ne) && c.args.size() == 2) {
-      const Expr* x = c.args[1].op == Op::constant && c.args[1].value.is_null()   ? &c.args[0]
-                      : c.args[0].op == Op::constant && c.args[0].value.is_null() ? &c.args[1]
-                                                                                  : nullptr;
-      const Expr& kept = c.op == Op::eq ? e.args[2] : e.args[1];
-      if (x && !text_of(kept.span).empty() && text_of(x->span) == text_of(kept.span)) (c.op == Op::eq ? otherwise : then).nullable = false;
-    }
+    const Expr* x = nullptr;
+    if ((c.op == Op::eq || c.op == Op::ne) && c.args.size() == 2)
+      x = c.args[1].op == Op::constant && c.args[1].value.is_null()   ? &c.args[0]
+          : c.args[0].op == Op::constant && c.args[0].value.is_null() ? &c.args[1]
+                                                                      : nullptr;
+    const std::size_t kept = x ? (c.op == Op::eq ? 2 : 1) : 0;
+    const std::string x_text = x ? text_of(x->span) : std::string();
+    auto branch = [&](std::size_t k) {
+      if (k != kept || x_text.empty()) return infer(e.args[k]);
+      not_null_.push_back(x_text);
+      Type t = infer(e.args[k]);
+      not_null_.pop_back();
+      if (text_of(e.args[k].span) == x_text) t.nullable = false;  // the branch is X itself
+      return t;
+    };
+    Type then = branch(1);
+    Type otherwise = branch(2);
     if (auto m = merge(then, otherwise)) return *m;
     error(e.span, fmt::format("the branches of 'if' must have one type, but {} is {} and {} is {}", quote(e.args[1]),
                               describe(then), quote(e.args[2]), describe(otherwise)));
