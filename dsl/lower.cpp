@@ -545,6 +545,8 @@ private:
       engine::Check check;
       check.expr = lower(r.condition, ctx);
       check.source = text_of(r.condition.span);
+      // As written, without the CR of a file with CRLF line ends.
+      check.source.erase(std::remove(check.source.begin(), check.source.end(), '\r'), check.source.end());
       check.line = line_of(r.span);
       if (r.message) check.message = message(*r.message, ctx);
       out.checks.push_back(std::move(check));
