@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Verdict needs to build and test, from Debian's packages, when
-# missing (`time`: GNU time, which measures the peak memory of CLI cases).
+# missing (`time`: GNU time, which measures the peak memory of CLI cases;
+# python3 and python3-yaml: CLI cases generate files with them).
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config tao-pegtl-dev libyaml-cpp-dev libfmt-dev doctest-dev
-          libcli11-dev nlohmann-json3-dev libssl-dev libbenchmark-dev chromium time)
+          libcli11-dev nlohmann-json3-dev libssl-dev libbenchmark-dev chromium time python3 python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
