@@ -105,9 +105,10 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
       // The caret covers the span on this line (at least one column), in
       // columns as the line is shown (one per character).
       const std::size_t lead = w0 > 0 ? 1 : 0;  // the ellipsis
-      const std::size_t end_col = lead + utf8_columns(shown) + 1;  // just after the shown text
-      const std::size_t start_col = std::min(lead + utf8_columns(full.substr(w0, b0 - w0)) + 1, end_col);
-      std::size_t width = b1 > b0 ? utf8_columns(full.substr(b0, std::min(b1, w1) - b0)) + (b1 > w1 ? 1 : 0) : 1;
+      // (display widths: a wide character takes two columns, a combining mark none)
+      const std::size_t end_col = lead + display_width(shown) + 1;  // just after the shown text
+      const std::size_t start_col = std::min(lead + display_width(full.substr(w0, b0 - w0)) + 1, end_col);
+      std::size_t width = b1 > b0 ? display_width(full.substr(b0, std::min(b1, w1) - b0)) + (b1 > w1 ? 1 : 0) : 1;
       width = std::clamp<std::size_t>(width, 1, end_col + 1 - start_col);
       std::string marker = "^" + std::string(width - 1, '~');
       out += fmt::format(" {} | {}{}{}{}\n", std::string(gutter.size(), ' '), std::string(start_col - 1, ' '), sev_color,

@@ -86,6 +86,41 @@ std::size_t utf8_columns(std::string_view s) {
   return columns;
 }
 
+namespace {
+// The width of one code point on a terminal (0, 1 or 2).
+int code_point_width(char32_t c) {
+  auto in = [c](char32_t lo, char32_t hi) { return c >= lo && c <= hi; };
+  if (in(0x0300, 0x036F) || in(0x1AB0, 0x1AFF) || in(0x1DC0, 0x1DFF) || in(0x20D0, 0x20FF) || in(0xFE20, 0xFE2F) ||
+      c == 0x200B || c == 0x200D || c == 0xFEFF)
+    return 0;
+  if (in(0x1100, 0x115F) || in(0x2E80, 0x303E) || in(0x3041, 0x33FF) || in(0x3400, 0x4DBF) || in(0x4E00, 0x9FFF) ||
+      in(0xA000, 0xA4CF) || in(0xAC00, 0xD7A3) || in(0xF900, 0xFAFF) || in(0xFE30, 0xFE4F) || in(0xFF00, 0xFF60) ||
+      in(0xFFE0, 0xFFE6) || in(0x1F300, 0x1F64F) || in(0x1F900, 0x1F9FF) || in(0x20000, 0x3FFFD))
+    return 2;
+  return 1;
+}
+}  // namespace
+
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  while (!s.empty()) {
+    const std::size_t bad = find_invalid_utf8(s);
+    std::string_view good = s.substr(0, bad);
+    for (std::size_t i = 0; i < good.size();) {
+      const auto b = static_cast<unsigned char>(good[i]);
+      const std::size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+      char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
+      for (std::size_t k = 1; k < len && i + k < good.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(good[i + k]) & 0x3F);
+      width += static_cast<std::size_t>(code_point_width(c));
+      i += len;
+    }
+    if (bad == std::string_view::npos) break;
+    ++width;  // the invalid byte, shown as '?'
+    s.remove_prefix(bad + 1);
+  }
+  return width;
+}
+
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -17,6 +17,11 @@ std::size_t find_invalid_utf8(std::string_view text);
 /// Columns `text` takes as a diagnostic shows it: one per character (UTF-8
 /// code point), and one per byte that is not valid UTF-8 (shown as '?').
 std::size_t utf8_columns(std::string_view text);
+/// Columns `text` takes on a terminal: as utf8_columns, but a combining
+/// mark takes none and an East Asian wide character (中, 한, ｶ) two. For
+/// drawing a caret under a character; the column a diagnostic names is
+/// utf8_columns'.
+std::size_t display_width(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -261,7 +261,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     std::string text, value;
   };
   std::vector<Listed> listed;
-  // Columns under the condition count characters, as it is printed, from
+  // Columns under the condition are display widths (中 takes two), from
   // where the printed text starts: the text as written may open with a
   // parenthesis the root's span leaves out (`(A) and B`).
   std::size_t start = root.span.begin, stop = root.span.end;
@@ -270,7 +270,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     if (std::string_view(text).substr(start, stop - start) != shown) start = root.span.begin;
   }
   auto column_of = [&](std::uint32_t at) {
-    return static_cast<std::uint32_t>(at >= start ? utf8_columns(std::string_view(text).substr(start, at - start)) : 0);
+    return static_cast<std::uint32_t>(at >= start ? display_width(std::string_view(text).substr(start, at - start)) : 0);
   };
   for (const auto& [expr, entry] : value_of) {
     if (!inside(expr->span, root.span)) continue;
