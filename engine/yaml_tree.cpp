@@ -244,8 +244,11 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
     if (line_start + own < at) {
       threshold = own;  // `key: "…`: the key's own column
     } else {
-      // The quote opens its line (`key:` above it): the column of the key.
-      for (std::size_t prev = line_start; prev > 0;) {
+      // The quote opens its line (`key:` above it): the column of the key,
+      // looked for a few lines up only (a flow list of 100,000 quoted lines,
+      // one under the other, must not be scanned again for each).
+      std::size_t lines = 0;
+      for (std::size_t prev = line_start; prev > 0 && lines++ < 8;) {
         std::size_t start = prev - 1;
         while (start > 0 && text[start - 1] != '\n') --start;
         const std::size_t n = indent_of(start);
