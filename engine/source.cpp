@@ -22,6 +22,11 @@ LineCol Source::line_col(std::uint32_t offset) const {
   return {line, static_cast<std::uint32_t>(utf8_columns(std::string_view(text_).substr(start, offset - start))) + 1};
 }
 
+std::uint32_t Source::line_of(std::uint32_t offset) const {
+  offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+  return static_cast<std::uint32_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - line_starts_.begin());
+}
+
 std::uint32_t Source::line_start(std::uint32_t line) const {
   if (line == 0) return 0;
   if (line > line_starts_.size()) return static_cast<std::uint32_t>(text_.size());

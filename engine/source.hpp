@@ -39,6 +39,8 @@ public:
   /// Byte offset of a 1-based line and a 1-based column counted in bytes
   /// (as yaml-cpp counts them), clamped to the text.
   std::uint32_t offset_of_byte_column(std::uint32_t line, std::uint32_t byte_column) const;
+  /// The 1-based line of a byte offset (clamped to the text), found by a binary search.
+  std::uint32_t line_of(std::uint32_t offset) const;
   /// Byte offset where a 1-based line starts (the text's size past the last line).
   std::uint32_t line_start(std::uint32_t line) const;
   /// The text of a 1-based line, without its line break.

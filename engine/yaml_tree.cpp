@@ -229,8 +229,8 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
   // entry (`key:` or `- `), is where a closing quote was missed: yaml-cpp
   // would read on to the next quote, however far. (Inside a flow
   // collection, `{…}` or `[…]`, lines may start anywhere: not checked.)
-  std::size_t line_start = at;
-  while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
+  // (by the line index: a line of 100,000 quoted values is not walked back for each)
+  const std::size_t line_start = source->line_start(source->line_of(static_cast<std::uint32_t>(at)));
   auto indent_of = [&](std::size_t from) {
     std::size_t n = 0;
     while (from + n < text.size() && text[from + n] == ' ') ++n;
@@ -239,7 +239,7 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
   std::optional<std::size_t> threshold;  // a line starting a block entry at or left of it ends the value
   const std::size_t own = indent_of(line_start);
   bool in_flow = false;
-  for (std::size_t k = line_start + own; k < at; ++k) in_flow |= text[k] == '{' || text[k] == '[';
+  for (std::size_t k = line_start + own; k < at && !in_flow; ++k) in_flow = text[k] == '{' || text[k] == '[';
   if (!in_flow) {
     if (line_start + own < at) {
       threshold = own;  // `key: "…`: the key's own column
@@ -247,17 +247,15 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
       // The quote opens its line (`key:` above it): the column of the key,
       // looked for a few lines up only (a flow list of 100,000 quoted lines,
       // one under the other, must not be scanned again for each).
-      std::size_t lines = 0;
-      for (std::size_t prev = line_start; prev > 0 && lines++ < 8;) {
-        std::size_t start = prev - 1;
-        while (start > 0 && text[start - 1] != '\n') --start;
+      const std::uint32_t line = source->line_of(static_cast<std::uint32_t>(at));
+      for (std::uint32_t up = line - 1; up >= 1 && up + 8 >= line; --up) {
+        const std::size_t start = source->line_start(up);
         const std::size_t n = indent_of(start);
         const char c = start + n < text.size() ? text[start + n] : '\n';
         if (c != '\n' && c != '\r' && c != '#' && n < own) {
           threshold = n;
           break;
         }
-        prev = start;
       }
     }
   }
