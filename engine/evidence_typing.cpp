@@ -158,6 +158,12 @@ Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& pa
     v = Value::number(*num);
     typed = true;
   } else if (s.allows(t_string)) {
+    // minLength counts characters, as JSON Schema does (code points).
+    if (s.min_length && utf8_columns(t) < *s.min_length) {
+      error(n.span(), path, *s.min_length == 1 ? fmt::format("must not be empty (found {})", found(n))
+                                               : fmt::format("needs at least {} characters, found {}", *s.min_length, found(n)));
+      return Value::unknown();
+    }
     v = Value::string(std::string(t));
     typed = true;
   }

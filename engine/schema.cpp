@@ -50,7 +50,7 @@ YamlNode yaml_from_json(const json& j) {
 const std::set<std::string>& supported_keywords() {
   static const std::set<std::string> k = {"$schema", "$id", "$comment", "title", "description", "type", "properties",
                                           "required", "additionalProperties", "items", "enum", "const", "default",
-                                          "format", "minimum", "maximum", "minItems", "definitions", "$ref", "examples",
+                                          "format", "minimum", "maximum", "minItems", "minLength", "definitions", "$ref", "examples",
                                           "uniqueItems", "x-unique-key", "x-ids-of"};
   return k;
 }
@@ -87,7 +87,7 @@ public:
       if (!supported_keywords().count(k))
         fail(where, fmt::format("unsupported schema keyword '{}' (supported: type, properties, required, "
                                 "additionalProperties, items, enum, const, default, format, minimum, maximum, "
-                                "minItems, uniqueItems, definitions, $ref, x-unique-key, x-ids-of)", k));
+                                "minItems, minLength, uniqueItems, definitions, $ref, x-unique-key, x-ids-of)", k));
     SchemaNode& n = s_.nodes.emplace_back();
     if (auto t = j.find("type"); t != j.end()) {
       auto add = [&](const json& name) {
@@ -135,6 +135,7 @@ public:
     n.minimum = num("minimum");
     n.maximum = num("maximum");
     if (auto m = j.find("minItems"); m != j.end()) n.min_items = m->get<std::size_t>();
+    if (auto m = j.find("minLength"); m != j.end()) n.min_length = m->get<std::size_t>();
     auto text = [&](const char* key) -> std::string {
       auto it = j.find(key);
       if (it == j.end()) return {};

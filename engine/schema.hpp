@@ -40,6 +40,7 @@ struct SchemaNode {
   std::optional<YamlNode> default_value;
   std::optional<Number> minimum, maximum;
   std::optional<std::size_t> min_items;
+  std::optional<std::size_t> min_length;  // of a string, in characters
   /// `x-unique-key` on an array of records: the field whose values must
   /// differ from item to item (participants' `id`).
   std::string unique_key;
