@@ -253,7 +253,7 @@ private:
     diags_.add(std::move(d));
   }
 
-  std::uint32_t line_of(Span s) const { return sources_.at(s.file)->line_col(s.begin).line; }
+  std::uint32_t line_of(Span s) const { return sources_.at(s.file)->line_of(s.begin); }
 
   // The end of "override param 'x', but …" when the base has no such thing.
   template <typename Map>

@@ -241,7 +241,7 @@ private:
 
   std::uint32_t line_of(Span s) const {
     auto src = source_of(s);
-    return src ? src->line_col(s.begin).line : 0;
+    return src ? src->line_of(s.begin) : 0;
   }
 
   // Where `decl` is, as seen from an error at `from`: "line 12", or "line 12

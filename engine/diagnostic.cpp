@@ -83,7 +83,7 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
       }
       const std::size_t b0 = std::min<std::size_t>(d.span.begin - start, full.size());
       const std::uint32_t end_off = std::max(d.span.end, d.span.begin + 1);
-      const bool ends_here = d.source->line_col(end_off).line == pos.line;
+      const bool ends_here = d.source->line_of(end_off) == pos.line;
       const std::size_t b1 = ends_here ? std::min<std::size_t>(end_off - start, full.size() + 1) : full.size() + 1;
       // A very long line is shown as a window around the position, cut
       // between characters.

@@ -73,19 +73,6 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
   return text;
 }
 
-std::size_t utf8_columns(std::string_view s) {
-  std::size_t columns = 0;
-  while (!s.empty()) {
-    const std::size_t bad = find_invalid_utf8(s);
-    const std::string_view good = s.substr(0, bad);
-    for (const char c : good) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
-    if (bad == std::string_view::npos) break;
-    ++columns;  // the invalid byte, shown as '?'
-    s.remove_prefix(bad + 1);
-  }
-  return columns;
-}
-
 namespace {
 // The width of one code point on a terminal (0, 1 or 2).
 int code_point_width(char32_t c) {
@@ -99,27 +86,36 @@ int code_point_width(char32_t c) {
     return 2;
   return 1;
 }
-}  // namespace
 
-std::size_t display_width(std::string_view s) {
-  std::size_t width = 0;
+// The sum of `width` over the code points of `s`; a byte that is not valid
+// UTF-8 counts one (it is shown as '?').
+template <class Width>
+std::size_t columns_of(std::string_view s, Width width) {
+  std::size_t total = 0;
   while (!s.empty()) {
     const std::size_t bad = find_invalid_utf8(s);
-    std::string_view good = s.substr(0, bad);
+    const std::string_view good = s.substr(0, bad);
     for (std::size_t i = 0; i < good.size();) {
       const auto b = static_cast<unsigned char>(good[i]);
       const std::size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
       char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
       for (std::size_t k = 1; k < len && i + k < good.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(good[i + k]) & 0x3F);
-      width += static_cast<std::size_t>(code_point_width(c));
+      total += static_cast<std::size_t>(width(c));
       i += len;
     }
     if (bad == std::string_view::npos) break;
-    ++width;  // the invalid byte, shown as '?'
+    ++total;
     s.remove_prefix(bad + 1);
   }
-  return width;
+  return total;
 }
+}  // namespace
+
+std::size_t utf8_columns(std::string_view s) {
+  return columns_of(s, [](char32_t) { return 1; });
+}
+
+std::size_t display_width(std::string_view s) { return columns_of(s, code_point_width); }
 
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;

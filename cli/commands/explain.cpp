@@ -479,7 +479,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       const auto& let = ruleset.program.lets[i];
       const auto& src = ruleset.program.source_of(let.expr.span);
       std::string text = src ? src->text() : std::string();
-      out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_col(let.span.begin).line : 0);
+      out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_of(let.span.begin) : 0);
       Reads read;
       std::string drawn = draw(let.expr, text, value_of, read);
       reads.params.insert(read.params.begin(), read.params.end());
