@@ -249,19 +249,25 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         if (!vb.count(i.id)) order.push_back(i.id);
       }
       // Counterfactuals: the base with one changed param set as in the candidate.
-      std::map<const Edit*, engine::EvaluationResult> single;
-      auto with_param = [&](const Edit& edit) -> const engine::EvaluationResult* {
-        if (auto it = single.find(&edit); it != single.end()) return &it->second;
-        auto bi = param_index(base.program, edit.name);
-        auto ci = param_index(cand.program, edit.name);
-        if (!bi || !ci) return nullptr;
+      std::map<const Edit*, std::optional<engine::EvaluationResult>> single;
+      // The base with some changed params set as in the candidate; none
+      // when that fails to evaluate (those edits then name no cause).
+      auto with_params = [&](const std::vector<const Edit*>& edits) -> std::optional<engine::EvaluationResult> {
         engine::EvalOptions o = opts;
-        o.param_overrides.push_back({*bi, &cand.program.params[*ci]});
+        for (const auto* edit : edits)
+          o.param_overrides.push_back(
+              {*param_index(base.program, edit->name), &cand.program.params[*param_index(cand.program, edit->name)]});
         try {
-          return &(single[&edit] = engine::evaluate(base.program, *ev, o));
-        } catch (const engine::EvalError&) {  // this edit alone makes the base fail: it names no cause
-          return nullptr;
+          return engine::evaluate(base.program, *ev, o);
+        } catch (const engine::EvalError&) {
+          return std::nullopt;
         }
+      };
+      auto with_param = [&](const Edit& edit) -> const engine::EvaluationResult* {
+        if (auto it = single.find(&edit); it != single.end()) return it->second ? &*it->second : nullptr;
+        if (!param_index(base.program, edit.name) || !param_index(cand.program, edit.name)) return nullptr;
+        auto& r = single[&edit] = with_params({&edit});
+        return r ? &*r : nullptr;
       };
       // When no single edit explains a change: the smallest set of changed
       // params that gives it together, found by leaving each one out in
@@ -278,15 +284,8 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
               param_index(cand.program, edit.name) && (!only || only->count(edit.name)))
             set.push_back(&edit);
         auto gives = [&](const std::vector<const Edit*>& edits) {
-          engine::EvalOptions o = opts;
-          for (const auto* edit : edits)
-            o.param_overrides.push_back(
-                {*param_index(base.program, edit->name), &cand.program.params[*param_index(cand.program, edit->name)]});
-          try {
-            return holds(engine::evaluate(base.program, *ev, o));
-          } catch (const engine::EvalError&) {  // these edits alone make the base fail: not a cause found
-            return false;
-          }
+          const auto r = with_params(edits);
+          return r && holds(*r);
         };
         if (set.size() < 2 || !gives(set)) return std::vector<const Edit*>{};
         for (std::size_t i = 0; i < set.size() && set.size() > 1;) {
@@ -394,11 +393,9 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
             [&](const engine::EvaluationResult& r) { return r.label.value_or("") == fd.candidate_label; }, nullptr);
         fd.outcome_together = !fd.outcome_causes.empty();
       }
-    } catch (const engine::EvalError& e) {  // in a counterfactual: the base with edits of the candidate
-      fd.error_diag = Diagnostic{Severity::error, "eval_error",
-                                 fmt::format("{} (the base ruleset with params of the candidate, while evaluating {})",
-                                             e.what(), path),
-                                 base.program.source_of(e.span), e.span, {}};
+    } catch (const engine::EvalError& e) {  // (each evaluation above reports its own; kept so none escapes the thread)
+      fd.error_diag = Diagnostic{Severity::error, "eval_error", fmt::format("{} (while evaluating {})", e.what(), path),
+                                 nullptr, {}, {}};
       fd.error = render(*fd.error_diag, {color});
     } catch (const DiagnosticError& e) {
       fd.error = render(e.diagnostics(), {color});
