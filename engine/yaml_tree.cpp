@@ -230,7 +230,8 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
   // would read on to the next quote, however far. (Inside a flow
   // collection, `{…}` or `[…]`, lines may start anywhere: not checked.)
   // (by the line index: a line of 100,000 quoted values is not walked back for each)
-  const std::size_t line_start = source->line_start(source->line_of(static_cast<std::uint32_t>(at)));
+  const std::uint32_t line = source->line_of(static_cast<std::uint32_t>(at));
+  const std::size_t line_start = source->line_start(line);
   auto indent_of = [&](std::size_t from) {
     std::size_t n = 0;
     while (from + n < text.size() && text[from + n] == ' ') ++n;
@@ -247,7 +248,6 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
       // The quote opens its line (`key:` above it): the column of the key,
       // looked for a few lines up only (a flow list of 100,000 quoted lines,
       // one under the other, must not be scanned again for each).
-      const std::uint32_t line = source->line_of(static_cast<std::uint32_t>(at));
       for (std::uint32_t up = line - 1; up >= 1 && up + 8 >= line; --up) {
         const std::size_t start = source->line_start(up);
         const std::size_t n = indent_of(start);
@@ -265,7 +265,7 @@ void check_quote_closed(const std::shared_ptr<const Source>& source, std::uint32
     if (k < text.size() && (text[k] == '"' || text[k] == '\'')) {  // a quoted key
       const char q = text[k];
       k = text.find(q, k + 1);
-      if (k == std::string::npos) return false;
+      if (k == std::string::npos || text.find('\n', from) < k) return false;  // (a key stays on its line)
       ++k;
     } else {
       while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_' || text[k] == '-' ||
