@@ -63,6 +63,9 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
           if (up == up.root_path()) break;
         }
         if (!found.file) found.file = engine::find_schema(near, named->text, false, &found.conflict);
+      }
+      if (!found.file && found.searched.empty()) {  // (what the message needs, read only when it is given)
+        const auto dirs = schema_dirs(search);
         const auto known = engine::schema_ids(dirs);
         const auto hint = did_you_mean(named->text, known);
         found.searched = fmt::format("{}{}; searched {} and the evidence file's folder and up to three above it",
