@@ -4,6 +4,7 @@
 // values, so that the filled-in file validates.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -114,18 +115,18 @@ void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bo
 // comment a block out, so that the YAML under it lines up once uncommented.
 std::string render_template(const std::vector<TemplateLine>& lines) {
   std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto& l = lines[i];
-    // The column of the '#' of an `off` line: that of the key that opened its block.
+  // The column of the '#' of an `off` line: the leftmost key of the run of
+  // `off` lines it is in, so far (that of the key that opened its block).
+  std::optional<int> block;
+  for (const auto& l : lines) {
     const std::string pad(static_cast<std::size_t>(l.indent), ' ');
     if (!l.off) {
+      block.reset();
       out += pad + (l.description ? "# " : "") + l.text + "\n";
       continue;
     }
-    int at = l.indent;
-    for (std::size_t k = i + 1; k-- > 0;)
-      if (!lines[k].off || (k == 0)) break;
-      else if (!lines[k].description) at = std::min(at, lines[k].indent);
+    if (!l.description) block = std::min(block.value_or(l.indent), l.indent);
+    const int at = std::min(block.value_or(l.indent), l.indent);
     const std::string lead(static_cast<std::size_t>(at), ' ');
     const std::string inner(static_cast<std::size_t>(l.indent - at), ' ');
     out += lead + "# " + inner + (l.description ? "# " : "") + l.text + "\n";
