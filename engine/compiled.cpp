@@ -1,5 +1,6 @@
 #include "engine/compiled.hpp"
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -37,6 +38,7 @@ std::optional<CondNode> sum_in(const Expr& e) {
     if (o->kind == K::count || o->kind == K::sum_in || o->kind == K::share) return std::nullopt;
   CondNode n;
   n.kind = K::sum_in;
+  n.index = where.where_id;
   n.steps = 1;  // the sum; the where is not evaluated as a node (see Evaluator::items)
   n.kids.push_back(std::move(*collection));
   n.kids.push_back(std::move(*needle));
@@ -80,26 +82,37 @@ std::optional<CondNode> operand(const Expr& e) {
       n.index = e.index;
       return n;
     case Op::evidence:
-    case Op::field: {
+    case Op::field:
+    case Op::index: {
       // A chain of fields over the element or the evidence root, counted
-      // as the evaluator's path_ref counts it: one step per node.
+      // as the evaluator counts it: one step per node. A record indexed by
+      // a text (`attestations["2.4"]`) is read as its field of that name
+      // (index_ref reads it so), counting the index and the text.
       std::vector<std::string> keys;
+      std::uint32_t nodes = 1;  // the element or the evidence field
       const Expr* x = &e;
-      while (x->op == Op::field) {
-        keys.insert(keys.begin(), x->name);
+      while (x->op == Op::field || x->op == Op::index) {
+        if (x->op == Op::index) {
+          const Expr& key = x->args[1];
+          if (key.op != Op::constant || key.value.kind() != Value::Kind::string) return std::nullopt;
+          keys.insert(keys.begin(), key.value.as_string());
+          nodes += 2;
+        } else {
+          keys.insert(keys.begin(), x->name);
+          nodes += 1;
+        }
         x = &x->args[0];
       }
       if (x->op == Op::element) {
-        n.kind = keys.size() == 1 ? K::element_field : K::element_path;
+        n.kind = keys.size() == 1 && e.op == Op::field ? K::element_field : K::element_path;
         n.index = x->index;
-        n.steps = static_cast<std::uint32_t>(keys.size()) + 1;
       } else if (x->op == Op::evidence) {
         n.kind = K::root_path;
         keys.insert(keys.begin(), x->name);
-        n.steps = static_cast<std::uint32_t>(keys.size());
       } else {
         return std::nullopt;
       }
+      n.steps = nodes;
       if (keys.size() > kMaxKeys) return std::nullopt;
       for (auto& k : keys) {
         const std::uint32_t id = key_id(k);
@@ -199,9 +212,73 @@ void set_cond(Expr& e) {
   if (auto c = condition(e)) e.cond = std::make_shared<const CondNode>(std::move(*c));
 }
 
+// A list to filter or take the distinct values of, read outside any
+// element (a let is evaluated there): a path from the evidence, a let, a
+// param or a constant list.
+std::optional<CondNode> list_source(const Expr& e) {
+  auto o = operand(e);
+  if (!o) return std::nullopt;
+  if (o->kind != K::root_path && o->kind != K::let && o->kind != K::param && o->kind != K::constant)
+    return std::nullopt;
+  return o;
+}
+
+// `C where P` whose items filter() decides one by one: not a condition the
+// hash index of `in` answers (index_matches), which counts its steps its
+// own way.
+bool scanned_where(const Expr& e) {
+  return e.op == Op::where && e.args.size() == 2 && e.args[1].op != Op::in;
+}
+
+std::optional<LetPlan> plan_of(const Expr& e) {
+  LetPlan plan;
+  if (scanned_where(e)) {
+    auto source = list_source(e.args[0]);
+    if (!source) return std::nullopt;
+    plan.kind = LetPlan::Kind::filter;
+    plan.steps = 1;  // the where
+    plan.source = std::move(*source);
+    return plan;
+  }
+  if (e.op == Op::call && e.fn == Builtin::distinct && e.args.size() == 2) {
+    const Expr& c = e.args[0];
+    auto source = list_source(scanned_where(c) ? c.args[0] : c);
+    auto per = operand(e.args[1]);
+    if (!source || !per) return std::nullopt;
+    if ((per->kind != K::element_field && per->kind != K::element_path) || per->index != 0) return std::nullopt;
+    plan.kind = LetPlan::Kind::distinct;
+    plan.filtered = scanned_where(c);
+    plan.steps = plan.filtered ? 2 : 1;  // the call, and its where
+    plan.source = std::move(*source);
+    plan.per = std::move(*per);
+    return plan;
+  }
+  if ((e.op == Op::add || e.op == Op::sub) && e.args.size() == 2) {
+    auto date = operand(e.args[0]);
+    auto duration = operand(e.args[1]);
+    if (!date || !duration) return std::nullopt;
+    for (const auto* o : {&*date, &*duration})
+      if (o->kind == K::element_field || o->kind == K::element_path) return std::nullopt;
+    plan.kind = LetPlan::Kind::shift;
+    plan.sign = e.op == Op::add ? 1 : -1;
+    plan.steps = 1;  // the + or -
+    plan.source = std::move(*date);
+    plan.per = std::move(*duration);
+    return plan;
+  }
+  auto o = operand(e);
+  if (!o || o->kind == K::element_field || o->kind == K::element_path) return std::nullopt;
+  plan.kind = LetPlan::Kind::operand;
+  plan.source = std::move(*o);
+  return plan;
+}
+
 }  // namespace
 
 void compile_conditions(Expr& e) {
+  // Numbered before the conditions that contain it are compiled (sum_in).
+  static std::atomic<std::uint32_t> wheres{0};
+  if (e.op == Op::where && e.where_id == 0) e.where_id = ++wheres;
   for (auto& a : e.args) compile_conditions(a);
   if (e.op == Op::field || e.op == Op::evidence) e.key_id = key_id(e.name);
   if (e.op == Op::where && e.args.size() == 2) set_cond(e.args[1]);
@@ -212,7 +289,10 @@ void compile_conditions(Expr& e) {
 
 void compile_conditions(Program& program) {
   if (program.as_of) compile_conditions(*program.as_of);
-  for (auto& l : program.lets) compile_conditions(l.expr);
+  for (auto& l : program.lets) {
+    compile_conditions(l.expr);
+    if (auto plan = plan_of(l.expr)) l.plan = std::make_shared<const LetPlan>(std::move(*plan));
+  }
   for (auto& ind : program.indicators) {
     for (auto& check : ind.checks) {
       compile_conditions(check.expr);

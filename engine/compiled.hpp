@@ -55,7 +55,7 @@ struct CondNode {
 
   Kind kind = Kind::truth;
   Op op = Op::eq;            // compare
-  std::uint32_t index = 0;   // param, let; the element depth of fields and paths
+  std::uint32_t index = 0;   // param, let; the element depth of fields and paths; sum_in: the where_id of its `where`
   std::uint32_t steps = 0;   // the expression nodes this node stands for itself (not its kids)
   Span span;                 // let: where it is read (for an error in evaluating it)
   Value value;               // constant; field_is: the string compared with
@@ -74,11 +74,36 @@ struct CondNode {
   bool is_condition() const { return static_cast<int>(kind) < kConditions; }
 };
 
+/// A let whose value the evaluator builds on the fast path, without
+/// entering the general evaluator for it: a list filtered (`C where P`), the
+/// distinct values of a list (`distinct(C, .f)`, `distinct(C where P, .f)`),
+/// a date shifted by a duration (`as_of - recent_window`), or an operand
+/// (`performance_monitoring.targets`). The plan gives up (and the let is
+/// evaluated as usual) only before it has done anything but read its
+/// source: once the source is a list, every item is decided, by the
+/// compiled condition where it can and by the general evaluator where it
+/// cannot, exactly as the general evaluator would, with the same steps.
+struct LetPlan {
+  enum class Kind : std::uint8_t {
+    operand,   // source
+    filter,    // source where (the let's condition, compiled or not)
+    distinct,  // distinct(source, per) or distinct(source where (…), per)
+    shift,     // source + per or source - per (a date and a duration)
+  };
+  Kind kind = Kind::operand;
+  bool filtered = false;    // distinct: over `source where …`
+  int sign = 1;             // shift: +1 or -1
+  std::uint32_t steps = 0;  // the let's own nodes: the where, the distinct call (and its where), the + or -
+  CondNode source;
+  CondNode per;             // distinct: the value per item (element depth 0); shift: the duration
+};
+
 /// Sets Expr::cond on the checks of a program and on the per-element
 /// conditions of its `where`s, any()s, all()s and share()s, wherever the
 /// fast path can evaluate them.
 void compile_conditions(Program& program);
 /// The same for one expression and everything in it.
+/// (compile_conditions(Program&) also sets Let::plan.)
 void compile_conditions(Expr& expr);
 
 }  // namespace verdict::engine

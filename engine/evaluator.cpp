@@ -395,6 +395,32 @@ private:
   const Value& not_ref(const Expr& e);
   const Value& call_ref(const Expr& e, Value& scratch);
   const Value& let_ref(std::uint32_t index, Span at);
+  /// A let evaluated by the general evaluator into `slot`.
+  void evaluate_let(std::uint32_t index, LetSlot& slot);
+  /// The elements of enclosing collection operations put aside while a let
+  /// is evaluated (lets are evaluated outside any element), in a spare
+  /// stack kept from an earlier let with its memory; back however it ends.
+  struct ElementsAside {
+    Evaluator& ev;
+    std::vector<const Value*> outer;
+    explicit ElementsAside(Evaluator& evaluator) : ev(evaluator) {
+      if (!ev.spare_elements_.empty()) {
+        outer = std::move(ev.spare_elements_.back());
+        ev.spare_elements_.pop_back();
+      }
+      outer.swap(ev.elements_);
+    }
+    ~ElementsAside() {
+      ev.elements_.swap(outer);
+      outer.clear();
+      try {
+        ev.spare_elements_.push_back(std::move(outer));
+      } catch (...) {  // out of memory: the stack is simply not kept
+      }
+    }
+    ElementsAside(const ElementsAside&) = delete;
+    ElementsAside& operator=(const ElementsAside&) = delete;
+  };
   const Value& index_ref(const Expr& e, Value& scratch);
   const Value& logic_ref(const Expr& e);
   const Value& binary_ref(const Expr& e, Value& scratch);
@@ -418,7 +444,9 @@ private:
   // an open-addressing table: one probe sequence and no node per key. (The
   // membership sets of `in` are the Workspace's `membership`.)
   struct InIndex {
-    const Expr* where = nullptr;  // the `where` it answers
+    std::uint32_t owner = 0;  // the where_id of the `where` it answers (0: free)
+    std::string_view field;   // its field (`.f` of `X in .f`) and that element's depth
+    std::uint32_t depth = 0;
     std::shared_ptr<const List> list;
     bool usable = false;
     static constexpr std::uint32_t kNotText = ~std::uint32_t{0};
@@ -482,7 +510,7 @@ public:
       membership.clear();  // first: its entries hold lists the lets may hold
       membership_items = 0;
       for (auto& i : in_indexes) {
-        i->where = nullptr;
+        i->owner = 0;
         i->list.reset();
         i->usable = false;
       }
@@ -528,28 +556,35 @@ private:
   std::unordered_map<const List*, Workspace::Membership>& membership_;
   std::vector<std::unique_ptr<InIndex>>& in_indexes_;
   std::optional<Matches> index_matches(const Expr& e, const Value& collection);
-  /// The usable index the general evaluator built for a `where` over
-  /// `list` by the one-key field `field` (`C where X in .f`), or null.
+  /// The usable index built for a `where` over `list` by the one-key
+  /// field `field` (`C where X in .f`), or null.
   const InIndex* built_index(const List& list, const CondNode& field) const {
     if (field.keys.size() != 1) return nullptr;
-    for (const auto& i : in_indexes_) {
-      if (!i->usable || i->list.get() != &list) continue;
-      const Expr& f = i->where->args[1].args[1];  // `.f` of `X in .f`
-      if (f.name == field.keys[0].name && f.args[0].index == field.index) return i.get();
-    }
+    for (const auto& i : in_indexes_)
+      if (i->usable && i->list.get() == &list && i->field == field.keys[0].name && i->depth == field.index)
+        return i.get();
     return nullptr;
   }
-  /// The index of `owner` (a `where`) in this evaluation.
-  InIndex& index_of(const Expr* owner) {
+  /// The index of the `where` numbered `owner` (Expr::where_id), by the
+  /// field `field` of the element at `depth`, in this evaluation.
+  InIndex& index_of(std::uint32_t owner, std::string_view field, std::uint32_t depth) {
     InIndex* free = nullptr;
     for (const auto& i : in_indexes_) {
-      if (i->where == owner) return *i;
-      if (!i->where && !free) free = i.get();
+      if (i->owner == owner) return *i;
+      if (!i->owner && !free) free = i.get();
     }
     if (!free) free = in_indexes_.emplace_back(std::make_unique<InIndex>()).get();
-    free->where = owner;
+    free->owner = owner;
+    free->field = field;
+    free->depth = depth;
     return *free;
   }
+  /// sum_in's index (`c`), built on the fast path when the general
+  /// evaluator has not built it yet, counting the steps it would count
+  /// (the field read once per item); null when an item's field is not a
+  /// list of known values (then the general evaluator builds it, noting
+  /// what is absent, or reports the error).
+  const InIndex* join_index(const Value& collection, const CondNode& c);
   /// Builds `index` over the list, unless it already is: `values_of(item)`
   /// is the list of keys an item is found under (null, or a key unknown or
   /// null, and the list is not indexable).
@@ -578,6 +613,17 @@ private:
     }
   }
   Value filter(const Expr& where, const Value& collection);
+  /// The items of `list` that the condition of `where` (a `where` not
+  /// answered by an index) keeps, into `out`; true when one is unknown.
+  bool keep_items(const Expr& where, const List& list, Kept& out);
+  /// A let evaluated by its plan (engine/compiled.hpp) into `slot`, outside
+  /// any element; false when the plan gives up before doing anything but
+  /// reading its source (then the let is evaluated as usual).
+  bool planned_let(const LetPlan& plan, const Expr& e, LetSlot& slot);
+  /// distinct() of `items` by `per` (the let's plan.per, the expression
+  /// `per_expr`), each item bound at element depth 0.
+  template <class Items>
+  Value distinct_of(const LetPlan& plan, const Expr& per_expr, const Items& items);
   /// A `where` condition evaluated as usual, for the current element.
   Tri general_where(const Expr& pred, Value& held);
   std::optional<Date> as_of_;
@@ -612,42 +658,45 @@ const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
   auto& slot = lets_[index];
   if (!slot.done) {
     if (slot.busy) throw EvalError(fmt::format("let {} depends on itself", program_.lets[index].name), at);
-    // A let may be first needed inside a collection operation; it is still
-    // evaluated where it was declared, outside any element. What it changes
-    // is restored however it ends: an error in a message's hole is caught
-    // and the evaluation goes on.
-    // The let's elements go into a spare stack (one kept from an earlier let,
-    // with its memory) while the caller's wait in `outer`.
-    struct Scope {
-      Evaluator& ev;
-      LetSlot& slot;
-      std::vector<std::string>* saved_missing;
-      std::vector<const Value*> outer;
-      ~Scope() {
-        ev.elements_.swap(outer);
-        ev.missing_ = saved_missing;
-        slot.busy = false;
-        outer.clear();
-        try {
-          ev.spare_elements_.push_back(std::move(outer));
-        } catch (...) {  // out of memory: the stack is simply not kept
-        }
+    // The fast path (engine/compiled.hpp): the let built by its plan; else
+    // evaluated as usual.
+    const LetPlan* plan = program_.lets[index].plan.get();
+    bool planned = false;
+    if (plan && use_cond_ && !trace_) {
+      if (elements_.empty()) {
+        planned = planned_let(*plan, program_.lets[index].expr, slot);
+      } else {
+        ElementsAside aside(*this);
+        planned = planned_let(*plan, program_.lets[index].expr, slot);
       }
-    } scope{*this, slot, missing_, {}};
-    if (!spare_elements_.empty()) {
-      scope.outer = std::move(spare_elements_.back());
-      spare_elements_.pop_back();
     }
-    slot.busy = true;
-    slot.missing.clear();
-    missing_ = &slot.missing;
-    scope.outer.swap(elements_);
-    slot.value = eval(program_.lets[index].expr);
-    slot.done = true;
+    if (!planned) evaluate_let(index, slot);
   }
   if (missing_)
     for (const auto& m : slot.missing) note_missing(m);
   return slot.value;
+}
+
+void Evaluator::evaluate_let(std::uint32_t index, LetSlot& slot) {
+  // A let may be first needed inside a collection operation; it is still
+  // evaluated where it was declared, outside any element. What it changes
+  // is restored however it ends: an error in a message's hole is caught
+  // and the evaluation goes on.
+  ElementsAside aside(*this);
+  struct Scope {
+    Evaluator& ev;
+    LetSlot& slot;
+    std::vector<std::string>* saved_missing;
+    ~Scope() {
+      ev.missing_ = saved_missing;
+      slot.busy = false;
+    }
+  } scope{*this, slot, missing_};
+  slot.busy = true;
+  slot.missing.clear();
+  missing_ = &slot.missing;
+  slot.value = eval(program_.lets[index].expr);
+  slot.done = true;
 }
 
 namespace {
@@ -788,18 +837,16 @@ const Value* Evaluator::o_share(Evaluator& ev, const CondNode& c, int slot) {
   return ev.number_in(slot, *n);
 }
 
-// sum(C where NEEDLE in .F, E) through the hash index of C by F that the
-// general evaluator builds for the `where` (index_matches), once per
-// evaluation. Until it has, the fast path gives up: the general evaluator
-// then builds it, counting its steps and checking the budget as it always
-// does, and the fast path uses it from the next evaluation of the sum on.
+// sum(C where NEEDLE in .F, E) through the hash index of C by F, the one
+// the general evaluator builds for the `where` (index_matches), once per
+// evaluation; built here when it has not been yet (join_index).
 const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
   ev.steps_ += c.steps;
   const Value* collection = ev.operand(c.kids[0], slot);
   if (!collection || collection->kind() != Value::Kind::list) return nullptr;
   const auto& items = collection->as_list().items;
-  const InIndex* index = ev.built_index(collection->as_list(), c.kids[2]);
-  if (!index) return nullptr;  // the general evaluator builds it, counting its steps where it does
+  const InIndex* index = ev.join_index(*collection, c);
+  if (!index) return nullptr;
   const Value* needle = ev.read(c.kids[1], slot);
   if (!needle || !InIndex::can_find(*needle)) return nullptr;
   Number total;
@@ -813,6 +860,26 @@ const Value* Evaluator::o_sum_in(Evaluator& ev, const CondNode& c, int slot) {
     total = *sum;
   }
   return ev.number_in(slot, total);
+}
+
+const Evaluator::InIndex* Evaluator::join_index(const Value& collection, const CondNode& c) {
+  const CondNode& field = c.kids[2];
+  if (const InIndex* built = built_index(collection.as_list(), field)) return built;
+  if (field.keys.size() != 1 || c.index == 0) return nullptr;
+  const auto& items = collection.as_list().items;
+  const std::uint64_t steps = items.size() * std::uint64_t{field.steps};
+  if (steps_ + steps > budget_) return nullptr;
+  InIndex& index = index_of(c.index, field.keys[0].name, field.index);
+  refresh(index, collection.list_ptr(), [&](const Value& item) { return path_from(item, field); });
+  if (!index.usable) {
+    index.list.reset();  // built again by the general evaluator
+    return nullptr;
+  }
+  // Kept even if the condition then gives up, as a let's are: the general
+  // evaluator finds the index built and does not count them again.
+  steps_ += steps;
+  let_steps_ += steps;
+  return &index;
 }
 
 Evaluator::Tri Evaluator::c_truth(Evaluator& ev, const CondNode& c) {
@@ -1221,10 +1288,29 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
   // point at evidence records instead of sharing them (no reference count
   // to touch now or when the list dies); the values a result reports are
   // made owned again (Value::owned).
-  bool unknown = false;
-  const Expr& pred = e.args[1];
   KeptScope scope(list.items.size());
   Kept& kept = scope.kept;
+  if (keep_items(e, list, kept)) return Value::unknown();
+  // Constructed in one pass over the pointers (no call per item).
+  struct Borrowed {
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Value;
+    const Value* const* at;
+    Value operator*() const { return Value::borrow(**at); }
+    Borrowed& operator++() { ++at; return *this; }
+    Borrowed operator++(int) { Borrowed b = *this; ++at; return b; }
+    bool operator==(const Borrowed& o) const { return at == o.at; }
+  };
+  out->items.assign(Borrowed{kept.begin}, Borrowed{kept.at});
+  return Value::list(std::move(out));
+}
+
+bool Evaluator::keep_items(const Expr& e, const List& list, Kept& kept) {
+  bool unknown = false;
+  const Expr& pred = e.args[1];
   const CondNode* fast = compiled(pred);
   if (const Flag flag = flag_of(fast, elements_.size()); flag.field) {
     filter_by_flag(flag, pred, list, kept, unknown);
@@ -1242,21 +1328,112 @@ Value Evaluator::filter(const Expr& e, const Value& c) {
       else if (t == Tri::yes) kept.push_back(&item);
     }
   }
+  return unknown;
+}
+
+bool Evaluator::planned_let(const LetPlan& plan, const Expr& e, LetSlot& slot) {
+  using K = LetPlan::Kind;
+  if (depth_ >= kMaxDepth) return false;  // the general evaluator reports it
+  // As let_ref: the let is busy while it is built, and what it finds
+  // absent (in an item the general evaluator decides) is its own.
+  struct Scope {
+    Evaluator& ev;
+    LetSlot& slot;
+    std::vector<std::string>* saved_missing;
+    std::uint64_t outer_let_steps;
+    ~Scope() {
+      slot.busy = false;
+      ev.missing_ = saved_missing;
+      ev.let_steps_ = outer_let_steps;
+      --ev.depth_;
+    }
+  } scope{*this, slot, missing_, let_steps_};
+  ++depth_;
+  slot.busy = true;
+  slot.missing.clear();
+  missing_ = &slot.missing;
+  // Reading the source: the only part that gives up. Its steps are taken
+  // back then, but for the lets it evaluated (as run_cond does).
+  const std::uint64_t saved = steps_;
+  let_steps_ = 0;
+  steps_ += plan.steps;
+  const Value* source = operand(plan.source, 0);
+  const Value* per = nullptr;
+  if (source && plan.kind == K::shift) per = operand(plan.per, 1);
+  const bool usable = source && steps_ <= budget_ &&
+                      (plan.kind == K::operand ? true
+                       : plan.kind == K::shift ? per && source->kind() == Value::Kind::date &&
+                                                     per->kind() == Value::Kind::duration
+                                               : source->kind() == Value::Kind::list);
+  std::optional<Date> shifted;
+  if (usable && plan.kind == K::shift) shifted = add(source->as_date(), per->as_duration(), plan.sign);
+  if (!usable || (plan.kind == K::shift && !shifted)) {
+    steps_ = saved + let_steps_;
+    if (stats_) [[unlikely]] ++stats_->gave_up;
+    return false;
+  }
+  switch (plan.kind) {
+    case K::operand: slot.value = *source; break;
+    case K::shift: slot.value = Value::date(*shifted); break;
+    case K::filter: slot.value = filter(e, *source); break;
+    case K::distinct: {
+      const List& list = source->as_list();
+      if (!plan.filtered) {
+        slot.value = distinct_of(plan, e.args[1], list.items);
+        break;
+      }
+      KeptScope scope(list.items.size());
+      if (keep_items(e.args[0], list, scope.kept)) {
+        slot.value = Value::unknown();
+        break;
+      }
+      struct Kept {
+        const Value* const* from;
+        const Value* const* to;
+        std::size_t size() const { return static_cast<std::size_t>(to - from); }
+        const Value& operator[](std::size_t k) const { return *from[k]; }
+      };
+      slot.value = distinct_of(plan, e.args[1], Kept{scope.kept.begin, scope.kept.at});
+      break;
+    }
+  }
+  if (stats_) [[unlikely]] ++stats_->answered;
+  slot.done = true;
+  return true;
+}
+
+// As call_builtin's distinct(), with the value per item read on the fast
+// path where it can be.
+template <class Items>
+Value Evaluator::distinct_of(const LetPlan& plan, const Expr& per_expr, const Items& items) {
+  auto out = new_list();
+  auto& kept = out->items;
+  const std::size_t n = items.size();
+  kept.reserve(n);
+  constexpr std::size_t kScanned = 16;
+  ValueSet seen;
+  bool unknown = false;
+  Value held;
+  push_element(kNull);
+  for (std::size_t k = 0; k < n; ++k) {
+    elements_[0] = &items[k];
+    const std::uint64_t before = steps_;
+    const Value* v = steps_ + plan.per.steps <= budget_ ? read(plan.per, 0) : nullptr;
+    if (!v) {  // evaluated as usual, counting its steps (read() counted them already)
+      steps_ = before;
+      v = &ref(per_expr, held);
+    }
+    if (v->is_unknown()) { unknown = true; continue; }
+    if (kept.size() <= kScanned) {
+      if (std::any_of(kept.begin(), kept.end(), [&](const Value& w) { return same(w, *v); })) continue;
+      kept.push_back(*v);
+      if (kept.size() > kScanned) seen.insert(kept.begin(), kept.end());
+    } else if (seen.insert(*v).second) {
+      kept.push_back(*v);
+    }
+  }
+  pop_element();
   if (unknown) return Value::unknown();
-  // Constructed in one pass over the pointers (no call per item).
-  struct Borrowed {
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = Value;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = Value;
-    const Value* const* at;
-    Value operator*() const { return Value::borrow(**at); }
-    Borrowed& operator++() { ++at; return *this; }
-    Borrowed operator++(int) { Borrowed b = *this; ++at; return b; }
-    bool operator==(const Borrowed& o) const { return at == o.at; }
-  };
-  out->items.assign(Borrowed{kept.begin}, Borrowed{kept.at});
   return Value::list(std::move(out));
 }
 
@@ -1459,7 +1636,7 @@ std::optional<Matches> Evaluator::index_matches(const Expr& e, const Value& coll
     shape.store(indexable, std::memory_order_relaxed);
   }
   if (indexable != 2) return std::nullopt;
-  InIndex& index = index_of(&e);
+  InIndex& index = index_of(e.where_id, e.args[1].args[1].name, e.args[1].args[1].args[0].index);
   const Expr& pred = e.args[1];
   const Expr& needle = pred.args[0];
   const Expr& field = pred.args[1];

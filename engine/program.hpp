@@ -61,6 +61,7 @@ enum class Builtin : std::uint8_t {
 };
 
 struct CondNode;  // engine/compiled.hpp
+struct LetPlan;   // engine/compiled.hpp
 
 /// One expression node. `span` points into one of Program::sources (see
 /// Program::source_of).
@@ -81,6 +82,9 @@ struct Expr {
   /// Op::where: whether it has the shape a hash index answers (0 = not yet
   /// decided, 1 = no, 2 = yes); decided by the shape alone, once.
   mutable std::uint8_t index_shape = 0;
+  /// Op::where: a number of its own, naming the hash index the evaluator
+  /// may build for it (set with `cond`; 0: not set).
+  std::uint32_t where_id = 0;
   /// This condition compiled for the evaluator's fast path, when it can be
   /// (engine/compiled.hpp); set once, when the program is lowered.
   std::shared_ptr<const CondNode> cond;
@@ -114,6 +118,9 @@ struct Let {
   Span span;
   Expr expr;
   std::string indicator;  // the indicator id when declared inside one, else ""
+  /// The let compiled for the evaluator's fast path, when it can be
+  /// (engine/compiled.hpp); set once, when the program is lowered.
+  std::shared_ptr<const LetPlan> plan;
 };
 
 /// A `require`.
