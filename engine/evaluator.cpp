@@ -2003,21 +2003,22 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
 
 // An indicator's result from an earlier evaluation, emptied to be filled
 // again: its strings and vectors keep their memory.
-IndicatorResult& emptied(IndicatorResult& r) {
+IndicatorResult& emptied(IndicatorResult& r, bool verdicts_only) {
   // A field added to IndicatorResult must be emptied here too (the size
   // checked is libstdc++'s on a 64-bit machine).
 #if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
   static_assert(sizeof(IndicatorResult) == 296, "empty every field of IndicatorResult");
 #endif
-  r.title.clear();
-  r.group.clear();
   r.minimum = false;
   r.verdict = Verdict::unknown;
   r.level.reset();
   r.score.reset();
   r.score_of.reset();
-  r.cites = Texts();
-  r.notes = Texts();
+  if (verdicts_only) return r;  // the rest is empty already
+  r.title.clear();
+  r.group.clear();
+  r.cites.clear();
+  r.notes.clear();
   r.checks.clear();
   r.values.clear();
   r.missing.clear();
@@ -2068,15 +2069,27 @@ inline void Evaluator::prepare() {
   if (as_of_) as_of_value_ = Value::date(*as_of_);
   as_of_ready_ = true;
   params_.resize(program_.params.size());
-  for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
+  if (options_.param_overrides.empty()) {
+    // The common case, without looking for a replacement: most params have one value.
+    for (std::uint32_t i = 0; i < params_.size(); ++i) {
+      const Param& p = program_.params[i];
+      params_[i] = p.values.size() == 1 ? &p.values.front().value : &param_value(p, as_of_);
+    }
+  } else {
+    for (std::uint32_t i = 0; i < params_.size(); ++i) params_[i] = &param_value(param_in_force(i), as_of_);
+  }
   params_ready_ = true;
 }
 
 void Evaluator::run(EvaluationResult& result) {
   // A field added to EvaluationResult must be emptied here too.
 #if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
-  static_assert(sizeof(EvaluationResult) == 168, "empty every field of EvaluationResult");
+  static_assert(sizeof(EvaluationResult) == 176, "empty every field of EvaluationResult");
 #endif
+  // Whether the report's fields are empty from the last evaluation into
+  // `result`; false from here until this one has ended (it may throw).
+  const bool was_verdicts_only = result.verdicts_only;
+  result.verdicts_only = false;
   result.as_of.reset();
   result.outcome = Verdict::unknown;
   result.label.reset();
@@ -2105,8 +2118,9 @@ void Evaluator::run(EvaluationResult& result) {
   for (std::size_t k = 0; k < program_.indicators.size(); ++k) {
     const Indicator& ind = program_.indicators[k];
     // Filled in place (reserved above).
-    IndicatorResult& r = k < reusable ? emptied(result.indicators[k]) : result.indicators.emplace_back();
-    r.id = ind.id;
+    IndicatorResult& r = k < reusable ? emptied(result.indicators[k], was_verdicts_only) : result.indicators.emplace_back();
+    // A result reused from an evaluation of the same ruleset has its id already.
+    if (!Record::same_key(r.id, ind.id)) r.id = ind.id;
     r.minimum = ind.minimum;
     bool any_false = false, any_unknown = false;
     if (full) {
@@ -2199,6 +2213,7 @@ void Evaluator::run(EvaluationResult& result) {
     if (v.kind() == Value::Kind::boolean && v.as_bool()) { result.label = label.label; break; }
   }
   partial_ = nullptr;
+  result.verdicts_only = !full;
 }
 
 Evaluator::Evaluator(const Program& p, const Evidence& e, const EvalOptions& o, Workspace& ws)

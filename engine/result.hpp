@@ -56,6 +56,10 @@ struct EvaluationResult {
   std::optional<Number> max_points;
   std::vector<GroupInfo> groups;
   std::vector<IndicatorResult> indicators;
+  /// Made by a verdicts-only evaluation (Detail::verdicts): the indicators'
+  /// titles, groups, cites, notes, checks, values and missing evidence, and
+  /// `groups`, are empty.
+  bool verdicts_only = false;
 };
 
 }  // namespace verdict::engine

@@ -23,6 +23,8 @@ public:
   std::size_t size() const { return list().size(); }
   bool empty() const { return list().empty(); }
   const std::string& operator[](std::size_t i) const { return list()[i]; }
+  /// Empties it (dropping its share of the list).
+  void clear() noexcept { texts_.reset(); }
   /// Appends (copying the list when it is shared).
   void push_back(std::string text) {
     auto grown = std::make_shared<std::vector<std::string>>(list());

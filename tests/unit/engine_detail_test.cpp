@@ -179,7 +179,9 @@ TEST_CASE("evaluating into a reused result gives what a fresh evaluation gives")
       } catch (const DiagnosticError&) {
         continue;  // evidence for another schema
       }
-      for (auto detail : {engine::Detail::full, engine::Detail::verdicts, engine::Detail::full}) {
+      // Verdicts only, then a full report, then verdicts only: a verdicts-only
+      // evaluation follows one of each kind, of this ruleset and of another.
+      for (auto detail : {engine::Detail::verdicts, engine::Detail::full, engine::Detail::verdicts}) {
         engine::EvalOptions options;
         options.detail = detail;
         const std::string fresh = everything(engine::evaluate(r.program, ev, options));
@@ -203,6 +205,13 @@ TEST_CASE("evaluating into a reused result gives what a fresh evaluation gives")
   engine::evaluate_into(rulesets[2].program, engine::load_evidence(sources.front(), *rulesets[2].schema), {}, reused);
   engine::evaluate_into(rulesets[0].program, ev, {}, reused);
   CHECK(everything(reused) == everything(engine::evaluate(rulesets[0].program, ev)));
+  // A full report that fails part way, then verdicts only: nothing of the
+  // report is left in the result.
+  engine::EvalOptions verdicts;
+  verdicts.detail = engine::Detail::verdicts;
+  CHECK_THROWS_AS(engine::evaluate_into(rulesets[2].program, ev, starved, reused), engine::EvalError);
+  engine::evaluate_into(rulesets[0].program, ev, verdicts, reused);
+  CHECK(everything(reused) == everything(engine::evaluate(rulesets[0].program, ev, verdicts)));
 }
 
 // trace_elements (what `explain` shows entry by entry) agrees with the
