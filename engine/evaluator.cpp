@@ -516,19 +516,21 @@ public:
       }
       for (auto& slot : lets) {
         slot.done = slot.busy = false;
-        keep_list(std::move(slot.value));
-        slot.value = Value();
+        keep_list(slot.value);
         slot.missing.clear();
       }
       params.clear();
       elements.clear();
     }
-    /// Keeps the list `v` holds for reuse when nothing else holds it (a
-    /// result's values, a trace, a param share theirs: those are left alone).
-    void keep_list(Value v) noexcept {
-      if (v.kind() != Value::Kind::list || spare_lists.size() >= kSpareLists) return;
-      std::shared_ptr<const List> list = v.list_ptr();
-      v = Value();
+    /// Empties `v`, keeping the list it holds for reuse when nothing else
+    /// holds it (a result's values, a trace, a param share theirs: those are
+    /// left alone).
+    void keep_list(Value& v) noexcept {
+      if (v.kind() != Value::Kind::list || spare_lists.size() >= kSpareLists) {
+        v = Value();
+        return;
+      }
+      std::shared_ptr<const List> list = v.take_list();
       if (list.use_count() != 1 || list->items.capacity() > kSpareCapacity) return;
       // Every list an evaluation makes is made mutable (new_list); a const
       // one here is one it shares with nobody now. Emptied at once, so that

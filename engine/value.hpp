@@ -136,6 +136,13 @@ public:
   const List& as_list() const { check(Kind::list); return *l_; }
   const Record& as_record() const { check(Kind::record); return borrowed_ ? *br_ : *r_; }
   const std::shared_ptr<const List>& list_ptr() const { check(Kind::list); return l_; }
+  /// The list, moved out (the value is left unknown).
+  std::shared_ptr<const List> take_list() {
+    check(Kind::list);
+    std::shared_ptr<const List> l = std::move(l_);
+    release();
+    return l;
+  }
   /// The record, or null for any other kind.
   const Record* record_if() const { return kind_ != Kind::record ? nullptr : borrowed_ ? br_ : r_.get(); }
   const std::string& error_message() const { check(Kind::error); return *s_; }
