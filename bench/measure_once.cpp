@@ -1,5 +1,5 @@
 // One run of one stage on generated ecei-minimum evidence, inside `measured`
-// (after a first run that is not counted), so that `valgrind
+// (after three runs that are not counted), so that `valgrind
 // --tool=callgrind --toggle-collect=measured` counts its instructions alone:
 //   full, verdicts  one evaluation by the engine (full report, verdicts only)
 //   handwritten     the same 18 checks by the hand-written limit
@@ -51,8 +51,10 @@ bool general = false;  // VERDICT_BENCH_GENERAL, read once in main (not inside t
   engine::evaluate_into(r.program, ev, options, result);
   sink += static_cast<int>(result.outcome);
 }
-// The first run warms what a batch or a benchmark loop keeps warm (field
-// position hints, lazily bound library calls); the second is counted.
+// The first runs warm what a batch or a benchmark loop keeps warm (field
+// position hints, lazily bound library calls, the capacities of the lists
+// the workspace keeps, which settle after a run or two); the fourth is
+// counted.
 [[gnu::noipa]] void warm_up(const cli::LoadedRuleset& r, const engine::Evidence& ev, const std::string& what) {
   run_once(r, ev, what);
 }
