@@ -2124,6 +2124,11 @@ void Evaluator::run(EvaluationResult& result) {
     // A result reused from an evaluation of the same ruleset has its id already.
     if (!Record::same_key(r.id, ind.id)) r.id = ind.id;
     r.minimum = ind.minimum;
+    if (options_.only_indicator && k != *options_.only_indicator) {
+      r.verdict = Verdict::unknown;  // not evaluated
+      ++result.unknown;
+      continue;
+    }
     bool any_false = false, any_unknown = false;
     if (full) {
       r.group = ind.group;
@@ -2201,6 +2206,7 @@ void Evaluator::run(EvaluationResult& result) {
       if (r.verdict == Verdict::unknown) ++gate_unknown;
     }
   }
+  if (options_.only_indicator) return;  // the others were not evaluated: no outcome
   result.outcome = gate_fail ? Verdict::fail : gate_unknown ? Verdict::unknown : Verdict::pass;
   minimum_met_ = result.outcome == Verdict::unknown ? Value::unknown() : Value::boolean(result.outcome == Verdict::pass);
   if (scored) {

@@ -53,6 +53,10 @@ struct EvalOptions {
   bool compiled_conditions = true;
   /// When set, counts the fast path's answers.
   EvalStats* stats = nullptr;
+  /// When set, only the indicator at this position is evaluated (`explain`:
+  /// an error in another indicator does not stop it); the others are left
+  /// unknown, with nothing evaluated, and there is no outcome or label.
+  std::optional<std::uint32_t> only_indicator;
 };
 
 /// Evaluates every indicator and the outcome. Throws EvalError.

@@ -386,6 +386,8 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   options.as_of = as_of;
   options.step_budget = args.limits.max_steps;
   options.trace = &trace;
+  // The indicator explained alone: an evaluation error in another does not stop it.
+  options.only_indicator = static_cast<std::uint32_t>(ind - ruleset.program.indicators.data());
   engine::EvaluationResult result;
   try {
     result = engine::evaluate(ruleset.program, *evidence, options);
