@@ -123,6 +123,31 @@ std::optional<std::uint32_t> param_index(const Program& p, const std::string& na
   return std::nullopt;
 }
 
+// `e`, an expression of `from`'s outcome block, made to read `to`'s params
+// and top-level lets of the same names (the outcome block sees no others),
+// without its compiled conditions (they hold `from`'s indexes); false when
+// `to` lacks one of them.
+bool rebind(engine::Expr& e, const Program& from, const Program& to) {
+  e.cond.reset();
+  if (e.op == engine::Op::param) {
+    const auto i = param_index(to, from.params.at(e.index).name);
+    if (!i) return false;
+    e.index = *i;
+  } else if (e.op == engine::Op::let) {
+    const auto& name = from.lets.at(e.index).name;
+    bool found = false;
+    for (std::uint32_t i = 0; i < to.lets.size() && !found; ++i)
+      if (to.lets[i].name == name && to.lets[i].indicator.empty()) {
+        e.index = i;
+        found = true;
+      }
+    if (!found) return false;
+  }
+  for (auto& a : e.args)
+    if (!rebind(a, from, to)) return false;
+  return true;
+}
+
 }  // namespace
 
 const char* Edit::kind_name() const {
@@ -381,9 +406,23 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           const auto verdict = vc.count(edit.name) ? vc[edit.name] : vb.count(edit.name) ? vb[edit.name] : "pass";
           if (counted_before != counted_after && verdict != "pass") cause(&edit);
         }
+      // Whether the candidate's outcome block takes part in its label: the
+      // candidate with the base's block gives another label (or cannot be
+      // evaluated so; then it is named).
+      auto block_takes_part = [&] {
+        engine::Program mixed = cand.program;
+        mixed.outcome = base.program.outcome;
+        for (auto& label : mixed.outcome)
+          if (!rebind(label.when, base.program, cand.program)) return true;
+        try {
+          return engine::evaluate(mixed, ev_cand ? *ev_cand : *ev, opts).label.value_or("") != fd.candidate_label;
+        } catch (const engine::EvalError&) {
+          return true;
+        }
+      };
       if (label_moved)
         for (const auto& edit : report.edits) {
-          if (edit.kind == Edit::Kind::outcome_changed) cause(&edit);
+          if (edit.kind == Edit::Kind::outcome_changed && block_takes_part()) cause(&edit);
           if (edit.kind == Edit::Kind::param_changed && !outcome_moved)  // (with the outcome, the verdicts' causes say it)
             if (const auto* r = with_param(edit); r && r->label.value_or("") == fd.candidate_label) cause(&edit);
         }
