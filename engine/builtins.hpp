@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "engine/program.hpp"
 #include "engine/value.hpp"
@@ -71,6 +72,29 @@ struct ValueSame {
   bool operator()(const Value& a, const Value& b) const noexcept { return same(a, b); }
 };
 using ValueSet = std::unordered_set<Value, ValueHash, ValueSame>;
+
+/// distinct(): the values added so far, each once, in the order first
+/// added, into `kept`. A few distinct values are compared with each other
+/// (no node to allocate per value); from the 17th on, they are hashed.
+class DistinctValues {
+public:
+  explicit DistinctValues(std::vector<Value>& kept) : kept_(kept) {}
+  void add(const Value& v) {
+    if (kept_.size() <= kScanned) {
+      for (const auto& w : kept_)
+        if (same(w, v)) return;
+      kept_.push_back(v);
+      if (kept_.size() > kScanned) seen_.insert(kept_.begin(), kept_.end());
+    } else if (seen_.insert(v).second) {
+      kept_.push_back(v);
+    }
+  }
+
+private:
+  static constexpr std::size_t kScanned = 16;
+  std::vector<Value>& kept_;
+  ValueSet seen_;
+};
 
 /// A hash set over a list whose items are all known, non-null and of one kind.
 struct MembershipIndex {

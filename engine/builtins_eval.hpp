@@ -336,22 +336,12 @@ const Value& call_builtin(Ctx& ctx, const Expr& e, Value& scratch) {
     }
     case Builtin::distinct: {
       auto out = ctx.new_list();
-      auto& kept = out->items;
-      kept.reserve(n);
-      // A few distinct values are compared with each other (no node to
-      // allocate per value); from the 17th on, they are hashed.
-      constexpr std::size_t kScanned = 16;
-      ValueSet seen;
+      out->items.reserve(n);
+      DistinctValues kept(out->items);
       for (std::size_t k = 0; k < n; ++k) {
         const Value& v = per_item(k);
         if (v.is_unknown()) { unknown = true; continue; }
-        if (kept.size() <= kScanned) {
-          if (std::any_of(kept.begin(), kept.end(), [&](const Value& w) { return same(w, v); })) continue;
-          kept.push_back(v);
-          if (kept.size() > kScanned) seen.insert(kept.begin(), kept.end());
-        } else if (seen.insert(v).second) {
-          kept.push_back(v);
-        }
+        kept.add(v);
       }
       if (unknown) return kUnknownValue;
       return scratch = Value::list(std::move(out));

@@ -665,12 +665,9 @@ const Value& Evaluator::let_ref(std::uint32_t index, Span at) {
     const LetPlan* plan = program_.lets[index].plan.get();
     bool planned = false;
     if (plan && use_cond_ && !trace_) {
-      if (elements_.empty()) {
-        planned = planned_let(*plan, program_.lets[index].expr, slot);
-      } else {
-        ElementsAside aside(*this);
-        planned = planned_let(*plan, program_.lets[index].expr, slot);
-      }
+      std::optional<ElementsAside> aside;  // (a let first read inside a collection operation)
+      if (!elements_.empty()) aside.emplace(*this);
+      planned = planned_let(*plan, program_.lets[index].expr, slot);
     }
     if (!planned) evaluate_let(index, slot);
   }
@@ -1389,13 +1386,13 @@ bool Evaluator::planned_let(const LetPlan& plan, const Expr& e, LetSlot& slot) {
         slot.value = Value::unknown();
         break;
       }
-      struct Kept {
+      struct KeptItems {  // the items kept, as distinct_of reads them
         const Value* const* from;
         const Value* const* to;
         std::size_t size() const { return static_cast<std::size_t>(to - from); }
         const Value& operator[](std::size_t k) const { return *from[k]; }
       };
-      slot.value = distinct_of(plan, e.args[1], Kept{scope.kept.begin, scope.kept.at});
+      slot.value = distinct_of(plan, e.args[1], KeptItems{scope.kept.begin, scope.kept.at});
       break;
     }
   }
@@ -1409,11 +1406,9 @@ bool Evaluator::planned_let(const LetPlan& plan, const Expr& e, LetSlot& slot) {
 template <class Items>
 Value Evaluator::distinct_of(const LetPlan& plan, const Expr& per_expr, const Items& items) {
   auto out = new_list();
-  auto& kept = out->items;
   const std::size_t n = items.size();
-  kept.reserve(n);
-  constexpr std::size_t kScanned = 16;
-  ValueSet seen;
+  out->items.reserve(n);
+  DistinctValues kept(out->items);
   bool unknown = false;
   Value held;
   push_element(kNull);
@@ -1426,13 +1421,7 @@ Value Evaluator::distinct_of(const LetPlan& plan, const Expr& per_expr, const It
       v = &ref(per_expr, held);
     }
     if (v->is_unknown()) { unknown = true; continue; }
-    if (kept.size() <= kScanned) {
-      if (std::any_of(kept.begin(), kept.end(), [&](const Value& w) { return same(w, *v); })) continue;
-      kept.push_back(*v);
-      if (kept.size() > kScanned) seen.insert(kept.begin(), kept.end());
-    } else if (seen.insert(*v).second) {
-      kept.push_back(*v);
-    }
+    kept.add(*v);
   }
   pop_element();
   if (unknown) return Value::unknown();
