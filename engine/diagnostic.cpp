@@ -110,7 +110,8 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
       const std::size_t start_col = std::min(lead + display_width(full.substr(w0, b0 - w0)) + 1, end_col);
       std::size_t width = b1 > b0 ? display_width(full.substr(b0, std::min(b1, w1) - b0)) + (b1 > w1 ? 1 : 0) : 1;
       width = std::clamp<std::size_t>(width, 1, end_col + 1 - start_col);
-      std::string marker = "^" + std::string(width - 1, '~');
+      std::string marker(width, '~');  // ^~~~ (built in place: GCC 12 warns on "^" + string)
+      marker.front() = '^';
       out += fmt::format(" {} | {}{}{}{}\n", std::string(gutter.size(), ' '), std::string(start_col - 1, ' '), sev_color,
                          marker, reset);
     }
