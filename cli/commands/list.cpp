@@ -26,10 +26,14 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
     std::optional<std::size_t> indicators;
     std::string digest;
     try {
-      auto r = load_ruleset(e.path, search, false);
+      auto r = load_ruleset(e.path, search, color);
       indicators = r.program.indicators.size();
       digest = r.info.digest;
     } catch (const UserError& err) {
+      // Why it does not check, as `verdict check` says it (stdout keeps the table).
+      std::string msg = err.what();
+      if (!msg.empty() && msg.back() != '\n') msg += '\n';
+      fmt::print(stderr, "{}", msg);
       broken = true;
     }
     // Only the version the default resolves to (the latest) is the default.
@@ -47,7 +51,6 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
                    {"path", e.path}, {"digest", digest}, {"default", is_default},
                    {"conflict", e.conflict.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.conflict)}});
   }
-  (void)color;
   if (args.format == "json") fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   else fmt::print("{}{}", text, def.empty() ? "" : fmt::format("* the default ruleset ({}, latest version)\n", def));
   return broken ? Exit::data_error : Exit::ok;
