@@ -3,6 +3,7 @@
 // optional keys are commented out, each with its description and allowed
 // values, so that the filled-in file validates.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -134,6 +135,46 @@ std::string render_template(const std::vector<TemplateLine>& lines) {
   return out;
 }
 
+// A path as the user would type it: relative to the current folder when
+// that is shorter, quoted when the shell would split it.
+std::string shell_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string p = path;
+  auto rel = fs::relative(fs::absolute(path, ec), fs::current_path(ec), ec);
+  if (!ec && !rel.empty() && rel.string().size() < p.size()) p = rel.string();
+  const bool plain = std::all_of(p.begin(), p.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./@+-").find(c) != std::string_view::npos;
+  });
+  if (plain) return p;
+  std::string q = "'";
+  for (char c : p) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// How the hint names the ruleset: NAME@VERSION when the catalogue finds this
+// very file by it, else its path (a draft kept outside the catalogue).
+std::string ruleset_hint(const LoadedRuleset& r, const SearchOptions& search) {
+  const std::string ref = r.info.name + "@" + r.info.version;
+  try {
+    std::error_code ec;
+    if (std::filesystem::equivalent(resolve_ruleset(ref, search), r.info.path, ec)) return ref;
+  } catch (const UserError&) {
+  }
+  return shell_path(r.info.path);
+}
+
+// `--schemas DIR ` when validate would not find the schema by its $id
+// without it (a schema kept beside a ruleset outside the project).
+std::string schemas_hint(const engine::Schema& schema, const SearchOptions& search) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path folder = fs::absolute(schema.path(), ec).parent_path();
+  for (const auto& dir : schema_dirs(search))
+    if (fs::equivalent(dir, folder, ec)) return "";
+  return fmt::format("--schemas {} ", shell_path(folder.string()));
+}
+
 }  // namespace
 
 int run_template(const TemplateArgs& args, const SearchOptions& search, bool color) {
@@ -148,8 +189,8 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   out += fmt::format("# Evidence for {}@{}{}\n", r.info.name, r.info.version, r.info.title.empty() ? "" : ": " + one_comment_line(r.info.title));
   out += "# Fill in the required keys; uncomment and fill the others you can report.\n";
   out += "# A key left out is 'not reported': the indicators that need it are unknown.\n";
-  out += fmt::format("# Check it with: verdict validate FILE; evaluate it with: verdict evaluate -r {}@{} FILE\n\n", r.info.name,
-                     r.info.version);
+  out += fmt::format("# Check it with: verdict {}validate FILE; evaluate it with: verdict evaluate -r {} FILE\n\n",
+                     schemas_hint(schema, search), ruleset_hint(r, search));
   std::vector<TemplateLine> lines;
   emit(lines, schema.root(), 0, false, 0);
   out += render_template(lines);
