@@ -91,6 +91,26 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+std::string expression_line(std::string_view source) {
+  std::string kept;
+  kept.reserve(source.size());
+  bool in_text = false;
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const char c = source[i];
+    if (in_text) {
+      kept += c;
+      if (c == '\\' && i + 1 < source.size()) kept += source[++i];  // an escape: \" does not end the text
+      else if (c == '"') in_text = false;
+    } else if (c == '#') {
+      while (i + 1 < source.size() && source[i + 1] != '\n') ++i;  // to the end of the line
+    } else {
+      if (c == '"') in_text = true;
+      kept += c;
+    }
+  }
+  return one_line(kept);
+}
+
 std::string report_value(const engine::Value& v) {
   if (v.kind() == engine::Value::Kind::number && !v.as_number().is_integer()) return v.as_number().to_string(4);
   return brief_value(v);

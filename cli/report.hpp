@@ -87,6 +87,9 @@ std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r);
 /// Source text on one line: each run of blanks (a line break and the next
 /// line's indentation too) as one space (a require written over lines).
 std::string one_line(std::string_view text);
+/// A condition's source text as reports show it: on one line (one_line),
+/// without the comments written between its lines (`# …` outside a text).
+std::string expression_line(std::string_view source);
 
 /// A let's value as the HTML and Markdown reports show it: brief_value, with
 /// a fraction to four decimal places.

@@ -172,7 +172,7 @@ void render_file(std::string& out, const FileOutcome& f, std::size_t index) {
       out += "</header>\n";
       for (const auto& c : i.checks) {
         if (c.result == false) {
-          out += fmt::format("<p class=\"msg\">{}</p>\n", esc(c.message ? *c.message : "Not met: " + one_line(c.source)));
+          out += fmt::format("<p class=\"msg\">{}</p>\n", esc(c.message ? *c.message : "Not met: " + expression_line(c.source)));
           if (c.gap) out += fmt::format("<p class=\"gap\"><b>To pass:</b> {}</p>\n", esc(*c.gap));
         }
       }

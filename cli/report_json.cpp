@@ -39,7 +39,7 @@ ojson indicator_json(const engine::IndicatorResult& r) {
   ojson checks = ojson::array();
   for (const auto& c : r.checks) {
     ojson cj;
-    cj["source"] = c.source;
+    cj["source"] = expression_line(c.source);
     cj["line"] = c.line;
     if (!c.file.empty()) cj["file"] = c.file;
     cj["result"] = c.result ? ojson(*c.result) : ojson(nullptr);

@@ -149,7 +149,7 @@ std::string indicator_details(const engine::IndicatorResult& i) {
   std::string list;
   for (const auto& c : i.checks) {
     if (c.result != false) continue;
-    list += "- ❌ " + md_escape(c.message ? *c.message : "Not met: " + one_line(c.source)) + "\n";
+    list += "- ❌ " + md_escape(c.message ? *c.message : "Not met: " + expression_line(c.source)) + "\n";
     if (c.gap) list += "  - *To pass:* " + md_escape(*c.gap) + "\n";
   }
   if (!i.missing.empty()) {

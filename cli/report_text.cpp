@@ -70,11 +70,11 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
         if (c.result == true) continue;
         if (c.result == false) {
           out += fmt::format("                    {} {}\n", s.paint("31", "✘"),
-                             c.message ? *c.message : fmt::format("not met: {}", one_line(c.source)));
+                             c.message ? *c.message : fmt::format("not met: {}", expression_line(c.source)));
           if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), *c.gap);
         }
         else
-          out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), one_line(c.source));
+          out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), expression_line(c.source));
       }
       if (!ind.missing.empty()) {
         std::string miss;

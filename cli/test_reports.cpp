@@ -118,7 +118,7 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
     out += "\nCoverage: requires that no case made true or false\n";
     for (const auto& g : gaps)
       out += fmt::format("  {} {} ({}): {}  never {}\n", g.ruleset, g.indicator,
-                         g.file.empty() ? fmt::format("line {}", g.line) : fmt::format("{}:{}", g.file, g.line), one_line(g.source),
+                         g.file.empty() ? fmt::format("line {}", g.line) : fmt::format("{}:{}", g.file, g.line), expression_line(g.source),
                          g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
   }
   auto t = totals(results);
@@ -143,7 +143,7 @@ std::string render_tests_json(const std::vector<TestFileResult>& results, const 
   }
   ojson cov = ojson::array();
   for (const auto& g : gaps)
-    cov.push_back({{"ruleset", g.ruleset}, {"indicator", g.indicator}, {"source", g.source}, {"line", g.line},
+    cov.push_back({{"ruleset", g.ruleset}, {"indicator", g.indicator}, {"source", expression_line(g.source)}, {"line", g.line},
                    {"file", g.file.empty() ? ojson(nullptr) : ojson(g.file)},
                    {"never_true", g.never_true}, {"never_false", g.never_false}});
   auto t = totals(results);
