@@ -4,6 +4,7 @@
 // of a dated parameter applied.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -375,6 +376,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                                              ruleset.info.version, args.indicator,
                                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(ids, ", ")));
   }
+  // One file is explained; a folder is what evaluate takes.
+  if (std::error_code ec; std::filesystem::is_directory(args.evidence, ec))
+    throw UserError(Exit::usage, fmt::format("{} is a folder; explain takes one evidence file (evaluate takes folders)",
+                                             args.evidence));
   FileOutcome failure;
   auto evidence = load_evidence_file(args.evidence, ruleset, args.limits, failure, color);
   if (!evidence) {
