@@ -60,7 +60,8 @@ std::string report_end(ReportFormat format, const BatchTally& tally, bool color)
 std::string render_report(ReportFormat format, const RulesetInfo& ruleset, const std::vector<FileOutcome>& files, bool color);
 
 /// Escapes text for HTML and XML (control characters other than tab and
-/// newlines become spaces, which XML 1.0 cannot carry).
+/// newlines become spaces, which XML 1.0 cannot carry; a byte that is not
+/// UTF-8 becomes U+FFFD).
 std::string escape_markup(const std::string& text);
 
 /// The result with groups and indicators in natural id order (1.1.0 < 1.2 <

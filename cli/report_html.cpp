@@ -9,6 +9,7 @@
 
 #include "cli/report.hpp"
 #include "cli/report_parts.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -198,7 +199,18 @@ void render_file(std::string& out, const FileOutcome& f, std::size_t index) {
 
 }  // namespace
 
-std::string escape_markup(const std::string& s) {
+std::string escape_markup(const std::string& text) {
+  // The page (and a JUnit file) says it is UTF-8: a byte that is not (a
+  // file name from another system) becomes U+FFFD, as in JSON.
+  std::string s;
+  s.reserve(text.size());
+  for (std::string_view rest = text;;) {
+    const std::size_t bad = find_invalid_utf8(rest);
+    s += rest.substr(0, bad);
+    if (bad == std::string_view::npos) break;
+    s += "\xEF\xBF\xBD";
+    rest.remove_prefix(bad + 1);
+  }
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
