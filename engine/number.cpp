@@ -116,31 +116,39 @@ std::strong_ordering operator<=>(Number a, Number b) {
 }
 
 std::string Number::to_string(int max_decimals) const {
-  i128 n = num_, d = den_;
-  bool neg = n < 0;
-  if (neg) n = -n;
-  i128 whole = n / d, rem = n % d;
-  std::string frac;
-  for (int k = 0; k < max_decimals && rem != 0; ++k) {
-    rem *= 10;
-    frac.push_back(static_cast<char>('0' + static_cast<int>(rem / d)));
-    rem %= d;
-  }
-  if (rem != 0 && rem * 2 >= d) {  // round half away from zero
-    int k = static_cast<int>(frac.size()) - 1;
-    for (; k >= 0; --k) {
-      if (frac[k] == '9') frac[k] = '0';
-      else { ++frac[k]; break; }
+  // A value that is not exact at `max_decimals` places is never shown as a
+  // rounder one: 0.19996 is not "0.2" but "0.19996", 0.2004 not "0.2" but
+  // "0.2004" (a failing 19.99% must not read as the 20% it misses). A place
+  // is added while the last one shown would be a 0 (at most six more).
+  for (int places = max_decimals;; ++places) {
+    i128 n = num_, d = den_;
+    const bool neg = n < 0;
+    if (neg) n = -n;
+    i128 whole = n / d, rem = n % d;
+    std::string frac;
+    for (int k = 0; k < places && rem != 0; ++k) {
+      rem *= 10;
+      frac.push_back(static_cast<char>('0' + static_cast<int>(rem / d)));
+      rem %= d;
     }
-    if (k < 0) ++whole;
+    const bool exact = rem == 0;
+    if (!exact && rem * 2 >= d) {  // round half away from zero
+      int k = static_cast<int>(frac.size()) - 1;
+      for (; k >= 0; --k) {
+        if (frac[k] == '9') frac[k] = '0';
+        else { ++frac[k]; break; }
+      }
+      if (k < 0) ++whole;
+    }
+    if (!exact && (frac.empty() || frac.back() == '0') && places < max_decimals + 6) continue;
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    std::string out;
+    if (whole == 0) out.push_back('0');
+    while (whole > 0) { out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(whole % 10))); whole /= 10; }
+    if (!frac.empty()) out += "." + frac;
+    if (neg && out != "0") out.insert(out.begin(), '-');
+    return out;
   }
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  std::string out;
-  if (whole == 0) out.push_back('0');
-  while (whole > 0) { out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(whole % 10))); whole /= 10; }
-  if (!frac.empty()) out += "." + frac;
-  if (neg && out != "0") out.insert(out.begin(), '-');
-  return out;
 }
 
 std::string Number::to_percent(int max_decimals) const {

@@ -36,7 +36,9 @@ public:
   friend std::strong_ordering operator<=>(Number a, Number b);
 
   /// Decimal text: exact when the fraction terminates within `max_decimals`,
-  /// otherwise rounded half away from zero to `max_decimals` places.
+  /// otherwise rounded half away from zero to `max_decimals` places, or to
+  /// more (up to six more) where fewer would end in a 0 and so show the
+  /// value rounder than it is (0.19996 as "0.19996", not "0.2").
   std::string to_string(int max_decimals = 6) const;
   /// As a percentage ("20%", "33.3%").
   std::string to_percent(int max_decimals = 1) const;

@@ -57,6 +57,23 @@ TEST_CASE("rendering") {
   CHECK(n("0.2").to_percent() == "20%");
   CHECK(Number::fraction(1, 3)->to_percent() == "33.3%");
   CHECK(Number::fraction(-1, 2)->to_string() == "-0.5");
+  CHECK(Number::fraction(2, 3)->to_percent() == "66.7%");
+}
+
+TEST_CASE("rendering: a value that is not exact is never shown as a rounder one") {
+  // 1,999 of 10,000 is 19.99%: "20%" would read as the threshold it misses.
+  CHECK(Number::fraction(1999, 10000)->to_percent() == "19.99%");
+  CHECK(Number::fraction(19999, 100000)->to_percent() == "19.999%");
+  CHECK(Number::fraction(2004, 10000)->to_percent() == "20.04%");  // not "20%" either
+  CHECK(Number::fraction(1, 3000)->to_percent() == "0.03%");        // 0.0333…%: not "0%"
+  CHECK(Number::fraction(-1999, 10000)->to_percent() == "-19.99%");
+  CHECK(Number::fraction(99996, 100000)->to_string(4) == "0.99996");  // not "1"
+  CHECK(Number::fraction(1, 7)->to_string(2) == "0.14");                // ends in 4: as before
+  // Exact values keep their short form; past six more places a value is
+  // rounded as before.
+  CHECK(Number::fraction(1, 5)->to_percent() == "20%");
+  CHECK(Number::fraction(1, 3)->to_string(1) == "0.3");
+  CHECK(Number::fraction(1, 100000000)->to_string(1) == "0");
 }
 
 TEST_CASE("whole numbers: exact results up to the edge of the range") {
