@@ -69,20 +69,28 @@ ojson indicator_json(const engine::IndicatorResult& r) {
 
 namespace {
 
+// An error as "error" entries give it: message, code, file, line, column.
+ojson error_json(const Diagnostic& d, const std::string& file_otherwise) {
+  ojson e;
+  e["message"] = d.message;
+  e["code"] = d.code;
+  auto pos = d.position();
+  e["file"] = d.source ? d.file() : file_otherwise;
+  e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
+  e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
+  return e;
+}
+
 // One file's entry of "results".
 ojson file_json(const FileOutcome& f) {
   ojson r;
   r["evidence"] = f.evidence;
   if (!f.result) {
     r["outcome"] = "error";
-    ojson e;
-    e["message"] = f.error ? f.error->message : std::string("error");
-    e["code"] = f.error ? f.error->code : std::string("error");
-    auto pos = f.error ? f.error->position() : LineCol{};
-    e["file"] = f.error && f.error->source ? f.error->file() : f.evidence;
-    e["line"] = pos.line ? ojson(pos.line) : ojson(nullptr);
-    e["column"] = pos.column ? ojson(pos.column) : ojson(nullptr);
-    r["error"] = std::move(e);
+    Diagnostic none;
+    none.message = "error";
+    none.code = "error";
+    r["error"] = error_json(f.error ? *f.error : none, f.evidence);
     return r;
   }
   const auto& res = *f.result;
@@ -130,6 +138,22 @@ std::string json_file(const FileOutcome& file, std::size_t index) {
 }
 
 std::string json_end(const BatchTally& tally) { return tally.files ? "\n  ]\n}\n" : "]\n}\n"; }
+
+std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors) {
+  ojson doc;
+  doc["ruleset"] = nullptr;
+  doc["results"] = ojson::array();
+  ojson all = ojson::array();
+  for (const auto& d : errors) all.push_back(error_json(d, std::string()));
+  if (all.empty()) {
+    std::string text = message;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    all.push_back({{"message", text}, {"code", "error"}, {"file", nullptr}, {"line", nullptr}, {"column", nullptr}});
+  }
+  doc["error"] = all.front();
+  doc["errors"] = std::move(all);
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace parts
 

@@ -2,6 +2,7 @@
 // report_end in report.hpp, which dispatch to these).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "cli/report.hpp"
 
@@ -14,6 +15,10 @@ std::string text_end(const BatchTally& tally, bool color);
 std::string json_begin(const RulesetInfo& ruleset);
 std::string json_file(const FileOutcome& file, std::size_t index);
 std::string json_end(const BatchTally& tally);
+/// The whole JSON report of a run whose ruleset does not check (or cannot
+/// be read): no ruleset, no results, and the errors with their positions
+/// (`message` alone when there are none).
+std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors);
 
 std::string markdown_begin(const RulesetInfo& ruleset);
 std::string markdown_file(const FileOutcome& file);

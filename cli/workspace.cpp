@@ -93,6 +93,20 @@ std::string sha256_digest(const std::string& text) {
   return hex;
 }
 
+namespace {
+// The errors among `ds`, in the order render() shows them.
+std::vector<Diagnostic> errors_of(const std::vector<Diagnostic>& ds) {
+  std::vector<Diagnostic> out;
+  for (const auto& d : ds)
+    if (d.severity == Severity::error) out.push_back(d);
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.file() != b.file()) return a.file() < b.file();
+    return a.span.begin < b.span.begin;
+  });
+  return out;
+}
+}  // namespace
+
 LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, bool color) {
   std::string path = resolve_ruleset(ref, opt);
   std::string text;
@@ -106,10 +120,11 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   }
   auto source = std::make_shared<Source>(path, text);
   if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
-    throw UserError(Exit::data_error,
-                    render(Diagnostic{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
-                                      {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}},
-                           {color}));
+  {
+    Diagnostic d{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
+                 {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}};
+    throw UserError(Exit::data_error, render(d, {color}), {d});
+  }
   LoadedRuleset out;
   try {
     Diagnostics warnings;
@@ -117,7 +132,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     out.program = dsl::load_ruleset_text(source, &warnings, dsl::folder_resolver(ruleset_dirs(opt), opt.rule_limits), opt.rule_limits);
     out.warnings = warnings.items();
   } catch (const DiagnosticError& e) {
-    throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
+    throw UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items()));
   }
   out.info.name = out.program.name;
   out.info.version = out.program.version;
@@ -167,7 +182,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   try {
     out.schema = engine::Schema::load(schema_path);
   } catch (const DiagnosticError& e) {
-    throw UserError(Exit::data_error, render(e.diagnostics(), {color}));
+    throw UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items()));
   } catch (const std::exception& e) {
     throw UserError(Exit::no_input, at_schema(fmt::format("cannot read schema {}", e.what())));
   }
@@ -176,7 +191,7 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   dsl::check_program(out.program, *out.schema, checked);
   if (checked.has_errors()) {
     for (const auto& w : out.warnings) checked.add(w);
-    throw UserError(Exit::data_error, render(checked, {color}));
+    throw UserError(Exit::data_error, render(checked, {color}), errors_of(checked.items()));
   }
   for (const auto& w : checked.items()) out.warnings.push_back(w);  // the checker's warnings
   return out;

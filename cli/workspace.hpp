@@ -20,11 +20,16 @@ namespace verdict::cli {
 /// Exit codes (sysexits.h).
 enum Exit : int { ok = 0, failed = 1, undecided = 2, usage = 64, data_error = 65, no_input = 66, internal = 70 };
 
-/// A user error with its exit code and an already rendered message.
+/// A user error with its exit code and an already rendered message, and
+/// the errors it renders where it has them (a ruleset that does not check),
+/// for a JSON report to give them with their positions.
 class UserError : public std::runtime_error {
 public:
   UserError(int code, std::string message) : std::runtime_error(std::move(message)), code(code) {}
+  UserError(int code, std::string message, std::vector<Diagnostic> errors)
+      : std::runtime_error(std::move(message)), code(code), errors(std::move(errors)) {}
   int code;
+  std::vector<Diagnostic> errors;  // in order of position; may be empty
 };
 
 /// Folders given on the command line, and the limits rulesets found there

@@ -7,6 +7,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
+#include "cli/report_parts.hpp"
 
 namespace verdict::cli {
 
@@ -18,7 +19,18 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   }
   std::string ref = args.ruleset.empty() ? default_ruleset_name(search) : args.ruleset;
   bool to_terminal = args.output.empty() && color;
-  LoadedRuleset ruleset = load_ruleset(ref, search, color);
+  LoadedRuleset ruleset = [&] {
+    try {
+      return load_ruleset(ref, search, color);
+    } catch (const UserError& e) {
+      // A JSON reader on stdout still gets a JSON document, with the
+      // ruleset's errors and their positions (stderr has them as text; a
+      // report file asked for with -o is not written).
+      if (args.format == "json" && args.output.empty() && (e.code == Exit::data_error || e.code == Exit::no_input))
+        fmt::print("{}", parts::json_ruleset_error(e.what(), e.errors));
+      throw;
+    }
+  }();
 
   auto paths = expand_evidence_paths(args.evidence);
   if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");

@@ -1,6 +1,7 @@
 // Runs the `verdict` program on every case in tests/cli/*.yaml: arguments,
 // files to create, the expected exit code and fragments of stdout / stderr,
-// and optionally a bound on the run's peak memory.
+// whether stdout is one JSON document (`stdout_json: true`), and optionally
+// a bound on the run's peak memory.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace fs = std::filesystem;
@@ -85,6 +87,15 @@ TEST_CASE("CLI cases in tests/cli") {
     std::string out = slurp(tmp / "stdout"), err = slurp(tmp / "stderr");
     INFO("case: ", file.filename().string(), "\n--- stdout\n", out, "--- stderr\n", err);
     CHECK(code == c["exit"].as<int>());
+    if (c["stdout_json"] && c["stdout_json"].as<bool>()) {
+      std::string why;
+      try {
+        (void)nlohmann::json::parse(out);
+      } catch (const nlohmann::json::exception& e) {
+        why = e.what();
+      }
+      CHECK_MESSAGE(why.empty(), "stdout is not one JSON document: ", why);
+    }
     if (c["stdout"])
       for (const auto& frag : c["stdout"]) CHECK_MESSAGE(out.find(frag.as<std::string>()) != std::string::npos, "stdout lacks: ", frag.as<std::string>());
     if (c["stderr"])
