@@ -22,6 +22,11 @@ ojson value_json(const engine::Value& v) {
     case K::boolean: return v.as_bool();
     case K::number: return number_json(v.as_number());
     case K::list: return v.as_list().items.size();  // a collection is reported by its size
+    case K::record: {  // its fields, each as a value is (a list in it by its size)
+      ojson fields = ojson::object();
+      for (const auto& f : v.as_record().fields) fields[f.key] = value_json(f.value);
+      return fields;
+    }
     default: return engine::to_display(v);
   }
 }
