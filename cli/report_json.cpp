@@ -144,7 +144,7 @@ std::string json_file(const FileOutcome& file, std::size_t index) {
 
 std::string json_end(const BatchTally& tally) { return tally.files ? "\n  ]\n}\n" : "]\n}\n"; }
 
-std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors) {
+std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors, const std::string& ref) {
   ojson doc;
   doc["ruleset"] = nullptr;
   doc["results"] = ojson::array();
@@ -153,7 +153,11 @@ std::string json_ruleset_error(const std::string& message, const std::vector<Dia
   if (all.empty()) {
     std::string text = message;
     while (!text.empty() && text.back() == '\n') text.pop_back();
-    all.push_back({{"message", text}, {"code", "error"}, {"file", nullptr}, {"line", nullptr}, {"column", nullptr}});
+    if (text.starts_with("error: ")) text.erase(0, 7);  // the severity is the entry's
+    // A ruleset named by its path (not NAME@VERSION from a catalogue).
+    const bool path = ref.ends_with(".rules") || ref.find('/') != std::string::npos;
+    all.push_back({{"message", text}, {"code", "error"}, {"file", path ? ojson(ref) : ojson(nullptr)}, {"line", nullptr},
+                   {"column", nullptr}});
   }
   doc["error"] = all.front();
   doc["errors"] = std::move(all);

@@ -16,9 +16,10 @@ std::string json_begin(const RulesetInfo& ruleset);
 std::string json_file(const FileOutcome& file, std::size_t index);
 std::string json_end(const BatchTally& tally);
 /// The whole JSON report of a run whose ruleset does not check (or cannot
-/// be read): no ruleset, no results, and the errors with their positions
-/// (`message` alone when there are none).
-std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors);
+/// be read, or is not in the catalogue): no ruleset, no results, and the
+/// errors with their positions; without any, `message` about `ref` (its
+/// file when it names one).
+std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors, const std::string& ref);
 
 std::string markdown_begin(const RulesetInfo& ruleset);
 std::string markdown_file(const FileOutcome& file);

@@ -26,8 +26,8 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
       // A JSON reader on stdout still gets a JSON document, with the
       // ruleset's errors and their positions (stderr has them as text; a
       // report file asked for with -o is not written).
-      if (args.format == "json" && args.output.empty() && (e.code == Exit::data_error || e.code == Exit::no_input))
-        fmt::print("{}", parts::json_ruleset_error(e.what(), e.errors));
+      if (args.format == "json" && args.output.empty() && e.code != Exit::internal)
+        fmt::print("{}", parts::json_ruleset_error(e.what(), e.errors, ref));
       throw;
     }
   }();
