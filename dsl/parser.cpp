@@ -168,6 +168,10 @@ Diagnostic parse_diagnostic(const std::shared_ptr<const Source>& src, std::size_
       d.message += " (a param's value is a literal: a number, percentage, string, date, duration, boolean or a list "
                    "of them; compute a value with a let)";
   }
+  // `override outcome { … }`: an outcome block replaces the inherited one as it is.
+  if (message == grammar::error_message<grammar::overridden> && found.what == "'outcome'")
+    d.message += " (an outcome block in a ruleset that extends another replaces the inherited one without 'override': "
+                 "write `outcome { … }`)";
   if (opened_at && *opened_at < src->text().size()) {
     char open = src->text()[*opened_at];
     Diagnostic note;
