@@ -6,10 +6,38 @@
 #include <fmt/format.h>
 
 #include "cli/report_parts.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
 std::string brief_value(const engine::Value& v) {
+  if (const engine::Record* r = v.record_if()) {
+    // A record (an attestation) by its first fields, texts shortened.
+    std::string out = "{";
+    std::size_t shown = 0;
+    for (const auto& f : r->fields) {
+      if (shown == 4) { out += ", …"; break; }
+      std::string value;
+      switch (f.value.kind()) {
+        case engine::Value::Kind::list: value = count_of(f.value.as_list().items.size(), "entry", "entries"); break;
+        case engine::Value::Kind::record: value = "{…}"; break;
+        case engine::Value::Kind::string: {
+          std::string text = one_line(f.value.as_string());
+          if (utf8_columns(text) > 40) {
+            std::size_t cut = 0;
+            for (std::size_t cols = 0; cut < text.size() && cols < 39; ++cols)  // whole characters
+              do ++cut; while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80);
+            text = text.substr(0, cut) + "…";
+          }
+          value = "\"" + text + "\"";
+          break;
+        }
+        default: value = engine::to_display(f.value);
+      }
+      out += (shown++ ? ", " : "") + f.key + ": " + value;
+    }
+    return out + "}";
+  }
   if (v.kind() != engine::Value::Kind::list) return engine::to_display(v);
   const auto& items = v.as_list().items;
   const bool plain = !items.empty() && items.size() <= 5 && std::all_of(items.begin(), items.end(), [](const engine::Value& i) {
