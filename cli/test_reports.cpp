@@ -122,7 +122,7 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
                          g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
   }
   auto t = totals(results);
-  out += fmt::format("\n{} passed, {} failed{}\n", t.passed, t.failed, t.errors ? fmt::format(", {} test files with errors", t.errors) : "");
+  out += fmt::format("\n{} passed, {} failed{}\n", t.passed, t.failed, t.errors ? fmt::format(", {} with errors", count_of(t.errors, "test file", "test files")) : "");
   return out;
 }
 

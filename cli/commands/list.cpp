@@ -14,14 +14,16 @@ namespace fs = std::filesystem;
 int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
   auto entries = engine::scan_catalogue(ruleset_dirs(search));
   std::string def, def_path;  // the default's name, and the file that version is in (its latest)
+  std::string def_problem;    // why the default names no one file, when it does not
   try {
     def = default_ruleset_name(search);
     def_path = resolve_ruleset(def, search);
-  } catch (const UserError&) {
+  } catch (const UserError& e) {
+    def_problem = e.what();
   }
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   std::string text;
-  bool broken = false;
+  bool broken = false, marked = false;
   for (const auto& e : entries) {
     std::optional<std::size_t> indicators;
     std::string digest;
@@ -39,6 +41,7 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
     // Only the version the default resolves to (the latest) is the default.
     std::error_code ec;
     const bool is_default = !def_path.empty() && fs::equivalent(e.path, def_path, ec);
+    marked |= is_default;
     const std::string count = indicators ? fmt::format("{:>3} {}", *indicators, *indicators == 1 ? "indicator " : "indicators") : std::string("does not check");
     text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", e.name + "@" + e.version, e.version, count,
                         e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
@@ -52,7 +55,11 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
                    {"conflict", e.conflict.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.conflict)}});
   }
   if (args.format == "json") fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-  else fmt::print("{}{}", text, def.empty() ? "" : fmt::format("* the default ruleset ({}, latest version)\n", def));
+  else if (marked) fmt::print("{}* the default ruleset ({}, latest version)\n", text, def);
+  else if (!def.empty())
+    fmt::print("{}(the default ruleset, {}, is none of these: {})\n", text, def,
+               def_problem.starts_with("error: ") ? def_problem.substr(7) : def_problem);
+  else fmt::print("{}", text);
   return broken ? Exit::data_error : Exit::ok;
 }
 
