@@ -126,14 +126,23 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     throw UserError(Exit::data_error, render(d, {color}), {d});
   }
   LoadedRuleset out;
+  // Errors found in lowering (an unknown function, a duplicate) are reported
+  // with the checker's, once the schema is known: all of them at once.
+  Diagnostics lowering;
   try {
     Diagnostics warnings;
     // Bases named by `extends`: beside the ruleset first, then the catalogue.
-    out.program = dsl::load_ruleset_text(source, &warnings, dsl::folder_resolver(ruleset_dirs(opt), opt.rule_limits), opt.rule_limits);
+    out.program = dsl::load_for_check(source, lowering, &warnings, dsl::folder_resolver(ruleset_dirs(opt), opt.rule_limits),
+                                      opt.rule_limits);
     out.warnings = warnings.items();
   } catch (const DiagnosticError& e) {
     throw UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items()));
   }
+  // Without a schema to check against, the lowering errors alone.
+  auto lowering_first = [&](UserError e) -> UserError {
+    if (!lowering.has_errors()) return e;
+    return UserError(Exit::data_error, render(lowering, {color}), errors_of(lowering.items()));
+  };
   out.info.name = out.program.name;
   out.info.version = out.program.version;
   out.info.title = out.program.title;
@@ -162,8 +171,8 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     return render(Diagnostic{Severity::error, "check_error", message, src ? src : out.program.text, span, {}}, {color});
   };
   if (id.empty())
-    throw UserError(Exit::data_error, at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
-                                                "of its evidence schema) or schema \"FILE.json\""));
+    throw lowering_first(UserError(Exit::data_error, at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
+                                                "of its evidence schema) or schema \"FILE.json\"")));
   std::string schema_path;
   if (id.ends_with(".json")) {
     schema_path = (fs::path(path).parent_path() / id).string();
@@ -174,24 +183,28 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     std::string conflict;
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
-      throw UserError(Exit::data_error, at_schema(engine::ambiguous_schema_message(id, *found, conflict)));
+      throw lowering_first(UserError(Exit::data_error, at_schema(engine::ambiguous_schema_message(id, *found, conflict))));
     if (!found)
-      throw UserError(Exit::data_error, at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", "))));
+      throw lowering_first(
+          UserError(Exit::data_error, at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", ")))));
     schema_path = *found;
   }
   try {
     out.schema = engine::Schema::load(schema_path);
   } catch (const DiagnosticError& e) {
-    throw UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items()));
+    throw lowering_first(UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items())));
   } catch (const std::exception& e) {
-    throw UserError(Exit::no_input, at_schema(fmt::format("cannot read schema {}", e.what())));
+    throw lowering_first(UserError(Exit::no_input, at_schema(fmt::format("cannot read schema {}", e.what()))));
   }
   // Every construct against the schema, before any evidence is seen.
   Diagnostics checked;
   dsl::check_program(out.program, *out.schema, checked);
-  if (checked.has_errors()) {
-    for (const auto& w : out.warnings) checked.add(w);
-    throw UserError(Exit::data_error, render(checked, {color}), errors_of(checked.items()));
+  if (lowering.has_errors() || checked.has_errors()) {
+    Diagnostics all;
+    all.append(lowering);  // its errors and warnings (none when it lowered cleanly)
+    for (const auto& w : out.warnings) all.add(w);
+    all.append(checked);
+    throw UserError(Exit::data_error, render(all, {color}), errors_of(all.items()));
   }
   for (const auto& w : checked.items()) out.warnings.push_back(w);  // the checker's warnings
   return out;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 engine::Program load(std::shared_ptr<const Source> source, const engine::Schema* schema, Diagnostics* warnings,
-                     const RulesetResolver& resolver, const RuleLimits& limits) {
+                     const RulesetResolver& resolver, const RuleLimits& limits, Diagnostics* deferred = nullptr) {
   ast::Ruleset tree = parse_ruleset(source, limits);
   Diagnostics diags;
   InheritedRuleset whole = inherit(std::move(tree), source, resolver, diags, limits);
@@ -31,9 +31,16 @@ engine::Program load(std::shared_ptr<const Source> source, const engine::Schema*
     throw DiagnosticError(std::move(diags));
   }
   engine::Program program = lower(whole.tree, whole.sources, diags);
-  if (schema && !diags.has_errors()) check_program(program, *schema, diags);
+  // Checked even when lowering found errors: what it could not lower is
+  // unknown (of any type), so the checker reports the rest of the file's
+  // errors too, and a maintainer sees them all at once.
+  if (schema) check_program(program, *schema, diags);
   note_extends(diags, whole);
   diags.sort();
+  if (deferred && diags.has_errors()) {  // the caller checks it, then reports all together
+    deferred->append(diags);
+    return program;
+  }
   if (diags.has_errors()) throw DiagnosticError(std::move(diags));
   if (warnings) warnings->append(diags);
   return program;
@@ -87,6 +94,11 @@ std::vector<engine::CatalogueEntry> beside(const Source& file) {
 engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings,
                                   const RulesetResolver& resolver, const RuleLimits& limits) {
   return load(std::move(source), nullptr, warnings, resolver, limits);
+}
+
+engine::Program load_for_check(std::shared_ptr<const Source> source, Diagnostics& errors, Diagnostics* warnings,
+                               const RulesetResolver& resolver, const RuleLimits& limits) {
+  return load(std::move(source), nullptr, warnings, resolver, limits, &errors);
 }
 
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,

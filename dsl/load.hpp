@@ -22,9 +22,19 @@ namespace verdict::dsl {
 engine::Program load_ruleset_text(std::shared_ptr<const Source> source, Diagnostics* warnings = nullptr,
                                   const RulesetResolver& resolver = {}, const RuleLimits& limits = {});
 
+/// As load_ruleset_text, but errors found in lowering (an unknown function
+/// or name, a duplicate, a cycle…) do not throw: they go to `errors`, with
+/// the warnings beside them, and the program is returned with each part in
+/// error made unknown, for the caller to check against its schema
+/// (dsl/checker.hpp) and report every error at once. Parse errors and bases
+/// that cannot be merged still throw DiagnosticError.
+engine::Program load_for_check(std::shared_ptr<const Source> source, Diagnostics& errors, Diagnostics* warnings = nullptr,
+                               const RulesetResolver& resolver = {}, const RuleLimits& limits = {});
+
 /// Parses, lowers and checks a ruleset against the evidence schema it names
-/// (dsl/checker.hpp); otherwise as load_ruleset_text. The checker runs only
-/// when lowering found no error.
+/// (dsl/checker.hpp); otherwise as load_ruleset_text. The checker runs even
+/// when lowering found errors (the parts in error are unknown, of any type),
+/// so that every error is reported at once.
 engine::Program load_and_check(std::shared_ptr<const Source> source, const engine::Schema& schema,
                                Diagnostics* warnings = nullptr, const RulesetResolver& resolver = {},
                                const RuleLimits& limits = {});
