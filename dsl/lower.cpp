@@ -664,7 +664,11 @@ private:
     inner.depth = ctx.depth + 1;
     max_depth_ = std::max(max_depth_, inner.depth);
     if (!binding.empty()) {
-      if (check_binding(binding, binding_span, ctx)) inner.bindings.push_back({binding, ctx.depth});
+      // Bound even when the name is refused: what the condition reads by
+      // it is the element, as meant, so the checker (which still runs)
+      // does not report a second error for the let or param it would hide.
+      check_binding(binding, binding_span, ctx);
+      inner.bindings.push_back({binding, ctx.depth});
       program_.element_names.push_back({binding, binding_span});
     }
     return lower(e, inner);
