@@ -41,6 +41,42 @@ const YamlNode& need(const std::shared_ptr<const Source>& src, const YamlNode& m
   return *n;
 }
 
+bool is_verdict(const std::string& text) { return text == "pass" || text == "fail" || text == "unknown"; }
+
+// A case's `expect`, refused where it is wrong before its evidence is read:
+// a misspelt verdict or key, or an indicator the ruleset does not have, is
+// a malformed test file (65), whatever the evidence turns out to be.
+void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expect, const engine::Program& program) {
+  if (expect.kind != YamlNode::Kind::mapping) bad(src, expect, "'expect' is a mapping: outcome, label, indicators or error");
+  only_keys(src, expect, {"outcome", "label", "indicators", "error"}, "'expect'");
+  if (!expect.get("outcome") && !expect.get("indicators") && !expect.get("label") && !expect.get("error"))
+    bad(src, expect, "'expect' names nothing to check (outcome, label, indicators or error)");
+  if (const auto* o = expect.get("outcome"); o && (o->kind != YamlNode::Kind::scalar || !is_verdict(o->text)))
+    bad(src, *o, fmt::format("expected outcome pass, fail or unknown, found '{}'", o->text));
+  const auto* inds = expect.get("indicators");
+  if (!inds) return;
+  if (inds->kind != YamlNode::Kind::mapping) bad(src, *inds, "'indicators' maps indicator ids to verdicts");
+  std::vector<std::string> ids;
+  for (const auto& ind : program.indicators) ids.push_back(ind.id);
+  for (std::size_t i = 0; i + 1 < inds->children.size(); i += 2) {
+    const YamlNode& id = inds->children[i];
+    const YamlNode& want = inds->children[i + 1];
+    if (std::find(ids.begin(), ids.end(), id.text) == ids.end()) {
+      const std::string near = did_you_mean(id.text, ids);
+      bad(src, id, fmt::format("the ruleset has no indicator '{}'{}", id.text, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+    }
+    if (want.kind == YamlNode::Kind::scalar) {
+      if (!is_verdict(want.text)) bad(src, want, fmt::format("expected pass, fail or unknown, found '{}'", want.text));
+    } else if (want.kind == YamlNode::Kind::mapping) {
+      only_keys(src, want, {"verdict", "level", "score"}, "an expected indicator");
+      if (const auto* v = want.get("verdict"); v && !is_verdict(v->text))
+        bad(src, *v, fmt::format("expected pass, fail or unknown, found '{}'", v->text));
+    } else {
+      bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
+    }
+  }
+}
+
 void expect_verdict(CaseResult& r, const std::string& what, const std::string& expected, const std::string& got) {
   if (expected != got) r.failures.push_back({fmt::format("{}: expected {}, got {}", what, expected, got)});
 }
@@ -96,6 +132,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       r.name = need(src, c, "name", "what the case shows").text;
       const YamlNode& ev = need(src, c, "evidence", "inline evidence, or {path: FILE}");
       const YamlNode& expect = need(src, c, "expect", "outcome and/or indicators");
+      check_expect(src, expect, ruleset.program);
       std::optional<engine::Date> as_of;
       if (const auto* a = c.get("as_of")) {
         as_of = engine::parse_date(a->text);

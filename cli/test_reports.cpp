@@ -162,7 +162,7 @@ std::string render_tests_junit(const std::vector<TestFileResult>& results) {
     int failed = 0;
     for (const auto& c : f.cases) failed += !c.passed();
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", xml_escape(f.path),
-                       f.error ? 1 : f.cases.size(), failed, f.error ? 1 : 0);
+                       f.cases.size() + (f.error ? 1 : 0), failed, f.error ? 1 : 0);
     if (f.error)
       out += fmt::format("    <testcase name=\"{}\" classname=\"{}\">\n      <error message=\"the test file could not be run\">{}</error>\n    </testcase>\n",
                          xml_escape(f.path), xml_escape(f.ruleset), xml_escape(*f.error));
