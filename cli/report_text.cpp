@@ -5,6 +5,7 @@
 #include "cli/report.hpp"
 #include "cli/report_parts.hpp"
 #include "engine/catalogue.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -35,16 +36,16 @@ const char* color_of(engine::Verdict v) {
   return "0";
 }
 
-std::string value_text(const engine::Value& v) { return brief_value(v); }
+std::string value_text(const engine::Value& v) { return terminal_text(brief_value(v)); }
 
 void render_file(std::string& out, const FileOutcome& f, const Style& s) {
   if (!f.result) {
-    out += fmt::format("{}  {}\n", s.paint("1", f.evidence), s.paint("31", "error: could not be evaluated"));
-    if (f.error) out += fmt::format("  {}\n\n", error_line(f));
+    out += fmt::format("{}  {}\n", s.paint("1", terminal_text(f.evidence)), s.paint("31", "error: could not be evaluated"));
+    if (f.error) out += fmt::format("  {}\n\n", terminal_text(error_line(f)));
     return;
   }
   const auto r = display_order(*f.result);
-  out += fmt::format("{}  ({})\n", s.paint("1", f.evidence), as_of_text(r.as_of));
+  out += fmt::format("{}  ({})\n", s.paint("1", terminal_text(f.evidence)), as_of_text(r.as_of));
   auto render_group = [&](const std::string& group_id, const std::string& title) {
     bool header = false;
     for (const auto& ind : r.indicators) {
@@ -70,8 +71,8 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
         if (c.result == true) continue;
         if (c.result == false) {
           out += fmt::format("                    {} {}\n", s.paint("31", "✘"),
-                             c.message ? *c.message : fmt::format("not met: {}", expression_line(c.source)));
-          if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), *c.gap);
+                             terminal_text(c.message ? *c.message : fmt::format("not met: {}", expression_line(c.source))));
+          if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), terminal_text(*c.gap));
         }
         else
           out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), expression_line(c.source));
@@ -80,7 +81,7 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
         std::string miss;
         for (std::size_t i = 0; i < ind.missing.size() && i < 6; ++i) miss += (i ? ", " : "") + ind.missing[i];
         if (ind.missing.size() > 6) miss += fmt::format(" and {} more", ind.missing.size() - 6);
-        out += fmt::format("                    {} {}\n", s.paint("33", "missing evidence:"), miss);
+        out += fmt::format("                    {} {}\n", s.paint("33", "missing evidence:"), terminal_text(miss));
       }
     }
   };

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/ruleset_tests.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -110,8 +111,8 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
     }
     for (const auto& c : f.cases) {
       if (c.passed()) continue;
-      out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), f.path, c.line, c.name);
-      for (const auto& why : c.failures) out += fmt::format("        {}\n", why.what);
+      out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), terminal_text(f.path), c.line, terminal_text(c.name));
+      for (const auto& why : c.failures) out += fmt::format("        {}\n", terminal_text(why.what));
     }
   }
   if (!gaps.empty()) {

@@ -117,6 +117,26 @@ std::size_t utf8_columns(std::string_view s) {
 
 std::size_t display_width(std::string_view s) { return columns_of(s, code_point_width); }
 
+std::string terminal_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t bad = find_invalid_utf8(text.substr(i));
+    const std::size_t good = bad == std::string_view::npos ? text.size() - i : bad;
+    for (std::size_t k = 0; k < good; ++k) {
+      const char c = text[i + k];
+      const bool control = (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+      out.push_back(control ? '?' : c);
+    }
+    i += good;
+    if (i < text.size()) {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

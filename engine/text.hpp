@@ -22,6 +22,10 @@ std::size_t utf8_columns(std::string_view text);
 /// drawing a caret under a character; the column a diagnostic names is
 /// utf8_columns'.
 std::size_t display_width(std::string_view text);
+/// `text` safe to print on a terminal: control characters other than line
+/// breaks and tabs (an escape sequence read from evidence), and bytes that
+/// are not UTF-8, become '?'.
+std::string terminal_text(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -528,7 +528,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     out += "\nevidence read:\n";
     for (const auto& o : reads.origins) out += fmt::format("  {}\n", o);
   }
-  fmt::print("{}", out);
+  fmt::print("{}", terminal_text(out));  // no colour in it: evidence text cannot reach the terminal raw
   return r->verdict == engine::Verdict::pass ? Exit::ok : r->verdict == engine::Verdict::fail ? Exit::failed : Exit::undecided;
 }
 
