@@ -424,11 +424,19 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     }
   };
 
+  // Whether a level's condition came out unknown (then the indicator has no
+  // level, for want of evidence).
+  bool level_unknown = false;
+  for (const auto& level : ind->levels)
+    if (auto it = value_of.find(&level.when); it != value_of.end() && it->second->value.is_unknown()) level_unknown = true;
   std::string graded;  // a graded indicator's level and score
   if (r->level) graded += fmt::format("level {}", *r->level);
+  else if (level_unknown) graded += "level unknown";
   if (r->score)
     graded += fmt::format("{}score {}{}", graded.empty() ? "" : ", ", r->score->to_string(),
                           r->score_of ? " of " + r->score_of->to_string() : "");
+  else if (ind->score)
+    graded += fmt::format("{}score unknown", graded.empty() ? "" : ", ");
   std::string out = fmt::format("{} {} — {}{}\n", ind->id, ind->title, engine::to_string(r->verdict),
                                 graded.empty() ? "" : " (" + graded + ")");
   out += fmt::format("ruleset {}@{}, evidence {}, {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
@@ -474,6 +482,16 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                        stopped_unknown ? "a level before them is unknown, so which comes first is unknown: no level"
                                        : "a level before them holds",
                        join(untried, ", "));
+  // What the score or level lacks, when the requires do not already say it.
+  if ((ind->score && !r->score) || level_unknown) {
+    std::vector<std::string> lacking;
+    for (const auto& m : r->missing) {
+      bool said = false;
+      for (const auto& cr : r->checks) said |= std::find(cr.missing.begin(), cr.missing.end(), m) != cr.missing.end();
+      if (!said) lacking.push_back(m);
+    }
+    if (!lacking.empty()) out += fmt::format("\nmissing evidence (score, level): {}\n", join(lacking, ", "));
+  }
   // The lets the requires read, and the lets those read, each drawn the same way.
   if (!reads.lets.empty()) {
     out += "\nlets:\n";
