@@ -321,6 +321,22 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
   const std::size_t shift = utf8_columns(std::string_view(text).substr(line_start, start - line_start));
   std::size_t statement = 0;
   while (line_start + statement < start && text[line_start + statement] == ' ') ++statement;
+  // One offset for every line after the first, so that they keep their
+  // places relative to each other (an `and` under the `or (` it belongs
+  // to): the expression's column when none starts left of it, else the
+  // statement's.
+  auto spaces_of = [](std::string_view line) {
+    std::size_t n = 0;
+    while (n < line.size() && line[n] == ' ') ++n;
+    return n;
+  };
+  bool under_expression = true;
+  for (std::size_t at = source.find('\n'); at != std::string::npos; at = source.find('\n', at + 1)) {
+    std::string_view rest = std::string_view(source).substr(at + 1);
+    rest = rest.substr(0, rest.find('\n'));
+    if (spaces_of(rest) < rest.size() && spaces_of(rest) < shift) under_expression = false;
+  }
+  const std::size_t offset = under_expression ? shift : statement;
   std::string out;
   std::size_t from = 0;
   for (bool first = true; from <= source.size(); first = false) {
@@ -329,10 +345,9 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file with CRLF line ends
     std::size_t indent = 0;
     if (!first) {
-      std::size_t spaces = 0;
-      while (spaces < line.size() && line[spaces] == ' ') ++spaces;
+      const std::size_t spaces = spaces_of(line);
       line.remove_prefix(spaces);
-      indent = spaces >= shift ? spaces - shift : spaces > statement ? spaces - statement : 0;
+      indent = spaces > offset ? spaces - offset : 0;
     }
     out += fmt::format("    {}{}\n", std::string(indent, ' '), line);
     from = nl + 1;
