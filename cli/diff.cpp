@@ -9,6 +9,7 @@
 #include "cli/evidence_files.hpp"
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -458,7 +459,9 @@ std::string because_of(const std::vector<const Edit*>& causes, bool together) {
 }  // namespace
 
 std::string render_diff_text(const DiffReport& r, bool color) {
-  auto bold = [&](const std::string& s) { return color ? "\x1b[1m" + s + "\x1b[0m" : s; };
+  // A file name is printed made safe for the terminal (an escape sequence
+  // in it shows as '?'), then painted.
+  auto bold = [&](const std::string& s) { return color ? "\x1b[1m" + terminal_text(s) + "\x1b[0m" : terminal_text(s); };
   std::string out = fmt::format("{} {} -> {} {}\n", r.base.name, r.base.version, r.candidate.name, r.candidate.version);
   if (r.edits.empty()) out += "No edits between the two rulesets.\n";
   else {
