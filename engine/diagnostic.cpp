@@ -69,8 +69,10 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
   std::string code = d.code.empty() ? std::string() : fmt::format("[{}]", d.code);
   if (d.source) {
     auto pos = d.source->line_col(d.span.begin);
-    out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, d.source->name(), pos.line, pos.column, reset, sev_color,
-                       severity_word(d.severity), code, reset, d.message);
+    // The file's name and the message may quote evidence (a key, a file
+    // name with an escape sequence in it): printable, as the line below is.
+    out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, terminal_text(d.source->name()), pos.line, pos.column, reset,
+                       sev_color, severity_word(d.severity), code, reset, terminal_text(d.message));
     std::string_view full = d.source->line_text(pos.line);
     if (pos.line <= d.source->line_count()) {
       // Byte offsets within the line of where the span starts and ends; an
@@ -116,7 +118,7 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
                          marker, reset);
     }
   } else {
-    out += fmt::format("{}{}{}{}: {}\n", sev_color, severity_word(d.severity), code, reset, d.message);
+    out += fmt::format("{}{}{}{}: {}\n", sev_color, severity_word(d.severity), code, reset, terminal_text(d.message));
   }
   for (const auto& n : d.notes) render_into(out, n, opt);
 }
