@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -346,21 +347,25 @@ private:
     auto slot = add_let(l, std::move(indicator));
     if (const char* meaning = builtin_name_meaning(l.name)) {
       error(l.name_span, fmt::format("let '{}' shadows {}", l.name, meaning));
+      refused_names_.insert(l.name);
       return slot;
     }
     if (auto it = scope.find(l.name); it != scope.end()) {
       error(l.name_span, fmt::format("duplicate let '{}' (first declared at {})", l.name,
                                      where(lets_[it->second].decl->name_span, l.name_span)));
+      refused_names_.insert(l.name);
       return slot;
     }
     for (const LetScope* o : outer) {
       if (auto it = o->find(l.name); it != o->end()) {
         shadowing(l.name_span, lets_[it->second].decl->name_span, "let", "let", l.name);
+        refused_names_.insert(l.name);
         return slot;
       }
     }
     if (auto it = params_.find(l.name); it != params_.end()) {
       shadowing(l.name_span, program_.params[it->second].span, "let", "param", l.name);
+      refused_names_.insert(l.name);
       return slot;
     }
     scope.emplace(l.name, slot);
@@ -387,10 +392,12 @@ private:
     if (auto it = params_.find(p.name); it != params_.end()) {
       error(p.name_span, fmt::format("duplicate param '{}' (first declared at {})", p.name,
                                      where(program_.params[it->second].span, p.name_span)));
+      refused_names_.insert(p.name);
       return;
     }
     if (const char* meaning = builtin_name_meaning(p.name)) {
       error(p.name_span, fmt::format("param '{}' shadows {}", p.name, meaning));
+      refused_names_.insert(p.name);
       return;
     }
     engine::Param out;
@@ -609,8 +616,13 @@ private:
                                 is_let ? "let" : param != params_.end() ? "param" : "reference to itself"));
       return poisoned(e.span);
     }
+    // A name whose declaration was refused (a duplicate, or one hiding
+    // another name) is unknown wherever it is read, so the checker, which
+    // still runs, reports nothing about what the read would otherwise find.
+    const bool refused = refused_names_.count(e.name) > 0;
     if (is_let) {
       lets_[slot].used = true;
+      if (refused) return poisoned(e.span);
       if (ctx.in_let) lets_[*ctx.in_let].depends_on.push_back(slot);
       auto out = make(Op::let, e.span);
       out.index = slot;
@@ -620,11 +632,13 @@ private:
     if (param != params_.end()) {
       param_used_.resize(program_.params.size());
       param_used_[param->second] = true;
+      if (refused) return poisoned(e.span);
       auto out = make(Op::param, e.span);
       out.index = param->second;
       out.name = e.name;
       return out;
     }
+    if (refused) return poisoned(e.span);
     if (e.name == "as_of") {
       if (!as_of_read_) as_of_read_ = e.span;
       return make(Op::as_of, e.span);
@@ -643,6 +657,7 @@ private:
 
   std::vector<bool> param_used_;
   std::optional<Span> as_of_read_;  // where `as_of` is first read
+  std::set<std::string> refused_names_;  // lets and params declared in error (see name())
 
   // The element of the innermost collection operation.
   engine::Expr element(Span span, const Context& ctx, const char* what) {
