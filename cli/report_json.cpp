@@ -153,7 +153,9 @@ std::string json_ruleset_error(const std::string& message, const std::vector<Dia
   if (all.empty()) {
     std::string text = message;
     while (!text.empty() && text.back() == '\n') text.pop_back();
-    if (text.starts_with("error: ")) text.erase(0, 7);  // the severity is the entry's
+    // The severity (and code) is the entry's: "error: …", "error[limit]: …".
+    if (text.starts_with("error: ")) text.erase(0, 7);
+    else if (const auto end = text.find("]: "); text.starts_with("error[") && end != std::string::npos) text.erase(0, end + 3);
     // A ruleset named by its path (not NAME@VERSION from a catalogue).
     const bool path = ref.ends_with(".rules") || ref.find('/') != std::string::npos;
     all.push_back({{"message", text}, {"code", "error"}, {"file", path ? ojson(ref) : ojson(nullptr)}, {"line", nullptr},

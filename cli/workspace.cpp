@@ -168,11 +168,12 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
       const auto at = out.program.text ? out.program.text->text().find("ruleset") : std::string::npos;
       span = at == std::string::npos ? Span{0, 1, 0} : Span{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(at + 7), 0};
     }
-    return render(Diagnostic{Severity::error, "check_error", message, src ? src : out.program.text, span, {}}, {color});
+    Diagnostic d{Severity::error, "check_error", message, src ? src : out.program.text, span, {}};
+    return UserError(Exit::data_error, render(d, {color}), {d});
   };
   if (id.empty())
-    throw lowering_first(UserError(Exit::data_error, at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
-                                                "of its evidence schema) or schema \"FILE.json\"")));
+    throw lowering_first(at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
+                                   "of its evidence schema) or schema \"FILE.json\""));
   std::string schema_path;
   if (id.ends_with(".json")) {
     schema_path = (fs::path(path).parent_path() / id).string();
@@ -183,10 +184,9 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     std::string conflict;
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
-      throw lowering_first(UserError(Exit::data_error, at_schema(engine::ambiguous_schema_message(id, *found, conflict))));
+      throw lowering_first(at_schema(engine::ambiguous_schema_message(id, *found, conflict)));
     if (!found)
-      throw lowering_first(
-          UserError(Exit::data_error, at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", ")))));
+      throw lowering_first(at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", "))));
     schema_path = *found;
   }
   try {
@@ -194,7 +194,9 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   } catch (const DiagnosticError& e) {
     throw lowering_first(UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items())));
   } catch (const std::exception& e) {
-    throw lowering_first(UserError(Exit::no_input, at_schema(fmt::format("cannot read schema {}", e.what()))));
+    UserError unreadable = at_schema(fmt::format("cannot read schema {}", e.what()));
+    unreadable.code = Exit::no_input;
+    throw lowering_first(std::move(unreadable));
   }
   // Every construct against the schema, before any evidence is seen.
   Diagnostics checked;
