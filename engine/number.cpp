@@ -116,10 +116,11 @@ std::strong_ordering operator<=>(Number a, Number b) {
 }
 
 std::string Number::to_string(int max_decimals) const {
-  // A value that is not exact at `max_decimals` places is never shown as a
-  // rounder one: 0.19996 is not "0.2" but "0.19996", 0.2004 not "0.2" but
-  // "0.2004" (a failing 19.99% must not read as the 20% it misses). A place
-  // is added while the last one shown would be a 0 (at most six more).
+  // A value that is not exact at `max_decimals` places is not shown as a
+  // rounder one, ending in a 0 it does not end in: 0.19996 is not "0.2" but
+  // "0.19996", 0.2004 not "0.2" but "0.2004" (a failing 19.99% must not read
+  // as the 20% it misses). A place is added while the last one shown would
+  // be a 0 (at most six more); other roundings stay (0.12487 is "0.1249").
   for (int places = max_decimals;; ++places) {
     i128 n = num_, d = den_;
     const bool neg = n < 0;

@@ -137,40 +137,64 @@ std::string render_template(const std::vector<TemplateLine>& lines) {
 
 // A path as the user would type it: relative to the current folder when
 // that is shorter, quoted when the shell would split it.
-std::string shell_path(const std::string& path) {
+std::string shell_path(const std::string& path, bool ruleset_file = false) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::string p = path;
   auto rel = fs::relative(fs::absolute(path, ec), fs::current_path(ec), ec);
   if (!ec && !rel.empty() && rel.string().size() < p.size()) p = rel.string();
+  // A bare name after -r is read as NAME@VERSION from a catalogue, not as a file.
+  if (ruleset_file && p.find('/') == std::string::npos) p = "./" + p;
   const bool plain = std::all_of(p.begin(), p.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./@+-").find(c) != std::string_view::npos;
   });
   if (plain) return p;
+  // A line break (or another control character) would end the comment the
+  // hint is written in: $'…' with escapes then.
+  if (std::any_of(p.begin(), p.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    std::string q = "$'";
+    for (char c : p) {
+      if (c == '\'' || c == '\\') q += std::string("\\") + c;
+      else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) q += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+      else q += c;
+    }
+    return q + "'";
+  }
   std::string q = "'";
   for (char c : p) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
 
+// The search a command run later, without this run's --rulesets and
+// --schemas, would make (VERDICT_RULESETS and VERDICT_SCHEMAS stay).
+SearchOptions without_flags(const SearchOptions& search) {
+  SearchOptions bare = search;
+  bare.ruleset_dirs.clear();
+  bare.schema_dirs.clear();
+  return bare;
+}
+
 // How the hint names the ruleset: NAME@VERSION when the catalogue finds this
-// very file by it, else its path (a draft kept outside the catalogue).
+// very file by it without this run's flags, else its path (a draft kept
+// outside the catalogue).
 std::string ruleset_hint(const LoadedRuleset& r, const SearchOptions& search) {
   const std::string ref = r.info.name + "@" + r.info.version;
   try {
     std::error_code ec;
-    if (std::filesystem::equivalent(resolve_ruleset(ref, search), r.info.path, ec)) return ref;
+    if (std::filesystem::equivalent(resolve_ruleset(ref, without_flags(search)), r.info.path, ec)) return ref;
   } catch (const UserError&) {
   }
-  return shell_path(r.info.path);
+  return shell_path(r.info.path, true);
 }
 
 // `--schemas DIR ` when validate would not find the schema by its $id
-// without it (a schema kept beside a ruleset outside the project).
+// without it (a schema kept beside a ruleset outside the project, or found
+// by this run's --schemas).
 std::string schemas_hint(const engine::Schema& schema, const SearchOptions& search) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path folder = fs::absolute(schema.path(), ec).parent_path();
-  for (const auto& dir : schema_dirs(search))
+  for (const auto& dir : schema_dirs(without_flags(search)))
     if (fs::equivalent(dir, folder, ec)) return "";
   return fmt::format("--schemas {} ", shell_path(folder.string()));
 }
@@ -185,6 +209,15 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   auto base = args.output.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(args.output, ec).parent_path();
   auto rel = std::filesystem::relative(std::filesystem::absolute(schema_path, ec), base, ec);
   if (!ec && !rel.empty()) schema_path = rel.string();
+  // A control character (a line break) in the path would end the comment:
+  // then the schema is given as a file URL, such bytes percent-encoded.
+  if (std::any_of(schema_path.begin(), schema_path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    std::string url = "file://";
+    for (char c : std::filesystem::absolute(schema.path(), ec).string())
+      url += static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '%' ? fmt::format("%{:02X}", static_cast<unsigned char>(c))
+                                                                              : std::string(1, c);
+    schema_path = url;
+  }
   std::string out = fmt::format("# yaml-language-server: $schema={}\n", schema_path);
   out += fmt::format("# Evidence for {}@{}{}\n", r.info.name, r.info.version, r.info.title.empty() ? "" : ": " + one_comment_line(r.info.title));
   out += "# Fill in the required keys; uncomment and fill the others you can report.\n";
