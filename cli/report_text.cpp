@@ -75,7 +75,7 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
           if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), terminal_text(*c.gap));
         }
         else
-          out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), expression_line(c.source));
+          out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), terminal_text(expression_line(c.source)));
       }
       if (!ind.missing.empty()) {
         std::string miss;

@@ -118,8 +118,9 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
   if (!gaps.empty()) {
     out += "\nCoverage: requires that no case made true or false\n";
     for (const auto& g : gaps)
-      out += fmt::format("  {} {} ({}): {}  never {}\n", g.ruleset, g.indicator,
-                         g.file.empty() ? fmt::format("line {}", g.line) : fmt::format("{}:{}", g.file, g.line), expression_line(g.source),
+      out += fmt::format("  {} {} ({}): {}  never {}\n", terminal_text(g.ruleset), terminal_text(g.indicator),
+                         terminal_text(g.file.empty() ? fmt::format("line {}", g.line) : fmt::format("{}:{}", g.file, g.line)),
+                         terminal_text(expression_line(g.source)),
                          g.never_true && g.never_false ? "true nor false" : g.never_true ? "true" : "false");
   }
   auto t = totals(results);

@@ -126,6 +126,12 @@ std::string terminal_text(std::string_view text) {
     for (std::size_t k = 0; k < good; ++k) {
       const char c = text[i + k];
       const bool control = (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+      // U+0080 to U+009F (C2 80 to C2 9F), the C1 controls: CSI is U+009B.
+      if (static_cast<unsigned char>(c) == 0xC2 && k + 1 < good && static_cast<unsigned char>(text[i + k + 1]) < 0xA0) {
+        out.push_back('?');
+        ++k;
+        continue;
+      }
       out.push_back(control ? '?' : c);
     }
     i += good;

@@ -23,8 +23,8 @@ std::size_t utf8_columns(std::string_view text);
 /// utf8_columns'.
 std::size_t display_width(std::string_view text);
 /// `text` safe to print on a terminal: control characters other than line
-/// breaks and tabs (an escape sequence read from evidence), and bytes that
-/// are not UTF-8, become '?'.
+/// breaks and tabs (an escape sequence read from evidence), C1 controls
+/// (U+0080 to U+009F) and bytes that are not UTF-8 become '?'.
 std::string terminal_text(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);

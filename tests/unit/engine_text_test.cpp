@@ -1,0 +1,21 @@
+// Text helpers: what is safe to print on a terminal.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "engine/text.hpp"
+
+using verdict::terminal_text;
+
+TEST_CASE("terminal_text: control characters become '?', text and line breaks stay") {
+  CHECK(terminal_text("plain text, ü, 中") == "plain text, ü, 中");
+  CHECK(terminal_text("two\nlines\tand a tab") == "two\nlines\tand a tab");
+  CHECK(terminal_text("x\x1b[31mRED") == "x?[31mRED");              // ESC: an escape sequence
+  CHECK(terminal_text(std::string("a\0b", 3)) == "a?b");            // NUL
+  CHECK(terminal_text("bell\a, delete\x7f, return\r") == "bell?, delete?, return?");
+  CHECK(terminal_text("csi\xc2\x9b" "31m") == "csi?31m");           // U+009B, a C1 control (CSI)
+  CHECK(terminal_text("nbsp\xc2\xa0ok") == "nbsp\xc2\xa0ok");       // U+00A0 is text
+  CHECK(terminal_text("bad \xff byte") == "bad ? byte");            // not UTF-8
+  CHECK(terminal_text("cut \xc2") == "cut ?");                      // a sequence cut short
+  CHECK(terminal_text("").empty());
+}
