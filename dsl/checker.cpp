@@ -905,7 +905,15 @@ private:
 
   Type infer(const Expr& e) {
     switch (e.op) {
-      case Op::constant: return type_of_value(e.value, e.span);
+      case Op::constant:
+        // A call lowering refused (an unknown function, a wrong number of
+        // arguments) is unknown with its arguments kept: they are checked,
+        // and it is of any type.
+        if (!e.args.empty()) {
+          for (const auto& a : e.args) infer(a);
+          return Type::of(K::any);
+        }
+        return type_of_value(e.value, e.span);
       case Op::param:
         return e.index < param_types_.size() ? read_through(param_types_[e.index], e.span, e.name) : Type::of(K::any);
       case Op::let: return read_through(let_type(e.index), e.span, e.name);

@@ -793,8 +793,11 @@ private:
       auto hint = suggest_function(e.name);
       error(e.name_span, hint ? fmt::format("unknown function '{}'; did you mean '{}'?", e.name, *hint)
                               : fmt::format("unknown function '{}'", e.name));
-      for (const auto& a : e.args) lower(a, ctx);  // still report what the arguments get wrong
-      return poisoned(e.span);
+      // Still lowered, and kept for the checker: what the arguments get
+      // wrong (a misspelt field) is reported with it.
+      auto out = poisoned(e.span);
+      for (const auto& a : e.args) out.args.push_back(lower(a, ctx));
+      return out;
     }
     std::size_t n = e.args.size();
     if (n < f->min_args || n > f->max_args) {
@@ -802,7 +805,13 @@ private:
                              : f->min_args == f->max_args ? plural(f->min_args, "argument")
                                                           : fmt::format("{} to {} arguments", f->min_args, f->max_args);
       error(e.span, fmt::format("{} takes {}, not {}", f->name, expected, n));
-      return poisoned(e.span);
+      // The arguments the function takes, as it would read them (those
+      // after a collection per element of it), kept for the checker; one
+      // too many is not read at all.
+      auto out = poisoned(e.span);
+      for (std::size_t k = 0; k < std::min<std::size_t>(n, f->max_args); ++k)
+        out.args.push_back(f->per_element && k > 0 ? per_element(e.args[k], ctx, e.binding, e.binding_span) : lower(e.args[k], ctx));
+      return out;
     }
     bool per_element_arg = f->per_element;
     Builtin fn = f->fn;
