@@ -444,14 +444,19 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   bool level_unknown = false;
   for (const auto& level : ind->levels)
     if (auto it = value_of.find(&level.when); it != value_of.end() && it->second->value.is_unknown()) level_unknown = true;
+  bool score_unknown = false;  // (a score may also be null: known, and none)
+  if (ind->score && !r->score) {
+    auto it = value_of.find(&*ind->score);
+    score_unknown = it == value_of.end() || it->second->value.is_unknown();
+  }
   std::string graded;  // a graded indicator's level and score
   if (r->level) graded += fmt::format("level {}", *r->level);
   else if (level_unknown) graded += "level unknown";
   if (r->score)
     graded += fmt::format("{}score {}{}", graded.empty() ? "" : ", ", r->score->to_string(),
                           r->score_of ? " of " + r->score_of->to_string() : "");
-  else if (ind->score)
-    graded += fmt::format("{}score unknown", graded.empty() ? "" : ", ");
+  else if (ind->score)  // unknown, or null (a score that gives none)
+    graded += fmt::format("{}{}", graded.empty() ? "" : ", ", score_unknown ? "score unknown" : "no score");
   std::string out = fmt::format("{} {} — {}{}\n", ind->id, ind->title, engine::to_string(r->verdict),
                                 graded.empty() ? "" : " (" + graded + ")");
   out += fmt::format("ruleset {}@{}, evidence {}, {}\n", ruleset.info.name, ruleset.info.version, args.evidence,
@@ -474,7 +479,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   // A graded indicator: its score and the levels' conditions, drawn the same way.
   if (ind->score) {
     const auto& src = ruleset.program.source_of(ind->score->span);
-    out += fmt::format("\nscore = {}\n", r->score ? r->score->to_string() : "unknown");
+    out += fmt::format("\nscore = {}\n", r->score ? r->score->to_string() : score_unknown ? "unknown" : "null (no score)");
     out += draw(*ind->score, src ? src->text() : std::string(), value_of, reads);
   }
   // Levels are tried in order; the first whose condition holds is the level,
@@ -498,7 +503,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                                        : "a level before them holds",
                        join(untried, ", "));
   // What the score or level lacks, when the requires do not already say it.
-  if ((ind->score && !r->score) || level_unknown) {
+  if (score_unknown || level_unknown) {
     std::vector<std::string> lacking;
     for (const auto& m : r->missing) {
       bool said = false;
