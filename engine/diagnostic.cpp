@@ -41,23 +41,12 @@ const char* severity_word(Severity s) {
   return "error";
 }
 
-// Tabs are shown as one space so that the caret lines up with the text.
-// Invalid UTF-8 bytes and control characters are shown as '?' so a
-// diagnostic is always printable.
+// A line as terminal_text makes it safe (control characters, C1 controls
+// and bytes that are not UTF-8 as '?', one column each, as utf8_columns
+// counts them), with a tab as one space so that the caret lines up.
 std::string printable_line(std::string_view line) {
-  std::string out;
-  out.reserve(line.size());
-  for (std::size_t i = 0; i < line.size();) {
-    auto bad = find_invalid_utf8(line.substr(i));
-    std::size_t good = bad == std::string_view::npos ? line.size() - i : bad;
-    for (std::size_t k = 0; k < good; ++k) {
-      const char c = line[i + k];
-      const bool control = static_cast<unsigned char>(c) < 0x20 || c == 0x7f;  // NUL and the like: shown as '?'
-      out.push_back(c == '\t' ? ' ' : control ? '?' : c);
-    }
-    i += good;
-    if (i < line.size()) { out.push_back('?'); ++i; }
-  }
+  std::string out = terminal_text(line);
+  std::replace(out.begin(), out.end(), '\t', ' ');
   return out;
 }
 
