@@ -29,7 +29,8 @@ constexpr const char* kRuleLimits =
 constexpr const char* kExitCodes =
     "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
     "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
-    "In a batch, a bad file is reported and every other file is still evaluated.";
+    "In a batch, a bad file is reported and every other file is still evaluated. With -f json, a ruleset that\n"
+    "does not check, cannot be read or is not found still gives one JSON document on stdout: no results, its errors.";
 
 // The limits on each evidence file (and test file) a command reads; an error
 // that one of them stops names its flag.
@@ -131,8 +132,9 @@ int run(int argc, char** argv) {
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
   add_evidence_limits(ts, test.limits);
-  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed (errors on stderr),\n"
-                          "66 no test file could be read.\n") + kRuleLimits);
+  ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed (errors on stderr;\n"
+                          "a misspelt expectation too, checked before the case's evidence is read), 66 no test file could be read.\n") +
+             kRuleLimits);
 
   ExplainArgs explain;
   auto* ex = app.add_subcommand("explain", "Why one indicator has its verdict: every sub-expression's value, each entry a list kept or left out and why, evidence origins, params");
@@ -154,7 +156,8 @@ int run(int argc, char** argv) {
   ListArgs list;
   auto* ls = app.add_subcommand("list", "The catalogue: rulesets, versions, titles, indicator counts, what extends what");
   ls->add_option("-f,--format", list.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  ls->footer(kRuleLimits);
+  ls->footer(std::string("Exit status: 0, or 65 when a ruleset does not check (marked in the list; why, with its position, on stderr).\n") +
+             kRuleLimits);
 
   FmtArgs format;
   auto* fm = app.add_subcommand("fmt", "Lay rulesets out canonically: print them, check them (--check) or rewrite them (--write)");
