@@ -65,6 +65,11 @@ std::optional<CondNode> operand(const Expr& e) {
       n.span = e.span;
       return n;
     case Op::as_of: n.kind = K::as_of; return n;
+    case Op::minimum_met:
+    case Op::score_share:
+      n.kind = K::outcome_value;
+      n.index = e.op == Op::minimum_met ? 0 : 1;
+      return n;
     case Op::list: {
       // A list of constants (`["seminar", "workshop"]`) is one, built once.
       auto list = std::make_shared<List>();
@@ -190,6 +195,11 @@ std::optional<CondNode> condition(const Expr& e) {
       if (!add(operand(a))) return std::nullopt;
     return n;
   }
+  if (e.op == Op::call && e.fn == Builtin::known && e.args.size() == 1) {
+    n.kind = K::known;
+    if (!add(operand(e.args[0]))) return std::nullopt;
+    return n;
+  }
   if (e.op == Op::call && (e.fn == Builtin::any || e.fn == Builtin::all) && e.args.size() == 2) {
     n.kind = e.fn == Builtin::any ? K::any : K::all;
     if (!add(operand(e.args[0])) || !add(condition(e.args[1]))) return std::nullopt;
@@ -304,7 +314,10 @@ void compile_conditions(Program& program) {
     if (ind.score) compile_conditions(*ind.score);
     for (auto& level : ind.levels) compile_conditions(level.when);
   }
-  for (auto& label : program.outcome) compile_conditions(label.when);
+  for (auto& label : program.outcome) {
+    compile_conditions(label.when);
+    set_cond(label.when);
+  }
 }
 
 }  // namespace verdict::engine

@@ -38,6 +38,7 @@ struct CondNode {
     between,        // between(kids[0], kids[1], kids[2])
     any,            // any(kids[0], kids[1]): kids[1] per element of the list kids[0]
     all,            // all(kids[0], kids[1])
+    known,          // known(kids[0])
     // Operands: answer a value.
     element_field,  // keys[0] of the element at depth `index` (the commonest operand)
     element_path,   // keys of the element at depth `index` (none: the element itself)
@@ -49,13 +50,14 @@ struct CondNode {
     count,          // count(kids[0])
     share,          // share(kids[0], kids[1]): count(kids[0]) / count(kids[1])
     sum_in,         // sum(kids[0] where kids[1] in kids[2], kids[3]), through a hash index of kids[0] by kids[2]
+    outcome_value,  // the outcome's minimum_met (index 0) or score_share (index 1)
   };
   static constexpr int kConditions = static_cast<int>(Kind::element_field);
-  static constexpr int kKinds = static_cast<int>(Kind::sum_in) + 1;
+  static constexpr int kKinds = static_cast<int>(Kind::outcome_value) + 1;
 
   Kind kind = Kind::truth;
   Op op = Op::eq;            // compare
-  std::uint32_t index = 0;   // param, let; the element depth of fields and paths; sum_in: the where_id of its `where`
+  std::uint32_t index = 0;   // param, let; the element depth of fields and paths; sum_in: the where_id of its `where`; outcome_value
   std::uint32_t steps = 0;   // the expression nodes this node stands for itself (not its kids)
   Span span;                 // let: where it is read (for an error in evaluating it)
   Value value;               // constant; field_is: the string compared with

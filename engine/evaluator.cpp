@@ -172,8 +172,10 @@ private:
   [[gnu::noinline]] static Tri compare_rest(Op op, const Value& a, const Value& b);
   [[gnu::noinline]] Tri in_rest(const Value& a, const Value& list);
   [[gnu::noinline]] static Tri between_rest(const Value& x, const Value& lo, const Value& hi);
+  [[gnu::noinline]] Tri share_compare(const CondNode& c);
   static Tri c_any(Evaluator& ev, const CondNode& c);
   static Tri c_all(Evaluator& ev, const CondNode& c);
+  static Tri c_known(Evaluator& ev, const CondNode& c);
   template <bool is_any>
   Tri any_all(const CondNode& c);
   template <bool is_and>
@@ -189,6 +191,7 @@ private:
   static const Value* o_count(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_share(Evaluator& ev, const CondNode& c, int slot);
   static const Value* o_sum_in(Evaluator& ev, const CondNode& c, int slot);
+  static const Value* o_outcome_value(Evaluator& ev, const CondNode& c, int slot);
   const Value* path_from(const Value& start, const CondNode& c);
   /// A field of the element at depth c.index, inline (the commonest operand).
   [[gnu::always_inline]] const Value* element_field(const CondNode& c) {
@@ -745,13 +748,14 @@ bool compare_numbers(Op op, Number a, Number b) {
 // for whatever it cannot decide exactly as the general evaluator would.
 
 const Evaluator::CondFn Evaluator::kCondFns[CondNode::kConditions] = {
-    c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_field_is, c_in, c_between, c_any, c_all,
+    c_truth, c_field_truth, c_not, c_and, c_or, c_compare, c_field_is, c_in, c_between, c_any, c_all, c_known,
 };
 const Evaluator::OperandFn Evaluator::kOperandFns[CondNode::kKinds - CondNode::kConditions] = {
-    o_element_field, o_element_path, o_root_path, o_constant, o_param, o_let, o_as_of, o_count, o_share, o_sum_in,
+    o_element_field, o_element_path, o_root_path, o_constant, o_param,         o_let,
+    o_as_of,         o_count,        o_share,     o_sum_in,   o_outcome_value,
 };
-static_assert(static_cast<int>(CondNode::Kind::all) == CondNode::kConditions - 1);
-static_assert(static_cast<int>(CondNode::Kind::sum_in) == CondNode::kKinds - 1);
+static_assert(static_cast<int>(CondNode::Kind::known) == CondNode::kConditions - 1);
+static_assert(static_cast<int>(CondNode::Kind::outcome_value) == CondNode::kKinds - 1);
 
 // The keys of a path node from `start`; null when one is absent (the
 // general evaluator then notes it) or a value on the way is not a record.
@@ -920,6 +924,7 @@ Evaluator::Tri Evaluator::c_and(Evaluator& ev, const CondNode& c) { return ev.an
 Evaluator::Tri Evaluator::c_or(Evaluator& ev, const CondNode& c) { return ev.and_or<false>(c); }
 
 Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
+  if (c.kids[0].kind == CondNode::Kind::share) return ev.share_compare(c);
   ev.steps_ += c.steps;
   const Value* v[3];
   if (!ev.read_kids<2>(c, v)) return Tri::give_up;
@@ -954,6 +959,39 @@ Evaluator::Tri Evaluator::c_compare(Evaluator& ev, const CondNode& c) {
     }
   }
   return compare_rest(c.op, *a, *b);  // a call at the end: the node itself stays a leaf
+}
+
+// share(PART, WHOLE) OP T, T a number: decided as c_compare decides it
+// with o_share's fraction (same steps, same give-ups), but from the two
+// counts, p·den OP num·w, without forming and normalising the fraction.
+Evaluator::Tri Evaluator::share_compare(const CondNode& c) {
+  steps_ += c.steps;
+  const CondNode& share = c.kids[0];
+  steps_ += share.steps;
+  const Value* part = read(share.kids[0], 0);
+  if (!part || part->kind() != Value::Kind::list) return Tri::give_up;
+  const Value* whole = read(share.kids[1], 0);
+  if (!whole || whole->kind() != Value::Kind::list || whole->as_list().items.empty()) return Tri::give_up;
+  const auto p = static_cast<std::int64_t>(part->as_list().items.size());
+  const auto w = static_cast<std::int64_t>(whole->as_list().items.size());
+  const Value* t = operand(c.kids[1], 1);
+  if (!t) return Tri::give_up;
+  if (t->kind() != Value::Kind::number) {
+    const auto n = Number::fraction(p, w);
+    return n ? compare_rest(c.op, Value::number(*n), *t) : Tri::give_up;
+  }
+  const Number limit = t->as_number();  // den > 0, and w > 0
+  const __int128 l = static_cast<__int128>(p) * limit.den(), r = static_cast<__int128>(limit.num()) * w;
+  const auto order = l < r ? std::strong_ordering::less : l > r ? std::strong_ordering::greater : std::strong_ordering::equal;
+  switch (c.op) {
+    case Op::eq: return of_bool(order == 0);
+    case Op::ne: return of_bool(order != 0);
+    case Op::lt: return of_bool(order < 0);
+    case Op::le: return of_bool(order <= 0);
+    case Op::gt: return of_bool(order > 0);
+    case Op::ge: return of_bool(order >= 0);
+    default: return Tri::give_up;
+  }
 }
 
 // `.f == "text"` or `.f != "text"`: as c_compare decides it, with the
@@ -1041,6 +1079,20 @@ Evaluator::Tri Evaluator::any_all(const CondNode& c) {
   }
   pop_element();
   return result;
+}
+
+// known(x): false only for unknown; an error is the general evaluator's to report.
+Evaluator::Tri Evaluator::c_known(Evaluator& ev, const CondNode& c) {
+  ev.steps_ += c.steps;
+  const Value* v = ev.operand(c.kids[0], 0);
+  if (!v || v->is_error()) return Tri::give_up;
+  return of_bool(!v->is_unknown());
+}
+
+// The outcome's values, as ref_node answers them (set before the outcome's labels).
+const Value* Evaluator::o_outcome_value(Evaluator& ev, const CondNode& c, int) {
+  ev.steps_ += c.steps;
+  return c.index == 0 ? &ev.minimum_met_ : &ev.score_share_;
 }
 
 Evaluator::Tri Evaluator::c_any(Evaluator& ev, const CondNode& c) { return ev.any_all<true>(c); }
@@ -2206,8 +2258,15 @@ void Evaluator::run(EvaluationResult& result) {
   }
   partial_ = &result;
   for (const auto& label : program_.outcome) {
-    Value v = eval(label.when);
-    if (v.kind() == Value::Kind::boolean && v.as_bool()) { result.label = label.label; break; }
+    const CondNode* fast = compiled_top(label.when);
+    bool chosen;
+    if (const Tri t = fast ? run_cond(*fast) : Tri::give_up; t != Tri::give_up) {
+      chosen = t == Tri::yes;
+    } else {
+      Value v = eval(label.when);
+      chosen = v.kind() == Value::Kind::boolean && v.as_bool();
+    }
+    if (chosen) { result.label = label.label; break; }
   }
   partial_ = nullptr;
   result.verdicts_only = !full;

@@ -412,3 +412,85 @@ TEST_CASE("compiled lets: the ECEI minimum ruleset's lets have plans") {
   // Every let but missing_covers (a message's, and `in` an index answers).
   CHECK(planned >= 14);
 }
+
+TEST_CASE("compiled conditions: a share compared with a threshold decides as the general evaluator does") {
+  // share(PART, WHOLE) OP T is decided from the two counts (p·den OP num·w)
+  // without forming the fraction. Compared with the general evaluator for
+  // every operator, on both sides of the threshold and exactly on it, with a
+  // threshold that is not a number, an empty whole (unknown), a part or a
+  // whole that is not a list, and an absent list; as a full report, verdicts
+  // only, and under every small step budget.
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  auto evidence = engine::load_evidence(std::make_shared<Source>("shares.yaml", R"(
+flags: [{ok: true}, {ok: false}, {ok: true}, {ok: true}]
+none: []
+text: "abc"
+)"), *schema);
+  // (A share is compiled when its lists are lets or paths, as in the ECEI rulesets.)
+  const std::string lets = "  let oks = flags where .ok\n  let bad = flags where not .ok\n  let empty = none where .ok\n";
+  std::vector<std::string> bodies;
+  for (const char* op : {"==", "!=", "<", "<=", ">", ">="})
+    for (const char* t : {"75%", "3/4", "0.7", "0.8", "1", "0", "count(flags)", "\"x\"", "true", "null", "absent_value"})
+      bodies.push_back(lets + require(fmt::format("share(oks, flags) {} {}", op, t)));
+  for (const char* check : {"share(empty, none) >= 0", "share(oks, none) < 1", "share(none, flags) == 0",
+                            "share(text, flags) == 0", "share(flags, text) == 0", "share(absent_list, flags) == 0",
+                            "share(flags, absent_list) == 0", "share(oks, flags) > share(bad, flags)"})
+    bodies.push_back(lets + require(check));
+  Totals totals;
+  agree_within_budgets(bodies, evidence, 12, totals);
+  CHECK(totals.stats.answered >= 60);
+  CHECK(totals.stats.gave_up >= 8);  // not a number (4), an empty whole (2), not lists (2)
+  // Right, not only alike.
+  for (const char* check : {"share(oks, flags) == 75%", "share(oks, flags) > 0.7", "share(oks, flags) < 0.8",
+                            "share(oks, flags) >= 3/4", "share(oks, flags) <= 3/4", "share(oks, flags) != 1",
+                            "share(none, flags) == 0"}) {
+    auto program = test::semantics_ruleset(lets + require(check));
+    REQUIRE(program);
+    CHECK_MESSAGE(engine::evaluate(*program, evidence).outcome == engine::Verdict::pass, check);
+  }
+}
+
+TEST_CASE("compiled conditions: the outcome's labels are chosen as the general evaluator chooses them") {
+  // Labels reading minimum_met, score_share and known() are compiled; each
+  // evidence below leads to another label (met with half the points, met,
+  // not met, unknown; "no score" is read but never chosen),
+  // compared with the general evaluator under every small step budget.
+  const std::string text = R"(ruleset "outcomes" version "0"
+  schema "any"
+  as_of 2026-06-30
+indicator "a" "A" minimum {
+  require flag
+}
+indicator "b" "B" {
+  require true
+  score points of 4
+}
+outcome {
+  label "unknown" when not known(minimum_met)
+  label "no score" when minimum_met and not known(score_share)
+  label "met, half" when minimum_met and score_share >= 50%
+  label "met" when minimum_met
+  label "not met" when not minimum_met
+}
+)";
+  auto program = dsl::load_ruleset_text(std::make_shared<Source>("outcomes.rules", text));
+  CHECK(conditions_compiled(program.outcome.front().when) == 1);
+  auto schema = engine::Schema::parse(std::make_shared<Source>("any.json", "{}"));
+  const std::pair<const char*, const char*> cases[] = {
+      {"flag: true\npoints: 3\n", "met, half"},
+      {"flag: true\npoints: 1\n", "met"},
+      {"flag: true\n", "met"},  // an unknown score counts no points: score_share is 0 of 4, known
+      {"flag: false\npoints: 4\n", "not met"},
+      {"points: 4\n", "unknown"},
+  };
+  Totals totals;
+  for (const auto& [yaml, label] : cases) {
+    auto evidence = engine::load_evidence(std::make_shared<Source>("outcome.yaml", yaml), *schema);
+    agree(program, evidence, yaml, totals);
+    for (std::uint64_t budget = 1; budget <= 30; ++budget)
+      CHECK_MESSAGE(everything(program, evidence, true, nullptr, budget) == everything(program, evidence, false, nullptr, budget),
+                    yaml, " with a step budget of ", budget);
+    CHECK_MESSAGE(engine::evaluate(program, evidence).label.value_or("-") == std::string(label), yaml);
+  }
+  CHECK(totals.stats.answered >= 10);
+}
