@@ -293,7 +293,29 @@ private:
 
   // -------------------------------------------------------- 1. header
 
+  // What names a ruleset in the catalogue (NAME@VERSION) or an indicator or
+  // a group in reports and on the command line cannot be empty, and a
+  // ruleset's name and version cannot hold what would split or end a
+  // reference: '@', a slash, a space or a control character.
+  void require_id(const ast::Text& id, const char* what, bool in_reference) {
+    if (id.value.empty()) {
+      error(id.span, fmt::format("{} cannot be empty", what));
+      return;
+    }
+    if (!in_reference) return;
+    for (const char c : id.value)
+      if (c == '@' || c == '/' || c == '\\' || c == ' ' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        error(id.span, fmt::format("{} cannot contain {} (a ruleset is named NAME@VERSION)", what,
+                                   c == ' ' ? std::string("a space")
+                                   : static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? std::string("a control character")
+                                                                                         : fmt::format("'{}'", c)));
+        return;
+      }
+  }
+
   void header(const ast::Ruleset& rs) {
+    require_id(rs.name, "a ruleset name", true);
+    require_id(rs.version, "a ruleset version", true);
     program_.name = rs.name.value;
     program_.version = rs.version.value;
     std::map<ast::HeaderClause::Kind, Span> seen;
@@ -424,6 +446,7 @@ private:
   }
 
   void declare_indicator(const ast::Indicator& ind, const std::string& group, const LetScope* group_scope) {
+    require_id(ind.id, "an indicator id", false);
     if (auto [it, fresh] = indicator_ids_.emplace(ind.id.value, ind.id.span); !fresh) {
       error(ind.id.span, fmt::format("duplicate indicator id '{}' (first declared at {})", ind.id.value,
                                      where(it->second, ind.id.span)));
@@ -464,6 +487,7 @@ private:
     bool outcome_seen = false;
     for (const auto& d : rs.declarations) {
       if (const auto* g = std::get_if<ast::Group>(&d)) {
+        require_id(g->id, "a group id", false);
         if (auto [it, fresh] = group_ids.emplace(g->id.value, g->id.span); !fresh)
           error(g->id.span, fmt::format("duplicate group id '{}' (first declared at {})", g->id.value,
                                         where(it->second, g->id.span)));
