@@ -175,8 +175,9 @@ std::string indicator_details(const engine::IndicatorResult& i) {
 namespace parts {
 
 std::string markdown_begin(const RulesetInfo& ruleset) {
-  return fmt::format("# {} {}\n\n{}\n\nRuleset digest: `{}`\n\n", md_escape(ruleset.name), md_escape(ruleset.version),
-                     md_escape(ruleset.title), ruleset.digest);
+  // A ruleset without a title has no line for it (not an empty paragraph).
+  return fmt::format("# {} {}\n\n{}Ruleset digest: `{}`\n\n", md_escape(ruleset.name), md_escape(ruleset.version),
+                     ruleset.title.empty() ? std::string() : md_escape(ruleset.title) + "\n\n", ruleset.digest);
 }
 
 std::string markdown_file(const FileOutcome& f) {
