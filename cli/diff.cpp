@@ -245,7 +245,11 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
       engine::EvalOptions opts;
       opts.as_of = as_of;
       opts.step_budget = limits.max_steps;
-      opts.detail = engine::Detail::verdicts;  // only verdicts and outcomes are compared
+      // Only verdicts and outcomes are compared, but evaluated as `evaluate`
+      // evaluates them (every let of every indicator, for its report): a
+      // let that fails to evaluate fails the file here too, even where no
+      // verdict needs it. Loading costs far more than this.
+      opts.detail = engine::Detail::full;
       // Evaluated into results this thread reuses file after file.
       thread_local engine::EvaluationResult rb, rc;
       // An evaluation error is reported at its place in the ruleset that
