@@ -227,7 +227,10 @@ int run(int argc, char** argv) {
     }
     return Exit::usage;
   } catch (const UserError& e) {
-    std::string msg = e.what();
+    // Rendered diagnostics (with their errors) are printable already, and
+    // may be coloured; a plain message may quote a file name or an id as
+    // given, escape sequences and all.
+    std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());
     if (!msg.empty() && msg.back() != '\n') msg += '\n';
     fmt::print(stderr, "{}", msg);
     return e.code;

@@ -22,7 +22,7 @@ std::optional<engine::Evidence> load_evidence_file(const std::string& path, cons
   } catch (const std::exception& e) {
     failure.unreadable = true;
     failure.error = Diagnostic{Severity::error, "io_error", fmt::format("cannot read {}", e.what()), nullptr, {}, {}};
-    failure.error_text = fmt::format("error[io_error]: cannot read {}\n", e.what());
+    failure.error_text = fmt::format("error[io_error]: cannot read {}\n", terminal_text(e.what()));
     return std::nullopt;
   }
   auto source = std::make_shared<Source>(path, std::move(text));

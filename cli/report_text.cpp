@@ -40,12 +40,12 @@ std::string value_text(const engine::Value& v) { return terminal_text(brief_valu
 
 void render_file(std::string& out, const FileOutcome& f, const Style& s) {
   if (!f.result) {
-    out += fmt::format("{}  {}\n", s.paint("1", terminal_text(f.evidence)), s.paint("31", "error: could not be evaluated"));
-    if (f.error) out += fmt::format("  {}\n\n", terminal_text(error_line(f)));
+    out += fmt::format("{}  {}\n", s.paint("1", terminal_line(f.evidence)), s.paint("31", "error: could not be evaluated"));
+    if (f.error) out += fmt::format("  {}\n\n", terminal_line(error_line(f)));
     return;
   }
   const auto r = display_order(*f.result);
-  out += fmt::format("{}  ({})\n", s.paint("1", terminal_text(f.evidence)), as_of_text(r.as_of));
+  out += fmt::format("{}  ({})\n", s.paint("1", terminal_line(f.evidence)), as_of_text(r.as_of));
   auto render_group = [&](const std::string& group_id, const std::string& title) {
     bool header = false;
     for (const auto& ind : r.indicators) {

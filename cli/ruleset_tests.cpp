@@ -95,7 +95,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     out.error = fmt::format("{}: error[test_error]: {}\n", path, engine::too_large_message(fs::file_size(path, ec), limits.yaml));
     return out;
   } catch (const std::exception& e) {
-    out.error = fmt::format("error[io_error]: cannot read {}\n", e.what());
+    out.error = fmt::format("error[io_error]: cannot read {}\n", terminal_text(e.what()));
     out.unreadable = true;
     return out;
   }

@@ -111,7 +111,7 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
     }
     for (const auto& c : f.cases) {
       if (c.passed()) continue;
-      out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), terminal_text(f.path), c.line, terminal_text(c.name));
+      out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), terminal_line(f.path), c.line, terminal_line(c.name));
       for (const auto& why : c.failures) out += fmt::format("        {}\n", terminal_text(why.what));
     }
   }

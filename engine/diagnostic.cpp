@@ -60,7 +60,7 @@ void render_into(std::string& out, const Diagnostic& d, const RenderOptions& opt
     auto pos = d.source->line_col(d.span.begin);
     // The file's name and the message may quote evidence (a key, a file
     // name with an escape sequence in it): printable, as the line below is.
-    out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, terminal_text(d.source->name()), pos.line, pos.column, reset,
+    out += fmt::format("{}{}:{}:{}:{} {}{}{}{}: {}\n", bold, terminal_line(d.source->name()), pos.line, pos.column, reset,
                        sev_color, severity_word(d.severity), code, reset, terminal_text(d.message));
     std::string_view full = d.source->line_text(pos.line);
     if (pos.line <= d.source->line_count()) {

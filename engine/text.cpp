@@ -117,7 +117,8 @@ std::size_t utf8_columns(std::string_view s) {
 
 std::size_t display_width(std::string_view s) { return columns_of(s, code_point_width); }
 
-std::string terminal_text(std::string_view text) {
+namespace {
+std::string printable(std::string_view text, bool keep_breaks) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -125,7 +126,8 @@ std::string terminal_text(std::string_view text) {
     const std::size_t good = bad == std::string_view::npos ? text.size() - i : bad;
     for (std::size_t k = 0; k < good; ++k) {
       const char c = text[i + k];
-      const bool control = (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+      const bool control =
+          (static_cast<unsigned char>(c) < 0x20 && !(keep_breaks && (c == '\n' || c == '\t'))) || c == 0x7f;
       // U+0080 to U+009F (C2 80 to C2 9F), the C1 controls: CSI is U+009B.
       if (static_cast<unsigned char>(c) == 0xC2 && k + 1 < good && static_cast<unsigned char>(text[i + k + 1]) < 0xA0) {
         out.push_back('?');
@@ -142,6 +144,10 @@ std::string terminal_text(std::string_view text) {
   }
   return out;
 }
+}  // namespace
+
+std::string terminal_text(std::string_view text) { return printable(text, true); }
+std::string terminal_line(std::string_view text) { return printable(text, false); }
 
 std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;

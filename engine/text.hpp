@@ -26,6 +26,9 @@ std::size_t display_width(std::string_view text);
 /// breaks and tabs (an escape sequence read from evidence), C1 controls
 /// (U+0080 to U+009F) and bytes that are not UTF-8 become '?'.
 std::string terminal_text(std::string_view text);
+/// terminal_text for what must stay on one line (a file name, an id): line
+/// breaks and tabs become '?' too.
+std::string terminal_line(std::string_view text);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

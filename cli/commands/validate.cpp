@@ -29,7 +29,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       source = std::make_shared<Source>(path, read_evidence_file(path, limits.max_bytes));
     } catch (const std::length_error&) {
       std::error_code ec;
-      fmt::print(stderr, "{}: error[evidence_error]: {}\n", terminal_text(path),
+      fmt::print(stderr, "{}: error[evidence_error]: {}\n", terminal_line(path),
                  engine::too_large_message(std::filesystem::file_size(path, ec), limits));
       invalid = true;
       continue;
@@ -85,10 +85,10 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       auto& schema = schemas[*file];
       if (!schema) schema = engine::Schema::load(*file);
       engine::evidence_from_yaml(root, source, *schema);
-      fmt::print("{}: valid ({})\n", terminal_text(path), schema->id());
+      fmt::print("{}: valid ({})\n", terminal_line(path), schema->id());
     } catch (const DiagnosticError& e) {
       fmt::print(stderr, "{}", render(e.diagnostics(), {color}));
-      fmt::print("{}: invalid ({} problem{})\n", terminal_text(path), e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+      fmt::print("{}: invalid ({} problem{})\n", terminal_line(path), e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
       invalid = true;
     }
   }

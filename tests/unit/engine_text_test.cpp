@@ -6,6 +6,7 @@
 #include "engine/text.hpp"
 
 using verdict::terminal_text;
+using verdict::terminal_line;
 
 TEST_CASE("terminal_text: control characters become '?', text and line breaks stay") {
   CHECK(terminal_text("plain text, ü, 中") == "plain text, ü, 中");
@@ -18,4 +19,11 @@ TEST_CASE("terminal_text: control characters become '?', text and line breaks st
   CHECK(terminal_text("bad \xff byte") == "bad ? byte");            // not UTF-8
   CHECK(terminal_text("cut \xc2") == "cut ?");                      // a sequence cut short
   CHECK(terminal_text("").empty());
+}
+
+TEST_CASE("terminal_line: what must stay on one line has its line breaks and tabs as '?' too") {
+  CHECK(terminal_line("a\nb\tc\rd") == "a?b?c?d");
+  CHECK(terminal_line("x\x1b[31my") == "x?[31my");
+  CHECK(terminal_text("a\nb\tc") == "a\nb\tc");  // kept where a text may run over lines
+  CHECK(terminal_line("ünï\xC2\x9B") == "ünï?");
 }
