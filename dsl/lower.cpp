@@ -588,8 +588,18 @@ private:
         error(s.span, fmt::format("indicator '{}' has more than one score", ind.id.value));
         continue;
       }
+      if (s.of.num() <= 0)
+        error(s.of_span, fmt::format("a score is out of a positive number of points, not {}", s.of.to_string()));
       out.score = lower(s.expr, ctx);
       out.score_of = s.of;
+      // A score written as a number is one of the points it is out of.
+      if (out.score->op == engine::Op::constant && out.score->value.kind() == engine::Value::Kind::number &&
+          s.of.num() > 0) {
+        const engine::Number points = out.score->value.as_number();
+        if (points < engine::Number(0) || points > s.of)
+          error(s.expr.span, fmt::format("a score of {} is not between 0 and the {} points it is out of",
+                                         points.to_string(), s.of.to_string()));
+      }
     }
     for (const auto& level : ind.levels) out.levels.push_back({level.name.value, lower(level.when, ctx)});
   }
