@@ -233,12 +233,12 @@ engine::Value number_value(const Node& n, bool negative) {
   const Node& num = *n.children[0];
   auto text = num.string_view();
   auto parsed = engine::Number::parse(text, /*allow_percent=*/true);
-  if (!parsed) throw BuildError{span_of(num), fmt::format("number {} is too large", text)};
+  if (!parsed) throw BuildError{span_of(num), fmt::format("number {} is too large or too precise to hold exactly", text)};
   engine::Number value = *parsed;
   if (n.children.size() == 1) {
     if (negative) {
       auto neg = value.negate();
-      if (!neg) throw BuildError{span_of(n), fmt::format("number -{} is too large", text)};
+      if (!neg) throw BuildError{span_of(n), fmt::format("number -{} is too large or too precise to hold exactly", text)};
       value = *neg;
     }
     return engine::Value::number(value);
@@ -642,7 +642,7 @@ private:
         const Node& max = *c.children[1];
         auto text = max.string_view();
         auto number = engine::Number::parse(text, true);
-        if (!number) throw BuildError{span_of(max), fmt::format("number {} is too large", text)};
+        if (!number) throw BuildError{span_of(max), fmt::format("number {} is too large or too precise to hold exactly", text)};
         s.of = *number;
         s.of_span = span_of(max);
         ind.scores.push_back(std::move(s));

@@ -31,6 +31,36 @@ std::string describe_types(const SchemaNode& s) {
   return join(out, ", ") + " or " + last;
 }
 
+// Whether `t` is written as a decimal number (`-12.5`, `.5`, `1e3`), with
+// one `%` after it when `percent`: what Number::parse refuses then is too
+// large or too precise, not malformed.
+bool well_formed_number(std::string_view t, bool percent) {
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  if (percent && !t.empty() && t.back() == '%') {
+    t.remove_suffix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  }
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '_')) ++i;
+    return i > from;
+  };
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  bool mantissa = digits();
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    mantissa = digits() || mantissa;
+  }
+  if (!mantissa) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
 bool is_number_text(std::string_view t) {
   return !t.empty() && (std::isdigit(static_cast<unsigned char>(t[0])) || ((t[0] == '-' || t[0] == '+' || t[0] == '.') && t.size() > 1));
 }
@@ -124,7 +154,7 @@ Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& pa
   } else if (s.percent_format) {
     auto num = Number::parse(t, true);
     if (!num) {
-      bool looks_numeric = !t.empty() && t.find_first_not_of("0123456789+-.eE_% ") == std::string::npos;
+      const bool looks_numeric = well_formed_number(t, true);
       error(n.span(), path, looks_numeric ? fmt::format("the number {} is too large or too precise to hold exactly", t)
                                           : fmt::format("expected {}, found {}", describe_types(s), found(n)));
       return Value::unknown();
@@ -146,7 +176,7 @@ Value Converter::scalar(const NodeRef& n, const SchemaNode& s, const PathRef& pa
     }
     auto num = Number::parse(t);
     if (!num) {
-      bool looks_numeric = t.find_first_not_of("0123456789+-.eE_") == std::string::npos;
+      const bool looks_numeric = well_formed_number(t, false);
       error(n.span(), path, looks_numeric ? fmt::format("the number {} is too large or too precise to hold exactly", t)
                                           : fmt::format("expected {}, found {}", describe_types(s), found(n)));
       return Value::unknown();

@@ -250,7 +250,10 @@ TEST_CASE("dsl grammar: literals") {
     CHECK(e.value.as_string() == "Cluster’s • café");
   }
   SUBCASE("numbers that do not fit are errors") {
-    CHECK(expression_error("99999999999999999999999999999999999999") == "number 99999999999999999999999999999999999999 is too large");
+    CHECK(expression_error("99999999999999999999999999999999999999") ==
+          "number 99999999999999999999999999999999999999 is too large or too precise to hold exactly");
+    CHECK(expression_error("0.3333333333333333333333333333333333333333") ==
+          "number 0.3333333333333333333333333333333333333333 is too large or too precise to hold exactly");
   }
 }
 
