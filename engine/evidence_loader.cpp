@@ -58,8 +58,8 @@ public:
     if (anchor) throw NeedsTree{};
     if (value.size() > limits_.max_scalar_bytes) fail(node_at(mark, Kind::null), yaml_events::scalar_too_long(value.size(), limits_));
     count(mark);
-    const bool plain = yaml_events::is_plain(tag);
-    if (!plain) yaml_events::check_quote_closed(src_, static_cast<std::uint32_t>(mark.pos));
+    if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, static_cast<std::uint32_t>(mark.pos));
+    const bool plain = yaml_events::typed_as_plain(tag);
     scalar(node_at(mark, yaml_events::is_null_text(plain, value) ? Kind::null : Kind::scalar, value, plain));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {

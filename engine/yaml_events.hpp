@@ -40,6 +40,16 @@ inline bool is_null_text(bool plain, std::string_view v) {
   return plain && v.size() <= 4 && (v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL");
 }
 inline bool is_plain(const std::string& tag) { return tag.size() == 1 && tag[0] == '?'; }
+/// A scalar read as a plain one would be: plain, or tagged with one of the
+/// core schema's scalar types (`!!bool "true"`, `!!int "12"`, `!!float 16`,
+/// `!!null ""`); `!!str` and other tags keep it a string.
+inline bool typed_as_plain(const std::string& tag) {
+  if (is_plain(tag)) return true;
+  constexpr std::string_view core = "tag:yaml.org,2002:";
+  if (tag.size() <= core.size() || tag.compare(0, core.size(), core) != 0) return false;
+  const std::string_view type = std::string_view(tag).substr(core.size());
+  return type == "bool" || type == "int" || type == "float" || type == "null";
+}
 
 /// yaml-cpp ends a quoted scalar that is never closed at the end of the
 /// file, without a word, so the rest of the file becomes its text. Throws

@@ -63,8 +63,8 @@ public:
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (value.size() > limits_.max_scalar_bytes) error(mark, yaml_events::scalar_too_long(value.size(), limits_));
     YamlNode n = make(mark, YamlNode::Kind::scalar);
-    n.plain = yaml_events::is_plain(tag);
-    if (!n.plain) yaml_events::check_quote_closed(src_, n.offset);
+    if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, n.offset);
+    n.plain = yaml_events::typed_as_plain(tag);
     n.text = value;
     if (yaml_events::is_null_text(n.plain, value)) n.kind = YamlNode::Kind::null;
     finish(std::move(n), anchor);
