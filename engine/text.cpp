@@ -50,14 +50,15 @@ std::string read_file(const std::string& path, std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: {}", path, std::strerror(errno)));
   std::string text;
-  if (S_ISREG(st.st_mode)) {
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
     text.resize(static_cast<std::size_t>(st.st_size));
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
     return text;
   }
-  // A pipe, a FIFO or a device has no size to trust: read to its end, and
-  // no further than the limit.
+  // A pipe, a FIFO, a device or a file that says it is empty (those of
+  // /proc and /sys do) has no size to trust: read to its end, and no
+  // further than the limit.
   constexpr std::size_t kChunk = 64 * 1024;
   while (in) {
     const std::size_t at = text.size();

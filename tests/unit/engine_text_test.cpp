@@ -1,6 +1,8 @@
 // Text helpers: what is safe to print on a terminal.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 
 #include "engine/text.hpp"
@@ -26,4 +28,12 @@ TEST_CASE("terminal_line: what must stay on one line has its line breaks and tab
   CHECK(terminal_line("x\x1b[31my") == "x?[31my");
   CHECK(terminal_text("a\nb\tc") == "a\nb\tc");  // kept where a text may run over lines
   CHECK(terminal_line("ünï\xC2\x9B") == "ünï?");
+}
+
+TEST_CASE("read_file: a file that says it is empty but is not (/proc) is read to its end") {
+  // Files of /proc and /sys report a size of 0; they used to read as empty.
+  if (!std::filesystem::exists("/proc/self/status")) return;  // not Linux: nothing to read
+  const std::string text = verdict::read_file("/proc/self/status");
+  CHECK(text.find("Name:") != std::string::npos);
+  CHECK_THROWS_AS(verdict::read_file("/proc/self/status", 10), std::length_error);
 }
