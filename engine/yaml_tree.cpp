@@ -374,6 +374,9 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
     auto indent = line.find_first_not_of(" \t");
     if (line.substr(0, indent == std::string_view::npos ? line.size() : indent).find('\t') != std::string_view::npos)
       msg += " (this line is indented with a tab; YAML indents with spaces only)";
+    else if (msg == "illegal map value" && e.mark.column >= 1024 &&
+             line.substr(0, static_cast<std::size_t>(e.mark.column)).find(": ") == std::string_view::npos)
+      msg += " (a key is at most 1024 characters long, as YAML's implicit keys are)";
     else if (msg == "illegal map value")
       msg += " (a value holding ': ' must be in quotes, e.g. name: \"Mobility: the cluster\")";
     else if (msg == "end of map not found" || msg == "end of sequence not found")
