@@ -75,26 +75,65 @@ struct TemplateLine {
   std::string text;
 };
 
-void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bool commented, int depth) {
+// A $ref makes the schema a graph: a definition may hold itself (a tree of
+// nodes), or be reached by many paths. The template writes each object once
+// on its path (one already being written above is a placeholder that says
+// so), and at most kMaxTemplateLines lines: objects past that are
+// placeholders too, so the template stays small whatever the schema.
+constexpr std::size_t kMaxTemplateLines = 10'000;
+
+struct Emitter {
+  std::vector<TemplateLine>& out;
+  std::size_t& lines;  // written so far, in this template
+  // The objects being written, from the root, each with its path ("" for
+  // the top level, "participants[]" for an entry of a list).
+  std::vector<std::pair<const SchemaNode*, std::string>> path;
+
+  void push(TemplateLine line) {
+    out.push_back(std::move(line));
+    ++lines;
+  }
+  // Why `node` is not written out below its key, or "".
+  std::string not_expanded(const SchemaNode& node) const {
+    for (const auto& [above, where] : path)
+      if (above == &node)
+        return fmt::format("(same shape as {}, not expanded again)", where.empty() ? "the top level" : where);
+    if (lines >= kMaxTemplateLines) return "(not expanded: the template is long enough; see the schema)";
+    return "";
+  }
+};
+
+std::string child_path(const std::string& parent, const std::string& key) { return parent.empty() ? key : parent + "." + key; }
+
+void emit(Emitter& e, const SchemaNode& node, const std::string& where, int indent, bool commented, int depth) {
   if (depth > 12) return;
+  e.path.emplace_back(&node, where);
   for (const auto& [key, child] : node.properties) {
     bool required = std::find(node.required.begin(), node.required.end(), key) != node.required.end();
     bool off = commented || !required;
     auto d = describe(*child);
-    // A description belongs to its key's block: commented out with it, so
-    // that uncommenting the key with its description leaves a comment.
-    if (!d.empty()) out.push_back({indent, true, off, fmt::format("{}{}", required ? "(required) " : "", d)});
     bool is_object = (child->types & engine::t_object) && !child->properties.empty();
     bool is_list = (child->types & engine::t_array) && child->items;
-    if (is_object) {
-      out.push_back({indent, false, off, yaml_text(key) + ":"});
-      emit(out, *child, indent + 2, off, depth + 1);
-    } else if (is_list && !child->items->properties.empty()) {
-      out.push_back({indent, false, off, yaml_text(key) + ":"});
+    bool is_record_list = is_list && !child->items->properties.empty();
+    // An object (or a list of them) already being written above, or past the
+    // template's size: a placeholder, with why.
+    const std::string skip = is_object ? e.not_expanded(*child) : is_record_list ? e.not_expanded(*child->items) : "";
+    if (!skip.empty()) d += (d.empty() ? "" : " ") + skip;
+    // A description belongs to its key's block: commented out with it, so
+    // that uncommenting the key with its description leaves a comment.
+    if (!d.empty()) e.push({indent, true, off, fmt::format("{}{}", required ? "(required) " : "", d)});
+    if (!skip.empty()) {
+      e.push({indent, false, off, fmt::format("{}: {}", yaml_text(key), placeholder(*child))});
+    } else if (is_object) {
+      e.push({indent, false, off, yaml_text(key) + ":"});
+      emit(e, *child, child_path(where, key), indent + 2, off, depth + 1);
+    } else if (is_record_list) {
+      e.push({indent, false, off, yaml_text(key) + ":"});
       // One example entry, commented, to copy for each item: its first key
       // opens the entry with "- ".
       std::vector<TemplateLine> item;
-      emit(item, *child->items, indent + 4, true, depth + 1);
+      Emitter entry{item, e.lines, e.path};
+      emit(entry, *child->items, child_path(where, key) + "[]", indent + 4, true, depth + 1);
       bool first = true;
       for (auto& line : item) {
         if (first && !line.description && line.indent == indent + 4) {
@@ -102,14 +141,15 @@ void emit(std::vector<TemplateLine>& out, const SchemaNode& node, int indent, bo
           line.text = "- " + line.text;
           first = false;
         }
-        out.push_back(std::move(line));
+        e.out.push_back(std::move(line));
       }
     } else if (child->types == 0 && child->additional) {
-      out.push_back({indent, false, off, yaml_text(key) + ": {}"});
+      e.push({indent, false, off, yaml_text(key) + ": {}"});
     } else {
-      out.push_back({indent, false, off, fmt::format("{}: {}", yaml_text(key), placeholder(*child))});
+      e.push({indent, false, off, fmt::format("{}: {}", yaml_text(key), placeholder(*child))});
     }
   }
+  e.path.pop_back();
 }
 
 // A commented line keeps its '#' in the block's first column, as editors
@@ -225,7 +265,9 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   out += fmt::format("# Check it with: verdict {}validate FILE; evaluate it with: verdict evaluate -r {} FILE\n\n",
                      schemas_hint(schema, search), ruleset_hint(r, search));
   std::vector<TemplateLine> lines;
-  emit(lines, schema.root(), 0, false, 0);
+  std::size_t written = 0;
+  Emitter emitter{lines, written, {}};
+  emit(emitter, schema.root(), "", 0, false, 0);
   out += render_template(lines);
   if (args.output.empty()) {
     fmt::print("{}", out);
