@@ -68,16 +68,19 @@ std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt) {
   }
   if (ref.find('/') != std::string::npos && fs::is_regular_file(ref, ec)) return ref;
   auto dirs = ruleset_dirs(opt);
-  auto entries = engine::scan_catalogue(dirs);
+  auto entries = engine::scan_catalogue(dirs, opt.rule_limits.max_bytes);
   if (auto e = engine::find_ruleset(entries, ref)) {
     if (!e->conflict.empty()) throw UserError(Exit::data_error, "error: " + engine::ambiguous_ruleset_message(*e));
     return e->path;
   }
   std::vector<std::string> known;
-  for (const auto& e : entries) known.push_back(e.name + "@" + e.version);
-  auto name = ref.substr(0, ref.find('@'));
   std::vector<std::string> names;
-  for (const auto& e : entries) names.push_back(e.name);
+  for (const auto& e : entries)
+    if (!e.name.empty()) {  // not a file too large to read its header
+      known.push_back(e.name + "@" + e.version);
+      names.push_back(e.name);
+    }
+  auto name = ref.substr(0, ref.find('@'));
   auto hint = did_you_mean(name, names);
   throw UserError(Exit::usage, fmt::format("no ruleset '{}' in the catalogue{}; known: {}", ref,
                                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),

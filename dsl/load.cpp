@@ -68,8 +68,9 @@ std::shared_ptr<const Source> read_source(const std::string& path, const RuleLim
   return std::make_shared<const Source>(path, text.str());
 }
 
-// The rulesets directly in the folder of `file` (not below it).
-std::vector<engine::CatalogueEntry> beside(const Source& file) {
+// The rulesets directly in the folder of `file` (not below it), each read no
+// further than `max_bytes` (the rule size limit).
+std::vector<engine::CatalogueEntry> beside(const Source& file, std::size_t max_bytes) {
   fs::path dir = fs::path(file.name()).parent_path();
   if (dir.empty()) dir = ".";
   std::vector<std::string> paths;
@@ -79,7 +80,7 @@ std::vector<engine::CatalogueEntry> beside(const Source& file) {
   std::sort(paths.begin(), paths.end());
   std::vector<engine::CatalogueEntry> out;
   for (const auto& p : paths)
-    if (auto e = engine::read_ruleset_header(p)) {
+    if (auto e = engine::read_ruleset_header(p, max_bytes)) {
       auto same = std::find_if(out.begin(), out.end(), [&](const engine::CatalogueEntry& o) {
         return o.name == e->name && o.version == e->version;
       });
@@ -114,17 +115,18 @@ engine::Program load_ruleset_file(const std::string& path, Diagnostics* warnings
 RulesetResolver folder_resolver(std::vector<std::string> dirs, const RuleLimits& limits) {
   RulesetResolver r;
   r.find = [dirs, limits](const std::string& ref, const Source& extending) -> std::shared_ptr<const Source> {
-    auto found = engine::find_ruleset(beside(extending), ref);
-    if (!found) found = engine::find_ruleset(engine::scan_catalogue(dirs), ref);
+    auto found = engine::find_ruleset(beside(extending, limits.max_bytes), ref);
+    if (!found) found = engine::find_ruleset(engine::scan_catalogue(dirs, limits.max_bytes), ref);
     if (!found) return nullptr;
     if (!found->conflict.empty())
       throw AmbiguousRuleset(engine::ambiguous_ruleset_message(*found));
     return read_source(found->path, limits);
   };
-  r.known = [dirs](const Source& extending) {
+  r.known = [dirs, limits](const Source& extending) {
     std::set<std::string> names;
-    for (const auto& e : beside(extending)) names.insert(e.name + "@" + e.version);
-    for (const auto& e : engine::scan_catalogue(dirs)) names.insert(e.name + "@" + e.version);
+    for (const auto& e : beside(extending, limits.max_bytes)) names.insert(e.name + "@" + e.version);
+    for (const auto& e : engine::scan_catalogue(dirs, limits.max_bytes))
+      if (!e.name.empty()) names.insert(e.name + "@" + e.version);
     return std::vector<std::string>(names.begin(), names.end());
   };
   return r;

@@ -115,14 +115,29 @@ bool body_line(std::string_view line) {
 }
 }  // namespace
 
-std::optional<CatalogueEntry> read_ruleset_header(const std::string& path) {
+std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::size_t max_bytes) {
   std::ifstream in(path);
   if (!in) return std::nullopt;
   CatalogueEntry e;
   e.path = path;
   bool found = false;
   std::string line;
-  for (int n = 0; n < 200 && std::getline(in, line); ++n) {
+  // std::getline, but no further than max_bytes into the file: a file of
+  // 1 GB without a line break was read whole, by every command.
+  std::streambuf& buf = *in.rdbuf();
+  std::size_t left = max_bytes;
+  auto next_line = [&] {
+    line.clear();
+    while (left > 0) {
+      const auto c = buf.sbumpc();
+      if (c == std::char_traits<char>::eof()) return !line.empty();
+      --left;
+      if (c == '\n') return true;
+      line.push_back(static_cast<char>(c));
+    }
+    return false;
+  };
+  for (int n = 0; n < 200 && next_line(); ++n) {
     if (!found) {
       found = ruleset_line(line, e);
       continue;
@@ -162,7 +177,7 @@ std::vector<FoundFile> files_with_extension(const std::string& dir, const std::s
 }
 }  // namespace
 
-std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs) {
+std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs, std::size_t max_bytes) {
   std::vector<CatalogueEntry> out;
   struct Seen {
     std::size_t dir, index;
@@ -171,8 +186,17 @@ std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs)
   std::map<std::string, Seen> seen;
   for (std::size_t d = 0; d < dirs.size(); ++d)
     for (const auto& file : files_with_extension(dirs[d], ".rules")) {
-      auto e = read_ruleset_header(file.path);
-      if (!e) continue;
+      auto e = read_ruleset_header(file.path, max_bytes);
+      if (!e) {
+        // Not a ruleset, unless it is too large to tell: that one is listed,
+        // without a name, so that it is reported as a ruleset that does not check.
+        std::error_code ec;
+        if (const auto size = fs::file_size(file.path, ec); !ec && size > max_bytes) {
+          out.push_back({});
+          out.back().path = file.path;
+        }
+        continue;
+      }
       auto [it, fresh] = seen.try_emplace(e->name + "@" + e->version, Seen{d, out.size(), file.depth});
       if (fresh) {
         out.push_back(std::move(*e));
@@ -198,7 +222,7 @@ std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& en
   std::string name = ref.substr(0, at);
   std::optional<CatalogueEntry> best;
   for (const auto& e : entries) {
-    if (e.name != name) continue;
+    if (e.name.empty() || e.name != name) continue;
     if (at != std::string::npos) {
       if (e.version == ref.substr(at + 1)) return e;
     } else if (!best || compare_versions(e.version, best->version) > 0) {

@@ -1,5 +1,6 @@
 // The catalogue: rulesets found in folders, by NAME@VERSION, and schemas by $id.
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,8 @@
 namespace verdict::engine {
 
 /// A ruleset file found in a catalogue folder (read from its header only).
+/// A file larger than the rule size limit whose header is not in the part
+/// read has no name and no version: loading it reports the limit.
 struct CatalogueEntry {
   std::string name;
   std::string version;
@@ -22,14 +25,21 @@ struct CatalogueEntry {
 /// ("2012.1" < "2012.10" < "2019.1").
 int compare_versions(const std::string& a, const std::string& b);
 
-/// Reads the `ruleset "NAME" version "V"` header (and title/extends) of a file.
-std::optional<CatalogueEntry> read_ruleset_header(const std::string& path);
+/// The default size limit of a ruleset file (dsl::RuleLimits, --max-rule-bytes).
+inline constexpr std::size_t default_max_rule_bytes = 16u << 20;
+
+/// Reads the `ruleset "NAME" version "V"` header (and title/extends) of a
+/// file, in its first `max_bytes` bytes at most.
+std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::size_t max_bytes = default_max_rule_bytes);
 
 /// Rulesets in the given folders (searched recursively for *.rules), in folder
 /// order; an earlier folder's NAME@VERSION hides a later one's, and within a
 /// folder a file nearer its top hides one in a subfolder. Two at the same
-/// depth of one folder are a conflict (CatalogueEntry::conflict).
-std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs);
+/// depth of one folder are a conflict (CatalogueEntry::conflict). No file is
+/// read past `max_bytes` (the rule size limit); one larger than that whose
+/// header is not found there is an entry without a name, for `list` and
+/// `check` to report.
+std::vector<CatalogueEntry> scan_catalogue(const std::vector<std::string>& dirs, std::size_t max_bytes = default_max_rule_bytes);
 
 /// "two files are NAME@VERSION: A and B; …" for an entry with a conflict.
 std::string ambiguous_ruleset_message(const CatalogueEntry& e);

@@ -9,7 +9,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
   std::vector<std::string> refs = args.rulesets;
   bool invalid = false, unreadable = false, unknown = false, warned = false;
   if (refs.empty())
-    for (const auto& e : engine::scan_catalogue(ruleset_dirs(search))) {
+    for (const auto& e : engine::scan_catalogue(ruleset_dirs(search), search.rule_limits.max_bytes)) {
       if (!e.conflict.empty()) {  // which file is NAME@VERSION cannot be told: neither checks
         fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
         fmt::print("{}@{}: does not check (two files)\n", e.name, e.version);

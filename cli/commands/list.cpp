@@ -12,7 +12,7 @@ namespace verdict::cli {
 namespace fs = std::filesystem;
 
 int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
-  auto entries = engine::scan_catalogue(ruleset_dirs(search));
+  auto entries = engine::scan_catalogue(ruleset_dirs(search), search.rule_limits.max_bytes);
   std::string def, def_path;  // the default's name, and the file that version is in (its latest)
   std::string def_problem;    // why the default names no one file, when it does not
   try {
@@ -43,13 +43,15 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
     const bool is_default = !def_path.empty() && fs::equivalent(e.path, def_path, ec);
     marked |= is_default;
     const std::string count = indicators ? fmt::format("{:>3} {}", *indicators, *indicators == 1 ? "indicator " : "indicators") : std::string("does not check");
-    text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", e.name + "@" + e.version, e.version, count,
+    // A file too large to read its header is named by its path.
+    const bool named = !e.name.empty();
+    text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", named ? e.name + "@" + e.version : e.path, e.version, count,
                         e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
     if (!e.conflict.empty()) {
       broken = true;
       fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
     }
-    out.push_back({{"name", e.name}, {"version", e.version}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
+    out.push_back({{"name", named ? nlohmann::ordered_json(e.name) : nullptr}, {"version", named ? nlohmann::ordered_json(e.version) : nullptr}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
                    {"indicators", indicators ? nlohmann::ordered_json(*indicators) : nlohmann::ordered_json(nullptr)},
                    {"path", e.path}, {"digest", digest}, {"default", is_default},
                    {"conflict", e.conflict.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.conflict)}});
