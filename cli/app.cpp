@@ -1,5 +1,7 @@
 #include "cli/app.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
@@ -21,6 +23,27 @@ namespace {
 // flag, always comes first.
 constexpr int kMaxYamlDepth = 400;
 
+// The most a size or count limit may be raised to: positions in a file are
+// 32-bit, and no evidence or ruleset comes near it. The step budget, a
+// measure of time, has a ceiling of its own.
+constexpr std::uint64_t kMaxLimit = 4'294'967'295;
+constexpr std::uint64_t kMaxSteps = 1'000'000'000'000;
+
+// A limit is a whole number from 1 to `ceiling`, as CLI::Range says it. 0
+// would refuse every file; CLI11 alone reads "-1" (or a number too large)
+// into an unsigned option as its largest value, which switched the limit off.
+CLI::Validator a_limit(std::uint64_t ceiling) {
+  return CLI::Validator(
+      [ceiling](std::string& v) {
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);  // digits only: no sign
+        if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < 1 || n > ceiling)
+          return fmt::format("Value {} not in range 1 to {}", v, ceiling);
+        return std::string();
+      },
+      fmt::format("UINT in [1 - {}]", ceiling));
+}
+
 // The limits on rulesets are options of `verdict` itself (they may also
 // follow the command's name); each command that reads rulesets says so.
 constexpr const char* kRuleLimits =
@@ -35,21 +58,29 @@ constexpr const char* kExitCodes =
 // The limits on each evidence file (and test file) a command reads; an error
 // that one of them stops names its flag.
 void add_evidence_limits(CLI::App* cmd, engine::YamlLimits& limits) {
-  cmd->add_option("--max-evidence-bytes", limits.max_bytes, "Largest evidence file accepted, in bytes")->capture_default_str();
+  cmd->add_option("--max-evidence-bytes", limits.max_bytes, "Largest evidence file accepted, in bytes")
+      ->check(a_limit(kMaxLimit))
+      ->capture_default_str();
   cmd->add_option("--max-depth", limits.max_depth,
                   fmt::format("Deepest YAML nesting accepted, mappings and lists (at most {})", kMaxYamlDepth))
       ->check(CLI::Range(1, kMaxYamlDepth))
       ->capture_default_str();
   cmd->add_option("--max-nodes", limits.max_nodes, "Most YAML nodes accepted in one file, counting what aliases expand to")
+      ->check(a_limit(kMaxLimit))
       ->capture_default_str();
   cmd->add_option("--max-scalar-bytes", limits.max_scalar_bytes, "Longest YAML scalar (one value) accepted, in bytes")
+      ->check(a_limit(kMaxLimit))
       ->capture_default_str();
-  cmd->add_option("--max-items", limits.max_items, "Most entries accepted in one YAML list or mapping")->capture_default_str();
+  cmd->add_option("--max-items", limits.max_items, "Most entries accepted in one YAML list or mapping")
+      ->check(a_limit(kMaxLimit))
+      ->capture_default_str();
 }
 
 void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
   add_evidence_limits(cmd, limits.yaml);
-  cmd->add_option("--max-steps", limits.max_steps, "Evaluation step budget per evidence file")->capture_default_str();
+  cmd->add_option("--max-steps", limits.max_steps, "Evaluation step budget per evidence file")
+      ->check(a_limit(kMaxSteps))
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -74,6 +105,7 @@ int run(int argc, char** argv) {
   // Every command that reads rulesets (fmt too) reads them within these; given
   // before or after the command's name.
   app.add_option("--max-rule-bytes", search.rule_limits.max_bytes, "Largest ruleset file accepted, in bytes")
+      ->check(a_limit(kMaxLimit))
       ->capture_default_str();
   app.add_option("--max-rule-depth", search.rule_limits.max_depth,
                  fmt::format("Deepest expression nesting accepted in rulesets (at most {})", dsl::max_rule_depth_ceiling))
