@@ -63,7 +63,7 @@ void add_evidence_limits(CLI::App* cmd, engine::YamlLimits& limits) {
       ->capture_default_str();
   cmd->add_option("--max-depth", limits.max_depth,
                   fmt::format("Deepest YAML nesting accepted, mappings and lists (at most {})", kMaxYamlDepth))
-      ->check(CLI::Range(1, kMaxYamlDepth))
+      ->check(a_limit(kMaxYamlDepth))
       ->capture_default_str();
   cmd->add_option("--max-nodes", limits.max_nodes, "Most YAML nodes accepted in one file, counting what aliases expand to")
       ->check(a_limit(kMaxLimit))
@@ -109,7 +109,7 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-rule-depth", search.rule_limits.max_depth,
                  fmt::format("Deepest expression nesting accepted in rulesets (at most {})", dsl::max_rule_depth_ceiling))
-      ->check(CLI::Range(std::size_t{1}, dsl::max_rule_depth_ceiling))
+      ->check(a_limit(dsl::max_rule_depth_ceiling))
       ->capture_default_str();
 
   EvaluateArgs evaluate;
