@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <mutex>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -238,6 +239,16 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
   std::error_code ec;
   if (fs::is_directory(path_, ec))
     throw UserError(Exit::usage, fmt::format("cannot write {}: it is a folder; give a file name", path_));
+  // A FIFO, a socket or a device (/dev/null, /dev/stdout, a terminal), or a
+  // link to one, is written into as a shell redirection would: renaming a
+  // regular file over it would take it away. A write error (/dev/full) is
+  // reported as for any file.
+  struct stat kind {};
+  if (::stat(path_.c_str(), &kind) == 0 && !S_ISREG(kind.st_mode)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+    return;  // no temporary file: temp_ stays empty
+  }
   // A link is followed, so that it keeps pointing at the file written.
   int hops = 0;
   for (; hops < 40 && fs::is_symlink(fs::symlink_status(target_, ec)); ++hops) {
@@ -276,7 +287,7 @@ void AtomicFile::fail() {
   const int err = errno;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  ::unlink(temp_.c_str());
+  if (!temp_.empty()) ::unlink(temp_.c_str());
   temp_.clear();
   throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(err)));
 }
@@ -294,12 +305,13 @@ void AtomicFile::write(std::string_view part) {
 
 void AtomicFile::commit() {
   if (fd_ < 0) throw UserError(Exit::internal, fmt::format("cannot write {}: already closed", path_));
-  if (::fsync(fd_) != 0 && errno != EINVAL) fail();
+  if (!temp_.empty() && ::fsync(fd_) != 0 && errno != EINVAL) fail();
   if (::close(fd_) != 0) {
     fd_ = -1;
     fail();
   }
   fd_ = -1;
+  if (temp_.empty()) return;  // written into a FIFO or a device
   if (std::rename(temp_.c_str(), target_.c_str()) != 0) fail();
   temp_.clear();
 }

@@ -83,7 +83,9 @@ std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset);
 /// commit() is never reached (an error, an exception), the temporary file
 /// is removed and the target is left as it was. A symbolic link is
 /// followed: the file it points to is replaced, and the link stays. A
-/// folder is refused (64). Throws UserError.
+/// FIFO, socket or device (or a link to one) is not replaced: the parts
+/// are written straight into it, as a shell redirection would. A folder is
+/// refused (64). Throws UserError.
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);
@@ -97,7 +99,7 @@ private:
   [[noreturn]] void fail();
   std::string path_;    // as given, for messages
   std::string target_;  // the file replaced: path_, or where its symbolic link points
-  std::string temp_;
+  std::string temp_;   // empty when writing straight into a FIFO or device
   int fd_ = -1;
 };
 /// Evidence paths: files as given, folders expanded to their *.yaml / *.yml files (sorted).
