@@ -1,10 +1,14 @@
 #include "cli/app.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string_view>
+#include <system_error>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -51,7 +55,8 @@ constexpr const char* kRuleLimits =
 
 constexpr const char* kExitCodes =
     "Exit status: 0 every outcome passes, 1 one fails, 2 one is unknown (none fails);\n"
-    "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read.\n"
+    "64 bad usage, 65 an invalid ruleset or evidence file, 66 a file that cannot be read, or a report that cannot be\n"
+    "written (-o FILE or stdout).\n"
     "In a batch, a bad file is reported and every other file is still evaluated. With -f json, a ruleset that\n"
     "does not check, cannot be read or is not found still gives one JSON document on stdout: no results, its errors.";
 
@@ -81,6 +86,18 @@ void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
   cmd->add_option("--max-steps", limits.max_steps, "Evaluation step budget per evidence file")
       ->check(a_limit(kMaxSteps))
       ->capture_default_str();
+}
+
+// Says `text` on stderr; unlike fmt::print, never throws when stderr
+// cannot be written.
+void say(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stderr); }
+
+// Stdout could not be written (errno `err`, 0 when not known): the report
+// is lost. Exit 66, as for a file that cannot be written.
+int output_lost(int err) {
+  say(fmt::format("verdict: cannot write the report to standard output{}{}\n", err ? ": " : "",
+                  err ? std::strerror(err) : ""));
+  return Exit::no_input;
 }
 
 }  // namespace
@@ -244,35 +261,48 @@ int run(int argc, char** argv) {
   const bool no_color_set = no_color && *no_color;
   bool color = !no_color_set && (color_mode == "always" ||
                                  (color_mode == "auto" && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO)));
-  try {
-    if (ev->parsed()) return run_evaluate(evaluate, search, color);
-    if (ck->parsed()) return run_check(check, search, color);
-    if (va->parsed()) return run_validate(validate, search, color);
-    if (df->parsed()) return run_diff(diff, search, color);
-    if (ls->parsed()) return run_list(list, search, color);
-    if (ts->parsed()) return run_test(test, search, color);
-    if (ex->parsed()) return run_explain(explain, search, color);
-    if (tp->parsed()) return run_template(templ, search, color);
-    if (fm->parsed()) {
-      format.limits = search.rule_limits;
-      return run_fmt(format, color);
+  const int code = [&]() -> int {
+    try {
+      if (ev->parsed()) return run_evaluate(evaluate, search, color);
+      if (ck->parsed()) return run_check(check, search, color);
+      if (va->parsed()) return run_validate(validate, search, color);
+      if (df->parsed()) return run_diff(diff, search, color);
+      if (ls->parsed()) return run_list(list, search, color);
+      if (ts->parsed()) return run_test(test, search, color);
+      if (ex->parsed()) return run_explain(explain, search, color);
+      if (tp->parsed()) return run_template(templ, search, color);
+      if (fm->parsed()) {
+        format.limits = search.rule_limits;
+        return run_fmt(format, color);
+      }
+      return Exit::usage;
+    } catch (const UserError& e) {
+      // Rendered diagnostics (with their errors) are printable already, and
+      // may be coloured; a plain message may quote a file name or an id as
+      // given, escape sequences and all.
+      std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());
+      if (!msg.empty() && msg.back() != '\n') msg += '\n';
+      say(msg);
+      return e.code;
+    } catch (const std::bad_alloc&) {
+      say("verdict: out of memory\n");
+      return Exit::internal;
+    } catch (const std::system_error& e) {
+      // fmt::print throws this when stdout or stderr cannot be written.
+      if (std::ferror(stdout)) return output_lost(e.code().value());
+      if (std::ferror(stderr)) return Exit::no_input;  // nowhere to say why
+      say(fmt::format("verdict: internal error: {} (this is a bug)\n", e.what()));
+      return Exit::internal;
+    } catch (const std::exception& e) {
+      say(fmt::format("verdict: internal error: {} (this is a bug)\n", e.what()));
+      return Exit::internal;
     }
-    return Exit::usage;
-  } catch (const UserError& e) {
-    // Rendered diagnostics (with their errors) are printable already, and
-    // may be coloured; a plain message may quote a file name or an id as
-    // given, escape sequences and all.
-    std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());
-    if (!msg.empty() && msg.back() != '\n') msg += '\n';
-    fmt::print(stderr, "{}", msg);
-    return e.code;
-  } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "verdict: out of memory\n");
-    return Exit::internal;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "verdict: internal error: {} (this is a bug)\n", e.what());
-    return Exit::internal;
-  }
+  }();
+  // Output buffered for stdout is written now: a report that cannot be (a
+  // full disk, a closed stdout) is lost, which is no success.
+  errno = 0;
+  if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && code != Exit::internal) return output_lost(errno);
+  return code;
 }
 
 }  // namespace verdict::cli

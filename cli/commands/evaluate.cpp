@@ -58,8 +58,7 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   output.errors = [&](const std::string& text) { progress.print(stderr, text); };
   BatchTally tally = evaluate_batch(paths, ruleset, options, output, &progress);
   progress.done();
-  if (file) file->commit();
-  else std::fflush(stdout);
+  if (file) file->commit();  // stdout is flushed, and a write error there reported, by run()
   return tally.exit_code();
 }
 
