@@ -211,10 +211,11 @@ int run(int argc, char** argv) {
   FmtArgs format;
   auto* fm = app.add_subcommand("fmt", "Lay rulesets out canonically: print them, check them (--check) or rewrite them (--write)");
   auto* fm_check = fm->add_flag("--check", format.check, "Print a diff for each file that is not canonical, exit 1 if any");
-  fm->add_flag("-w,--write", format.write, "Rewrite the files that are not canonical (atomically)")->excludes(fm_check);
+  fm->add_flag("-w,--write", format.write, "Rewrite the files that are not canonical (atomically, keeping mode, owner and group; a read-only file is refused)")->excludes(fm_check);
   fm->add_option("files", format.files, "Ruleset files (.rules) or folders of them")->required();
   fm->footer("Exit status: 0 ok (--check: every file is canonical), 1 with --check a file is not,\n"
-             "65 a file does not parse or is over a limit (it is left as it is), 66 a file cannot be read.\n" +
+             "65 a file does not parse or is over a limit (it is left as it is), 66 a file cannot be read\n"
+             "(or, with --write, written: a read-only one is left as it is).\n" +
              std::string(kRuleLimits));
 
   try {

@@ -258,6 +258,16 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
   }
   if (hops == 40 && fs::is_symlink(fs::symlink_status(target_, ec)))
     throw UserError(Exit::no_input, fmt::format("cannot write {}: too many levels of symbolic links (a loop?)", path_));
+  // A file the user may not write is not replaced behind its back (the
+  // rename below needs only the folder's permission): one without a write
+  // bit is refused even for root, who may write anything.
+  struct stat st {};
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (exists && (st.st_mode & 0222) == 0)
+    throw UserError(Exit::no_input, fmt::format("cannot write {}: it is read-only (mode {:04o}); make it writable to "
+                                                "have it replaced", path_, st.st_mode & 07777));
+  if (exists && ::access(target_.c_str(), W_OK) != 0)
+    throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
   fs::path target(target_);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
@@ -266,10 +276,12 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
   fd_ = ::mkstemp(buf.data());
   if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
   temp_ = buf.data();
-  // mkstemp makes the file private (0600): keep the mode of the file being
-  // replaced, or give a new file the usual mode under the umask.
-  struct stat st {};
-  if (::stat(target_.c_str(), &st) == 0) {
+  // mkstemp makes the file private (0600) and the user's: keep the owner,
+  // group and mode of the file being replaced (the owner where allowed:
+  // root may give it any; others keep theirs), or give a new file the usual
+  // mode under the umask. The owner first: chown may clear set-id bits.
+  if (exists) {
+    (void)!::fchown(fd_, st.st_uid, st.st_gid);
     ::fchmod(fd_, st.st_mode & 07777);
   } else {
     mode_t mask = ::umask(0);

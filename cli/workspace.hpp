@@ -84,8 +84,12 @@ std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset);
 /// is removed and the target is left as it was. A symbolic link is
 /// followed: the file it points to is replaced, and the link stays. A
 /// FIFO, socket or device (or a link to one) is not replaced: the parts
-/// are written straight into it, as a shell redirection would. A folder is
-/// refused (64). Throws UserError.
+/// are written straight into it, as a shell redirection would. A file
+/// replaced keeps its mode, and its owner and group where allowed (root);
+/// one without a write bit, or that the user may not write, is refused
+/// (66), even for root. Its other hard links, if any, keep the old text (the
+/// rename gives the name a new file). A folder is refused (64). Throws
+/// UserError.
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);

@@ -218,7 +218,7 @@ int run_fmt(const FmtArgs& args, bool color) {
     } else if (args.write) {
       if (changed) {
         try {
-          write_file_atomically(path, formatted);  // keeps the file's mode
+          write_file_atomically(path, formatted);  // keeps its mode and owner; refuses a read-only file
           fmt::print("formatted {}\n", path);
         } catch (const UserError& e) {  // this file is left as it was; the others are still formatted
           fmt::print(stderr, "verdict: {}\n", e.what());
