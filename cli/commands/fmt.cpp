@@ -13,6 +13,7 @@
 #include "dsl/limits.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/printer.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::cli {
 
@@ -169,6 +170,14 @@ int run_fmt(const FmtArgs& args, bool color) {
       continue;
     } catch (const TooLarge& e) {
       fmt::print(stderr, "error[limit]: {}\n", e.message);
+      invalid = true;
+      continue;
+    }
+    // Refused as check refuses it: the parser alone lets any byte through a comment.
+    if (auto bad = find_invalid_utf8(source->text()); bad != std::string_view::npos) {
+      Diagnostic d{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
+                   {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}};
+      fmt::print(stderr, "{}", render(d, {color}));
       invalid = true;
       continue;
     }
