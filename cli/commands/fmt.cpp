@@ -1,11 +1,8 @@
 // `verdict fmt`: rulesets in the canonical layout (dsl/printer.hpp): printed,
 // checked (a diff per file that is not canonical) or rewritten in place.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -30,17 +27,17 @@ struct TooLarge {
   std::string message;
 };
 
+// Read as check reads a ruleset (read_file): a FIFO or a device (/dev/zero)
+// no further than the limit either.
 std::string read_rules(const std::string& path, const dsl::RuleLimits& limits) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw Unreadable{fmt::format("cannot read {}: is a folder", path)};
-  if (auto size = fs::file_size(path, ec); !ec && size > limits.max_bytes)
-    throw TooLarge{dsl::too_large_message(path, size, limits)};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Unreadable{fmt::format("cannot read {}: {}", path, std::strerror(errno))};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Unreadable{fmt::format("cannot read {}: {}", path, std::strerror(errno))};
-  return text.str();
+  try {
+    return read_file(path, limits.max_bytes);
+  } catch (const std::length_error&) {
+    std::error_code ec;
+    throw TooLarge{dsl::too_large_message(path, fs::file_size(path, ec), limits)};
+  } catch (const std::exception& e) {
+    throw Unreadable{fmt::format("cannot read {}", e.what())};
+  }
 }
 
 // Files as given; folders stand for the *.rules below them (sorted).
