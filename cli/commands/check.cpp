@@ -1,6 +1,7 @@
 // `verdict check`: parse and type-check rulesets against their schemas.
 #include <fmt/format.h>
 
+#include "engine/text.hpp"
 #include "cli/commands/commands.hpp"
 
 namespace verdict::cli {
@@ -33,10 +34,10 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
                  count_of(r.program.indicators.size(), "indicator", "indicators"),
                  r.schema->id(), r.warnings.empty() ? "" : fmt::format(", {} warning{}", r.warnings.size(), r.warnings.size() == 1 ? "" : "s"));
     } catch (const UserError& e) {
-      std::string msg = e.what();
+      std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());  // (as app.cpp prints one)
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
       fmt::print(stderr, "{}", msg);
-      fmt::print("{}: does not check\n", ref);
+      fmt::print("{}: does not check\n", terminal_line(ref));
       (e.code == Exit::usage ? unknown : e.code == Exit::no_input ? unreadable : invalid) = true;
     }
   }

@@ -162,11 +162,11 @@ int run_fmt(const FmtArgs& args, bool color) {
     try {
       source = std::make_shared<const Source>(path, read_rules(path, args.limits));
     } catch (const Unreadable& e) {
-      fmt::print(stderr, "verdict: {}\n", e.message);
+      fmt::print(stderr, "verdict: {}\n", terminal_text(e.message));
       unreadable = true;
       continue;
     } catch (const TooLarge& e) {
-      fmt::print(stderr, "error[limit]: {}\n", e.message);
+      fmt::print(stderr, "error[limit]: {}\n", terminal_text(e.message));
       invalid = true;
       continue;
     }
@@ -206,7 +206,7 @@ int run_fmt(const FmtArgs& args, bool color) {
         }
       }
       if (!same) {
-        fmt::print(stderr, "verdict: internal error: formatting {} would change it (this is a bug); left as it is\n", path);
+        fmt::print(stderr, "verdict: internal error: formatting {} would change it (this is a bug); left as it is\n", terminal_line(path));
         broken = true;
         continue;
       }

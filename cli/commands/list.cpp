@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "engine/text.hpp"
 #include "cli/commands/commands.hpp"
 
 namespace verdict::cli {
@@ -33,7 +34,7 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
       digest = r.info.digest;
     } catch (const UserError& err) {
       // Why it does not check, as `verdict check` says it (stdout keeps the table).
-      std::string msg = err.what();
+      std::string msg = err.errors.empty() ? terminal_text(err.what()) : std::string(err.what());
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
       fmt::print(stderr, "{}", msg);
       broken = true;
