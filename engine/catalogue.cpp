@@ -5,8 +5,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
 
 #include "engine/schema.hpp"
 
@@ -156,10 +162,12 @@ struct FoundFile {
   int depth = 0;  // 0: directly in the folder searched
 };
 // Files ending in `ext` in `dir`, nearest the top first, then by path.
-std::vector<FoundFile> files_with_extension(const std::string& dir, const std::string& ext, bool recursive = true) {
+std::vector<FoundFile> list_files_with_extension(const std::string& dir, const std::string& ext, bool recursive,
+                                                 std::vector<std::string>& folders) {
   std::vector<FoundFile> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return out;
+  folders.push_back(dir);
   if (!recursive) {
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
       if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back({it->path().string(), 0});
@@ -167,13 +175,61 @@ std::vector<FoundFile> files_with_extension(const std::string& dir, const std::s
     fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
       if (it.depth() > 8) { it.disable_recursion_pending(); continue; }
-      if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back({it->path().string(), it.depth()});
+      if (it->is_directory(ec)) folders.push_back(it->path().string());
+      else if (it->is_regular_file(ec) && it->path().extension() == ext) out.push_back({it->path().string(), it.depth()});
     }
   }
   std::sort(out.begin(), out.end(), [](const FoundFile& a, const FoundFile& b) {
     return a.depth != b.depth ? a.depth < b.depth : a.path < b.path;
   });
   return out;
+}
+
+// A folder's modification time, which changes when an entry is added to it,
+// removed or renamed (nullopt: gone, or not a folder).
+std::optional<std::pair<long long, long>> folder_stamp(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+  return std::make_pair(static_cast<long long>(st.st_mtim.tv_sec), st.st_mtim.tv_nsec);
+}
+
+// list_files_with_extension, kept while none of the folders it went through
+// has changed: a catalogue of many rulesets looks for each one's schema in
+// its folder, which would otherwise be listed again for each (a thousand
+// rulesets in one folder: a million entries read).
+std::vector<FoundFile> files_with_extension(const std::string& dir, const std::string& ext, bool recursive = true) {
+  struct Listing {
+    std::vector<std::pair<std::string, std::pair<long long, long>>> folders;
+    std::vector<FoundFile> files;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Listing> kept;
+  const std::string key = fmt::format("{}\n{}\n{}", dir, ext, recursive);
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = kept.find(key); it != kept.end()) {
+      bool same = true;
+      for (const auto& [folder, stamp] : it->second.folders)
+        if (folder_stamp(folder) != stamp) { same = false; break; }
+      if (same) return it->second.files;
+    }
+  }
+  std::vector<std::string> folders;
+  Listing listing;
+  // The folder's time taken before it is read: a change while it is read
+  // leaves the listing kept out of date only until the next lookup.
+  const auto top = folder_stamp(dir);
+  listing.files = list_files_with_extension(dir, ext, recursive, folders);
+  for (auto& f : folders) {
+    const auto stamp = f == dir ? top : folder_stamp(f);
+    if (!stamp) return listing.files;  // changing as it is read: not kept
+    listing.folders.emplace_back(std::move(f), *stamp);
+  }
+  if (listing.folders.empty()) return listing.files;  // no such folder: nothing to keep
+  std::lock_guard lock(mutex);
+  if (kept.size() >= 64) kept.clear();
+  kept.insert_or_assign(key, listing);
+  return listing.files;
 }
 }  // namespace
 

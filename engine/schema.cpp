@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -184,17 +187,61 @@ std::shared_ptr<const Schema> Schema::parse(const std::shared_ptr<const Source>&
   return s;
 }
 
+namespace {
+// What was read from a schema file, kept while the file stays as it was
+// (same inode, size and modification time): a catalogue of many rulesets
+// names the same schema in each, and each lookup reads every schema file
+// of the folders searched (a thousand rulesets read the ECEI schema a
+// thousand times, about 9 million instructions each).
+template <class T>
+class ByFile {
+public:
+  template <class Read>
+  T get(const std::string& path, Read read) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return read();
+    const Stamp stamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = kept_.find(path); it != kept_.end() && it->second.first == stamp) return it->second.second;
+    }
+    T value = read();  // may throw: nothing is kept then
+    std::lock_guard lock(mutex_);
+    if (kept_.size() >= kMax) kept_.clear();
+    kept_.insert_or_assign(path, std::make_pair(stamp, value));
+    return value;
+  }
+
+private:
+  struct Stamp {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    time_t sec;
+    long nsec;
+    bool operator==(const Stamp&) const = default;
+  };
+  static constexpr std::size_t kMax = 256;
+  std::mutex mutex_;
+  std::map<std::string, std::pair<Stamp, T>> kept_;
+};
+}  // namespace
+
 std::shared_ptr<const Schema> Schema::load(const std::string& path) {
-  return parse(std::make_shared<Source>(path, read_file(path, 16u << 20)));
+  static ByFile<std::shared_ptr<const Schema>> kept;
+  return kept.get(path, [&] { return parse(std::make_shared<Source>(path, read_file(path, 16u << 20))); });
 }
 
 std::string schema_id_of_file(const std::string& path) {
-  try {
-    auto doc = json::parse(read_file(path, 16u << 20));
-    if (auto id = doc.find("$id"); id != doc.end() && id->is_string()) return id->get<std::string>();
-  } catch (...) {
-  }
-  return {};
+  static ByFile<std::string> kept;
+  return kept.get(path, [&]() -> std::string {
+    try {
+      auto doc = json::parse(read_file(path, 16u << 20));
+      if (auto id = doc.find("$id"); id != doc.end() && id->is_string()) return id->get<std::string>();
+    } catch (...) {
+    }
+    return {};
+  });
 }
 
 const SchemaNode* Schema::find(const std::vector<std::string>& path) const {

@@ -13,6 +13,9 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include "dsl/checker.hpp"
 #include "dsl/load.hpp"
 #include "engine/catalogue.hpp"
@@ -150,4 +153,29 @@ TEST_CASE("dsl check: a chain of lets that evaluation can nest checks; one it ca
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message.find("let 'l999' nests 2000") == std::string::npos);
   CHECK(errors[0].message.find("let 'l1000' nests 2002 levels deep") == 0);
+}
+
+TEST_CASE("schema lookups: a folder or schema file that changes is read again") {
+  // find_schema and schema_id_of_file keep what they read (a catalogue of
+  // many rulesets asks for the same schema again and again); a schema file
+  // added to a folder, or one whose $id changes, is seen at the next lookup.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("verdict-schema-cache-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  auto write = [](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  write(dir / "a.json", R"({"$id": "first/1"})");
+  CHECK(engine::find_schema({dir.string()}, "first/1") == (dir / "a.json").string());
+  CHECK_FALSE(engine::find_schema({dir.string()}, "second/1"));
+  write(dir / "sub" / "b.json", R"({"$id": "second/1"})");  // in a folder below: its own time changes
+  CHECK(engine::find_schema({dir.string()}, "second/1") == (dir / "sub" / "b.json").string());
+  write(dir / "c.json", R"({"$id": "third/1"})");  // beside the first
+  CHECK(engine::find_schema({dir.string()}, "third/1") == (dir / "c.json").string());
+  // The same file, another $id (and another size): the new one.
+  write(dir / "a.json", R"({"$id": "first/22"})");
+  CHECK(engine::schema_id_of_file((dir / "a.json").string()) == "first/22");
+  CHECK(engine::find_schema({dir.string()}, "first/22") == (dir / "a.json").string());
+  fs::remove(dir / "c.json");
+  CHECK_FALSE(engine::find_schema({dir.string()}, "third/1"));
+  fs::remove_all(dir);
 }
