@@ -90,7 +90,8 @@ TEST_CASE("CLI cases in tests/cli") {
     if (c["stdout_json"] && c["stdout_json"].as<bool>()) {
       std::string why;
       try {
-        (void)nlohmann::json::parse(out);
+        const auto doc = nlohmann::json::parse(out);
+        if (doc.is_discarded()) why = "discarded";
       } catch (const nlohmann::json::exception& e) {
         why = e.what();
       }
