@@ -1,3 +1,4 @@
+#include "cli/stderr.hpp"
 #include "cli/app.hpp"
 
 #include <cerrno>
@@ -235,7 +236,7 @@ int run(int argc, char** argv) {
           continue;
         }
         const std::string hint = did_you_mean(a, commands);
-        fmt::print(stderr, "verdict: unknown command '{}'{}; the commands are {}\nRun with --help for more information.\n",
+        print_err("verdict: unknown command '{}'{}; the commands are {}\nRun with --help for more information.\n",
                    a, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(commands, ", "));
         return Exit::usage;
       }
@@ -251,7 +252,7 @@ int run(int argc, char** argv) {
     for (const auto& dir : *dirs) {
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) {
-        fmt::print(stderr, "verdict: {} {}: {}\n", dirs == &search.ruleset_dirs ? "--rulesets" : "--schemas", dir,
+        print_err("verdict: {} {}: {}\n", dirs == &search.ruleset_dirs ? "--rulesets" : "--schemas", dir,
                    std::filesystem::exists(dir, ec) ? "not a folder" : "no such folder");
         return Exit::no_input;
       }
@@ -262,6 +263,7 @@ int run(int argc, char** argv) {
   const bool no_color_set = no_color && *no_color;
   bool color = !no_color_set && (color_mode == "always" ||
                                  (color_mode == "auto" && ::isatty(STDOUT_FILENO) && ::isatty(STDERR_FILENO)));
+  bool lost = false;  // the report's loss is said already
   const int code = [&]() -> int {
     try {
       if (ev->parsed()) return run_evaluate(evaluate, search, color);
@@ -290,7 +292,10 @@ int run(int argc, char** argv) {
       return Exit::internal;
     } catch (const std::system_error& e) {
       // fmt::print throws this when stdout or stderr cannot be written.
-      if (std::ferror(stdout)) return output_lost(e.code().value());
+      if (std::ferror(stdout)) {
+        lost = true;
+        return output_lost(e.code().value());
+      }
       if (std::ferror(stderr)) return Exit::no_input;  // nowhere to say why
       say(fmt::format("verdict: internal error: {} (this is a bug)\n", e.what()));
       return Exit::internal;
@@ -302,7 +307,7 @@ int run(int argc, char** argv) {
   // Output buffered for stdout is written now: a report that cannot be (a
   // full disk, a closed stdout) is lost, which is no success.
   errno = 0;
-  if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && code != Exit::internal) return output_lost(errno);
+  if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && code != Exit::internal && !lost) return output_lost(errno);
   return code;
 }
 

@@ -1,3 +1,4 @@
+#include "cli/stderr.hpp"
 #include "cli/progress.hpp"
 
 #include <unistd.h>
@@ -19,7 +20,7 @@ void Progress::step(const std::string& item) {
   std::string shown = item.size() > 50 ? "…" + item.substr(item.size() - 49) : item;
   int width = 24;
   int filled = static_cast<int>(width * (current_ - 1) / total_);
-  fmt::print(stderr, "\r\x1b[2K{} [{}{}] {}/{} {}", what_, std::string(static_cast<std::size_t>(filled), '#'),
+  print_err("\r\x1b[2K{} [{}{}] {}/{} {}", what_, std::string(static_cast<std::size_t>(filled), '#'),
              std::string(static_cast<std::size_t>(width - filled), '.'), current_, total_, shown);
   std::fflush(stderr);
 }
@@ -27,14 +28,14 @@ void Progress::step(const std::string& item) {
 void Progress::print(std::FILE* stream, const std::string& text) {
   std::lock_guard lock(mutex_);
   const bool on_screen = stream == stderr || (stream == stdout && stdout_on_screen_);
-  if (active_ && on_screen && current_ > 0) fmt::print(stderr, "\r\x1b[2K");
+  if (active_ && on_screen && current_ > 0) print_err("\r\x1b[2K");
   std::fwrite(text.data(), 1, text.size(), stream);
   if (active_ && on_screen) std::fflush(stream);
 }
 
 void Progress::done() {
   std::lock_guard lock(mutex_);
-  if (active_ && current_ > 0) fmt::print(stderr, "\r\x1b[2K");
+  if (active_ && current_ > 0) print_err("\r\x1b[2K");
   active_ = false;
 }
 

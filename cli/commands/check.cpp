@@ -1,6 +1,7 @@
 // `verdict check`: parse and type-check rulesets against their schemas.
 #include <fmt/format.h>
 
+#include "cli/stderr.hpp"
 #include "engine/text.hpp"
 #include "cli/commands/commands.hpp"
 
@@ -12,7 +13,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
   if (refs.empty())
     for (const auto& e : engine::scan_catalogue(ruleset_dirs(search), search.rule_limits.max_bytes)) {
       if (!e.conflict.empty()) {  // which file is NAME@VERSION cannot be told: neither checks
-        fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
+        print_err("error: {}\n", engine::ambiguous_ruleset_message(e));
         fmt::print("{}@{}: does not check (two files)\n", e.name, e.version);
         invalid = true;
         continue;
@@ -26,7 +27,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
       if (!r.warnings.empty()) {
         Diagnostics ws;
         for (const auto& w : r.warnings) ws.add(w);
-        fmt::print(stderr, "{}", render(ws, {color}));
+        print_err("{}", render(ws, {color}));
         warned = true;
       }
       fmt::print("{}@{}: {} ({}, schema {}){}\n", r.info.name, r.info.version,
@@ -36,7 +37,7 @@ int run_check(const CheckArgs& args, const SearchOptions& search, bool color) {
     } catch (const UserError& e) {
       std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());  // (as app.cpp prints one)
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
-      fmt::print(stderr, "{}", msg);
+      print_err("{}", msg);
       fmt::print("{}: does not check\n", terminal_line(ref));
       (e.code == Exit::usage ? unknown : e.code == Exit::no_input ? unreadable : invalid) = true;
     }

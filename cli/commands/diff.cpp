@@ -1,6 +1,7 @@
 // `verdict diff`: dry-run a rule change over a corpus of evidence.
 #include <fmt/format.h>
 
+#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/diff.hpp"
 #include "cli/parallel.hpp"
@@ -25,7 +26,7 @@ int run_diff(const DiffArgs& args, const SearchOptions& search, bool color) {
   bool any_error = false, all_unreadable = true, any_change = false;
   for (const auto& f : report.files) {
     if (f.error) {
-      fmt::print(stderr, "{}", *f.error);
+      print_err("{}", *f.error);
       any_error = true;
       if (!f.unreadable) all_unreadable = false;
     } else if (f.changed()) {

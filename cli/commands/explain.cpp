@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
 #include "cli/report.hpp"
@@ -398,7 +399,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   FileOutcome failure;
   auto evidence = load_evidence_file(args.evidence, ruleset, args.limits, failure, color);
   if (!evidence) {
-    fmt::print(stderr, "{}", failure.error_text);
+    print_err("{}", failure.error_text);
     return failure.unreadable ? Exit::no_input : Exit::data_error;
   }
   std::vector<engine::TraceEntry> trace;
@@ -412,7 +413,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   try {
     result = engine::evaluate(ruleset.program, *evidence, options);
   } catch (const engine::EvalError& e) {
-    fmt::print(stderr, "{}", render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.source_of(e.span), e.span, {}}, {color}));
+    print_err("{}", render(Diagnostic{Severity::error, "eval_error", e.what(), ruleset.program.source_of(e.span), e.span, {}}, {color}));
     return Exit::data_error;
   }
   const engine::IndicatorResult* r = nullptr;

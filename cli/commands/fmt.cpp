@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "dsl/limits.hpp"
 #include "dsl/parser.hpp"
@@ -162,11 +163,11 @@ int run_fmt(const FmtArgs& args, bool color) {
     try {
       source = std::make_shared<const Source>(path, read_rules(path, args.limits));
     } catch (const Unreadable& e) {
-      fmt::print(stderr, "verdict: {}\n", terminal_text(e.message));
+      print_err("verdict: {}\n", terminal_text(e.message));
       unreadable = true;
       continue;
     } catch (const TooLarge& e) {
-      fmt::print(stderr, "error[limit]: {}\n", terminal_text(e.message));
+      print_err("error[limit]: {}\n", terminal_text(e.message));
       invalid = true;
       continue;
     }
@@ -174,7 +175,7 @@ int run_fmt(const FmtArgs& args, bool color) {
     if (auto bad = find_invalid_utf8(source->text()); bad != std::string_view::npos) {
       Diagnostic d{Severity::error, "parse_error", "invalid UTF-8: a ruleset must be UTF-8 text", source,
                    {static_cast<std::uint32_t>(bad), static_cast<std::uint32_t>(bad) + 1}, {}};
-      fmt::print(stderr, "{}", render(d, {color}));
+      print_err("{}", render(d, {color}));
       invalid = true;
       continue;
     }
@@ -206,12 +207,12 @@ int run_fmt(const FmtArgs& args, bool color) {
         }
       }
       if (!same) {
-        fmt::print(stderr, "verdict: internal error: formatting {} would change it (this is a bug); left as it is\n", terminal_line(path));
+        print_err("verdict: internal error: formatting {} would change it (this is a bug); left as it is\n", terminal_line(path));
         broken = true;
         continue;
       }
     } catch (const DiagnosticError& e) {
-      fmt::print(stderr, "{}", render(e.diagnostics(), {color}));
+      print_err("{}", render(e.diagnostics(), {color}));
       invalid = true;
       continue;
     }
@@ -227,7 +228,7 @@ int run_fmt(const FmtArgs& args, bool color) {
           write_file_atomically(path, formatted);  // keeps its mode and owner; refuses a read-only file
           fmt::print("formatted {}\n", path);
         } catch (const UserError& e) {  // this file is left as it was; the others are still formatted
-          fmt::print(stderr, "verdict: {}\n", e.what());
+          print_err("verdict: {}\n", e.what());
           unreadable = true;
         }
       }

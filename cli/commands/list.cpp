@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cli/stderr.hpp"
 #include "engine/text.hpp"
 #include "cli/commands/commands.hpp"
 
@@ -36,7 +37,7 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
       // Why it does not check, as `verdict check` says it (stdout keeps the table).
       std::string msg = err.errors.empty() ? terminal_text(err.what()) : std::string(err.what());
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
-      fmt::print(stderr, "{}", msg);
+      print_err("{}", msg);
       broken = true;
     }
     // Only the version the default resolves to (the latest) is the default.
@@ -50,7 +51,7 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
                         e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
     if (!e.conflict.empty()) {
       broken = true;
-      fmt::print(stderr, "error: {}\n", engine::ambiguous_ruleset_message(e));
+      print_err("error: {}\n", engine::ambiguous_ruleset_message(e));
     }
     out.push_back({{"name", named ? nlohmann::ordered_json(e.name) : nullptr}, {"version", named ? nlohmann::ordered_json(e.version) : nullptr}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
                    {"indicators", indicators ? nlohmann::ordered_json(*indicators) : nlohmann::ordered_json(nullptr)},

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "engine/text.hpp"
 
@@ -29,12 +30,12 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       source = std::make_shared<Source>(path, read_evidence_file(path, limits.max_bytes));
     } catch (const std::length_error&) {
       std::error_code ec;
-      fmt::print(stderr, "{}: error[evidence_error]: {}\n", terminal_line(path),
+      print_err("{}: error[evidence_error]: {}\n", terminal_line(path),
                  engine::too_large_message(std::filesystem::file_size(path, ec), limits));
       invalid = true;
       continue;
     } catch (const std::exception& e) {
-      fmt::print(stderr, "error[io_error]: cannot read {}\n", terminal_text(e.what()));
+      print_err("error[io_error]: cannot read {}\n", terminal_text(e.what()));
       unreadable = true;
       continue;
     }
@@ -87,7 +88,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       engine::evidence_from_yaml(root, source, *schema);
       fmt::print("{}: valid ({})\n", terminal_line(path), schema->id());
     } catch (const DiagnosticError& e) {
-      fmt::print(stderr, "{}", render(e.diagnostics(), {color}));
+      print_err("{}", render(e.diagnostics(), {color}));
       fmt::print("{}: invalid ({} problem{})\n", terminal_line(path), e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
       invalid = true;
     }
