@@ -23,9 +23,10 @@ struct RuleLimits {
 
 /// The error for a ruleset file of `size` bytes, more than limits.max_bytes.
 /// A size of std::uintmax_t(-1) is not known (a pipe, or the size could not be
-/// read): the message then says only that the file is larger.
+/// read), and one within the limit is not the file's (files of /proc say 0):
+/// the message then says only that the file is larger.
 inline std::string too_large_message(const std::string& path, std::uintmax_t size, const RuleLimits& limits) {
-  const std::string has = size == std::uintmax_t(-1) ? "the file is longer than"
+  const std::string has = size == std::uintmax_t(-1) || size <= limits.max_bytes ? "the file is longer than"
                                                        : "the file has " + std::to_string(size) + " bytes, more than";
   return path + ": " + has + " the limit of " +
          std::to_string(limits.max_bytes) + " bytes (limit max_rule_bytes; raise it with --max-rule-bytes)";

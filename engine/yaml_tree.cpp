@@ -164,8 +164,9 @@ private:
 }  // namespace
 
 std::string too_large_message(std::uintmax_t size, const YamlLimits& limits) {
-  // A size of std::uintmax_t(-1) is not known (a pipe, or the size could not be read).
-  const std::string has = size == std::uintmax_t(-1) ? std::string("the file is longer than")
+  // A size of std::uintmax_t(-1) is not known (a pipe, or the size could not be read);
+  // one within the limit is not the file's (files of /proc say 0).
+  const std::string has = size == std::uintmax_t(-1) || size <= limits.max_bytes ? std::string("the file is longer than")
                                                       : fmt::format("the file has {} bytes, more than", size);
   return fmt::format("{} the limit of {} bytes (limit max_bytes; raise it with --max-evidence-bytes)", has, limits.max_bytes);
 }
