@@ -60,7 +60,7 @@ public:
     count(mark);
     if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, static_cast<std::uint32_t>(mark.pos));
     const bool plain = yaml_events::typed_as_plain(tag);
-    scalar(node_at(mark, yaml_events::is_null_text(plain, value) ? Kind::null : Kind::scalar, value, plain));
+    scalar(node_at(mark, yaml_events::is_null_scalar(tag, value) ? Kind::null : Kind::scalar, value, plain));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     if (anchor) throw NeedsTree{};

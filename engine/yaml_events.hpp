@@ -50,6 +50,12 @@ inline bool typed_as_plain(const std::string& tag) {
   const std::string_view type = std::string_view(tag).substr(core.size());
   return type == "bool" || type == "int" || type == "float" || type == "null";
 }
+/// A scalar that is null: untagged null text (is_null_text), or any text
+/// tagged `!!null`. A scalar tagged another type is never null by its text
+/// (`!!int ""` is not a number, not null).
+inline bool is_null_scalar(const std::string& tag, std::string_view v) {
+  return tag == "tag:yaml.org,2002:null" || is_null_text(is_plain(tag), v);
+}
 
 /// yaml-cpp ends a quoted scalar that is never closed at the end of the
 /// file, without a word, so the rest of the file becomes its text. Throws

@@ -66,7 +66,7 @@ public:
     if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, n.offset);
     n.plain = yaml_events::typed_as_plain(tag);
     n.text = value;
-    if (yaml_events::is_null_text(n.plain, value)) n.kind = YamlNode::Kind::null;
+    if (yaml_events::is_null_scalar(tag, value)) n.kind = YamlNode::Kind::null;
     finish(std::move(n), anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
