@@ -111,7 +111,7 @@ std::string unified_diff(const std::string& path, const std::string& before, con
   ops.insert(ops.end(), suffix, ' ');
 
   constexpr std::size_t context = 3;
-  std::string out = fmt::format("--- {}\n+++ {} (formatted)\n", path, path);
+  std::string out = fmt::format("--- {}\n+++ {} (formatted)\n", terminal_line(path), terminal_line(path));
   // Line numbers (1-based) in a and b before each op.
   std::vector<std::size_t> line_a(ops.size() + 1), line_b(ops.size() + 1);
   line_a[0] = line_b[0] = 1;
@@ -226,9 +226,9 @@ int run_fmt(const FmtArgs& args, bool color) {
       if (changed) {
         try {
           write_file_atomically(path, formatted);  // keeps its mode and owner; refuses a read-only file
-          fmt::print("formatted {}\n", path);
+          fmt::print("formatted {}\n", terminal_line(path));
         } catch (const UserError& e) {  // this file is left as it was; the others are still formatted
-          print_err("verdict: {}\n", e.what());
+          print_err("verdict: {}\n", terminal_text(e.what()));
           unreadable = true;
         }
       }
