@@ -1,5 +1,8 @@
 #include "cli/workspace.hpp"
 
+#include <charconv>
+#include <optional>
+#include <string_view>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -235,8 +238,40 @@ std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset) {
   return out;
 }
 
+namespace {
+// The descriptor a name of the process's own streams stands for:
+// /dev/stdout, /dev/stderr, /dev/stdin, /dev/fd/N, /proc/self/fd/N.
+std::optional<int> own_descriptor(std::string_view path) {
+  if (path == "/dev/stdin") return 0;
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"})
+    if (path.starts_with(prefix) && path.size() > prefix.size()) {
+      int fd = 0;
+      const auto [end, ec] = std::from_chars(path.data() + prefix.size(), path.data() + path.size(), fd);
+      if (ec == std::errc() && end == path.data() + path.size()) return fd;
+    }
+  return std::nullopt;
+}
+}  // namespace
+
+bool written_into(const std::string& path) {
+  if (const auto own = own_descriptor(path); own && ::fcntl(*own, F_GETFD) != -1) return true;
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_) {
   std::error_code ec;
+  // The process's own streams by name (-o /dev/stdout) are written through
+  // the descriptor it has, as a shell would: opening the name again would
+  // truncate a file stdout appends to (>> log), and renaming over the file
+  // it leads to would replace it.
+  if (const auto own = own_descriptor(path_); own && ::fcntl(*own, F_GETFD) != -1) {
+    fd_ = ::dup(*own);
+    if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+    return;  // no temporary file: temp_ stays empty
+  }
   if (fs::is_directory(path_, ec))
     throw UserError(Exit::usage, fmt::format("cannot write {}: it is a folder; give a file name", path_));
   // A FIFO, a socket or a device (/dev/null, /dev/stdout, a terminal), or a

@@ -90,6 +90,11 @@ std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset);
 /// (66), even for root. Its other hard links, if any, keep the old text (the
 /// rename gives the name a new file). A folder is refused (64). Throws
 /// UserError.
+/// Whether writing to `path` (-o) writes into what is there rather than
+/// replacing a file: one of the process's own streams by name (/dev/stdout,
+/// /dev/fd/N) or something that is not a regular file (a FIFO, a device).
+bool written_into(const std::string& path);
+
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);

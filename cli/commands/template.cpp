@@ -246,7 +246,11 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   const auto& schema = *r.schema;
   std::string schema_path = schema.path();
   std::error_code ec;
-  auto base = args.output.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(args.output, ec).parent_path();
+  // Written into a stream or a device (-o /dev/stdout, a FIFO), the
+  // template is read from the current folder, as it is from stdout.
+  const bool stream = !args.output.empty() && written_into(args.output);
+  auto base = args.output.empty() || stream ? std::filesystem::current_path(ec)
+                                            : std::filesystem::absolute(args.output, ec).parent_path();
   auto rel = std::filesystem::relative(std::filesystem::absolute(schema_path, ec), base, ec);
   if (!ec && !rel.empty()) schema_path = rel.string();
   // A control character (a line break) in the path would end the comment:
@@ -272,9 +276,10 @@ int run_template(const TemplateArgs& args, const SearchOptions& search, bool col
   if (args.output.empty()) {
     fmt::print("{}", out);
   } else {
-    // A filled-in evidence file is hours of work: never replaced by a blank one unasked.
+    // A filled-in evidence file is hours of work: never replaced by a blank
+    // one unasked (a stream or a device is written into, not replaced).
     std::error_code exists_ec;
-    if (!args.force && std::filesystem::exists(args.output, exists_ec))
+    if (!args.force && !stream && std::filesystem::exists(args.output, exists_ec))
       throw UserError(Exit::usage, fmt::format("{} already exists; it is kept (write the template elsewhere, or add --force to replace it)", args.output));
     refuse_output_over_input(args.output, ruleset_files(r));  // not even with --force
     write_file_atomically(args.output, out);
