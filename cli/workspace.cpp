@@ -263,24 +263,17 @@ bool written_into(const std::string& path) {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_) {
   std::error_code ec;
-  // The process's own streams by name (-o /dev/stdout) are written through
-  // the descriptor it has, as a shell would: opening the name again would
-  // truncate a file stdout appends to (>> log), and renaming over the file
-  // it leads to would replace it.
-  if (const auto own = own_descriptor(path_); own && ::fcntl(*own, F_GETFD) != -1) {
-    fd_ = ::dup(*own);
-    if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
-    return;  // no temporary file: temp_ stays empty
-  }
   if (fs::is_directory(path_, ec))
     throw UserError(Exit::usage, fmt::format("cannot write {}: it is a folder; give a file name", path_));
-  // A FIFO, a socket or a device (/dev/null, /dev/stdout, a terminal), or a
-  // link to one, is written into as a shell redirection would: renaming a
-  // regular file over it would take it away. A write error (/dev/full) is
-  // reported as for any file.
-  struct stat kind {};
-  if (::stat(path_.c_str(), &kind) == 0 && !S_ISREG(kind.st_mode)) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  // What is written into (written_into) is not replaced, as a shell
+  // redirection would not replace it: one of the process's own streams by
+  // name (-o /dev/stdout) through the descriptor it has (opening the name
+  // again would truncate a file stdout appends to, >> log); a FIFO, a
+  // socket or a device (/dev/null), or a link to one, opened for writing. A
+  // write error (/dev/full) is reported as for any file.
+  if (written_into(path_)) {
+    const auto own = own_descriptor(path_);
+    fd_ = own && ::fcntl(*own, F_GETFD) != -1 ? ::dup(*own) : ::open(path_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd_ < 0) throw UserError(Exit::no_input, fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
     return;  // no temporary file: temp_ stays empty
   }

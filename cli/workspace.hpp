@@ -78,23 +78,23 @@ void refuse_output_over_input(const std::string& output, const std::vector<std::
 /// The files a loaded ruleset was read from: its own, those it extends, its schema.
 std::vector<std::string> ruleset_files(const LoadedRuleset& ruleset);
 
-/// A file written in parts and put in place atomically: the parts go to a
-/// temporary file beside it, which commit() renames over the target. If
-/// commit() is never reached (an error, an exception), the temporary file
-/// is removed and the target is left as it was. A symbolic link is
-/// followed: the file it points to is replaced, and the link stays. A
-/// FIFO, socket or device (or a link to one) is not replaced: the parts
-/// are written straight into it, as a shell redirection would. A file
-/// replaced keeps its mode, and its owner and group where allowed (root);
-/// one without a write bit, or that the user may not write, is refused
-/// (66), even for root. Its other hard links, if any, keep the old text (the
-/// rename gives the name a new file). A folder is refused (64). Throws
-/// UserError.
 /// Whether writing to `path` (-o) writes into what is there rather than
 /// replacing a file: one of the process's own streams by name (/dev/stdout,
 /// /dev/fd/N) or something that is not a regular file (a FIFO, a device).
 bool written_into(const std::string& path);
 
+/// A file written in parts and put in place atomically: the parts go to a
+/// temporary file beside it, which commit() renames over the target. If
+/// commit() is never reached (an error, an exception), the temporary file
+/// is removed and the target is left as it was. A symbolic link is
+/// followed: the file it points to is replaced, and the link stays. A
+/// stream or device (written_into) is not replaced: the parts are written
+/// straight into it, as a shell redirection would. A file
+/// replaced keeps its mode, and its owner and group where allowed (root);
+/// one without a write bit, or that the user may not write, is refused
+/// (66), even for root. Its other hard links, if any, keep the old text (the
+/// rename gives the name a new file). A folder is refused (64). Throws
+/// UserError.
 class AtomicFile {
 public:
   explicit AtomicFile(std::string path);
