@@ -1,4 +1,3 @@
-#include "cli/stderr.hpp"
 #include "cli/app.hpp"
 
 #include <cerrno>
@@ -16,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands/commands.hpp"
+#include "cli/stderr.hpp"
 #include "dsl/limits.hpp"
 #include "engine/text.hpp"
 
@@ -89,15 +89,10 @@ void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
       ->capture_default_str();
 }
 
-// Says `text` on stderr; unlike fmt::print, never throws when stderr
-// cannot be written.
-void say(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stderr); }
-
 // Stdout could not be written (errno `err`, 0 when not known): the report
 // is lost. Exit 66, as for a file that cannot be written.
 int output_lost(int err) {
-  say(fmt::format("verdict: cannot write the report to standard output{}{}\n", err ? ": " : "",
-                  err ? std::strerror(err) : ""));
+  print_err("verdict: cannot write the report to standard output{}{}\n", err ? ": " : "", err ? std::strerror(err) : "");
   return Exit::no_input;
 }
 
@@ -252,7 +247,7 @@ int run(int argc, char** argv) {
     for (const auto& dir : *dirs) {
       std::error_code ec;
       if (!std::filesystem::is_directory(dir, ec)) {
-        print_err("verdict: {} {}: {}\n", dirs == &search.ruleset_dirs ? "--rulesets" : "--schemas", dir,
+        print_err("verdict: {} {}: {}\n", dirs == &search.ruleset_dirs ? "--rulesets" : "--schemas", terminal_line(dir),
                    std::filesystem::exists(dir, ec) ? "not a folder" : "no such folder");
         return Exit::no_input;
       }
@@ -285,10 +280,10 @@ int run(int argc, char** argv) {
       // given, escape sequences and all.
       std::string msg = e.errors.empty() ? terminal_text(e.what()) : std::string(e.what());
       if (!msg.empty() && msg.back() != '\n') msg += '\n';
-      say(msg);
+      print_err("{}", msg);
       return e.code;
     } catch (const std::bad_alloc&) {
-      say("verdict: out of memory\n");
+      print_err("verdict: out of memory\n");
       return Exit::internal;
     } catch (const std::system_error& e) {
       // fmt::print throws this when stdout or stderr cannot be written.
@@ -297,10 +292,10 @@ int run(int argc, char** argv) {
         return output_lost(e.code().value());
       }
       if (std::ferror(stderr)) return Exit::no_input;  // nowhere to say why
-      say(fmt::format("verdict: internal error: {} (this is a bug)\n", e.what()));
+      print_err("verdict: internal error: {} (this is a bug)\n", e.what());
       return Exit::internal;
     } catch (const std::exception& e) {
-      say(fmt::format("verdict: internal error: {} (this is a bug)\n", e.what()));
+      print_err("verdict: internal error: {} (this is a bug)\n", e.what());
       return Exit::internal;
     }
   }();

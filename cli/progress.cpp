@@ -1,9 +1,10 @@
-#include "cli/stderr.hpp"
 #include "cli/progress.hpp"
 
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include "cli/stderr.hpp"
 
 namespace verdict::cli {
 

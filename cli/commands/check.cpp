@@ -1,9 +1,9 @@
 // `verdict check`: parse and type-check rulesets against their schemas.
 #include <fmt/format.h>
 
+#include "cli/commands/commands.hpp"
 #include "cli/stderr.hpp"
 #include "engine/text.hpp"
-#include "cli/commands/commands.hpp"
 
 namespace verdict::cli {
 

@@ -1,10 +1,10 @@
 // `verdict diff`: dry-run a rule change over a corpus of evidence.
 #include <fmt/format.h>
 
-#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/diff.hpp"
 #include "cli/parallel.hpp"
+#include "cli/stderr.hpp"
 
 namespace verdict::cli {
 

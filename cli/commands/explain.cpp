@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/evidence_files.hpp"
 #include "cli/report.hpp"
+#include "cli/stderr.hpp"
 #include "dsl/lower.hpp"
 #include "engine/text.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/stderr.hpp"
 #include "dsl/limits.hpp"
 #include "dsl/parser.hpp"
 #include "dsl/printer.hpp"

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "cli/commands/commands.hpp"
 #include "cli/stderr.hpp"
 #include "engine/text.hpp"
-#include "cli/commands/commands.hpp"
 
 namespace verdict::cli {
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/stderr.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/stderr.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::cli {
