@@ -128,11 +128,11 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
   e.path = path;
   bool found = false;
   std::string line;
-  // std::getline, but no further than max_bytes into the file: a file of
-  // 1 GB without a line break was read whole, by every command.
-  // The header is read even where the limit is smaller than the comments
-  // before it (--max-rule-bytes 200): the ruleset is then found by its name,
-  // and refused for its size when loaded.
+  // std::getline, but no further than max_bytes into the file (a file of
+  // 1 GB without a line break was read whole, by every command), or 64 KiB
+  // where the limit is smaller than the comments before the header
+  // (--max-rule-bytes 200): the ruleset is then found by its name, and
+  // refused for its size when loaded.
   constexpr std::size_t kHeaderBytes = std::size_t{1} << 16;
   std::streambuf& buf = *in.rdbuf();
   std::size_t left = std::max(max_bytes, kHeaderBytes);

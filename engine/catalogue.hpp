@@ -29,7 +29,9 @@ int compare_versions(const std::string& a, const std::string& b);
 inline constexpr std::size_t default_max_rule_bytes = 16u << 20;
 
 /// Reads the `ruleset "NAME" version "V"` header (and title/extends) of a
-/// file, in its first `max_bytes` bytes at most.
+/// file, in its first 200 lines and no further than `max_bytes` bytes, or
+/// 64 KiB where the limit is smaller (a header after long comments is still
+/// found, and the file then refused for its size when it is loaded).
 std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::size_t max_bytes = default_max_rule_bytes);
 
 /// Rulesets in the given folders (searched recursively for *.rules), in folder
