@@ -46,7 +46,7 @@ CLI::Validator a_limit(std::uint64_t ceiling) {
           return fmt::format("Value {} not in range 1 to {}", v, ceiling);
         return std::string();
       },
-      fmt::format("UINT in [1 - {}]", ceiling));
+      fmt::format("[1 - {}]", ceiling));
 }
 
 // The limits on rulesets are options of `verdict` itself (they may also
@@ -137,7 +137,7 @@ int run(int argc, char** argv) {
   ev->add_option("-f,--format", evaluate.format, "Output format: text, json, markdown, html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->capture_default_str();
-  ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
+  ev->add_option("-o,--output", evaluate.output, "Write the report to FILE (atomically; a FIFO or a device such as /dev/stdout is written into) instead of stdout (- for stdout)");
   add_evidence_limits(ev, evaluate.limits);
   ev->add_option("-j,--jobs", evaluate.jobs, "Threads for a batch (default: one per core)");
   ev->add_option("evidence", evaluate.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
@@ -163,7 +163,7 @@ int run(int argc, char** argv) {
   df->add_option("--candidate", diff.candidate, "The changed ruleset (REF)")->required();
   df->add_option("--as-of", diff.as_of, "Reference date YYYY-MM-DD (overrides the rulesets' as_of)")->check(a_date);
   df->add_option("-f,--format", diff.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
+  df->add_option("-o,--output", diff.output, "Write the report to FILE (atomically; a FIFO or a device such as /dev/stdout is written into) instead of stdout (- for stdout)");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Exit 1 when any verdict, outcome or outcome label changes");
   df->add_option("-j,--jobs", diff.jobs, "Threads for a batch (default: one per core)");
   df->add_option("evidence", diff.evidence, "Evidence files or folders (each .yaml or .yml file in a folder and its subfolders, hidden ones aside)")->required();
@@ -175,7 +175,7 @@ int run(int argc, char** argv) {
   auto* ts = app.add_subcommand("test", "Run ruleset test files (*.test.yaml): cases of evidence and expected verdicts");
   ts->add_option("paths", test.paths, "Test files or folders; default: those beside the catalogue's rulesets");
   ts->add_option("-f,--format", test.format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
-  ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically) instead of stdout (- for stdout)");
+  ts->add_option("-o,--output", test.output, "Write the report to FILE (atomically; a FIFO or a device such as /dev/stdout is written into) instead of stdout (- for stdout)");
   add_evidence_limits(ts, test.limits);
   ts->footer(std::string("Exit status: 0 every case passes, 1 one fails, 65 a test file is malformed (errors on stderr;\n"
                           "a misspelt expectation too, checked before the case's evidence is read), 66 no test file could be read.\n") +
@@ -194,7 +194,7 @@ int run(int argc, char** argv) {
   TemplateArgs templ;
   auto* tp = app.add_subcommand("template", "Write a blank, commented evidence file for a ruleset's schema");
   tp->add_option("ruleset", templ.ruleset, "Ruleset: a .rules path, NAME@VERSION, or NAME")->required();
-  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout (- for stdout); an existing FILE is kept unless --force");
+  tp->add_option("-o,--output", templ.output, "Write to FILE (atomically) instead of stdout (- for stdout); an existing FILE is kept unless --force (a FIFO or a device such as /dev/null is written into)");
   tp->add_flag("--force", templ.force, "Overwrite the -o FILE if it exists");
   tp->footer(std::string("Exit status: 0 written; 64 the -o FILE exists (add --force) or bad usage.\n") + kRuleLimits);
 
