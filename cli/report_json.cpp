@@ -166,6 +166,16 @@ std::string json_ruleset_error(const std::string& message, const std::vector<Dia
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+std::string json_no_evidence(const RulesetInfo& ruleset, const std::string& message) {
+  ojson doc;
+  doc["ruleset"] = {{"name", ruleset.name}, {"version", ruleset.version}, {"digest", ruleset.digest}};
+  doc["results"] = ojson::array();
+  const ojson error = {{"message", message}, {"code", "io_error"}, {"file", nullptr}, {"line", nullptr}, {"column", nullptr}};
+  doc["error"] = error;
+  doc["errors"] = ojson::array({error});
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace parts
 
 }  // namespace verdict::cli

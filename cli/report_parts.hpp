@@ -20,6 +20,9 @@ std::string json_end(const BatchTally& tally);
 /// errors with their positions; without any, `message` about `ref` (its
 /// file when it names one).
 std::string json_ruleset_error(const std::string& message, const std::vector<Diagnostic>& errors, const std::string& ref);
+/// The whole JSON report of a run that found no evidence file to evaluate
+/// (only empty folders): the ruleset, no results, and `message` as its error.
+std::string json_no_evidence(const RulesetInfo& ruleset, const std::string& message);
 
 std::string markdown_begin(const RulesetInfo& ruleset);
 std::string markdown_file(const FileOutcome& file);

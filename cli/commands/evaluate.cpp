@@ -33,7 +33,13 @@ int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool col
   }();
 
   auto paths = expand_evidence_paths(args.evidence);
-  if (paths.empty()) throw UserError(Exit::no_input, "no evidence files found in the folders given");
+  if (paths.empty()) {
+    const std::string message = "no evidence files found in the folders given";
+    // A JSON reader on stdout still gets a JSON document: the ruleset, no
+    // results, and why (as for a ruleset that does not check).
+    if (args.format == "json" && args.output.empty()) fmt::print("{}", parts::json_no_evidence(ruleset.info, message));
+    throw UserError(Exit::no_input, message);
+  }
   auto inputs = paths;
   for (auto& f : ruleset_files(ruleset)) inputs.push_back(std::move(f));
   refuse_output_over_input(args.output, inputs);
