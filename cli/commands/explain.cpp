@@ -224,6 +224,7 @@ std::string power_assert(const std::string& condition, std::vector<Node> nodes, 
     uniq.push_back(n);
   }
   std::string out = indent + condition + "\n";
+  if (uniq.empty()) return out;  // nothing traced under it (a literal, or not evaluated)
   auto bars = [&](std::size_t upto) {
     std::string row;
     for (std::size_t i = 0; i < upto; ++i) {
@@ -542,7 +543,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       };
       walk(let.expr);
       out += drawn;
+      // A let only what was not evaluated reads (a `where` over an unknown
+      // list) has no value: said so, as for an operand not needed.
       if (auto it = value_of.find(&let.expr); it != value_of.end()) out += let_value(it->second->value);
+      else out += "    = not evaluated (not needed for the result)\n";
       out += elements_of(let.expr, text);
     }
   }
