@@ -35,7 +35,7 @@ ojson indicator_json(const engine::IndicatorResult& r) {
   ojson j;
   j["id"] = r.id;
   j["title"] = r.title;
-  j["group"] = r.group;
+  j["group"] = r.group.empty() ? ojson(nullptr) : ojson(r.group);  // null: in no group
   j["minimum"] = r.minimum;
   j["verdict"] = engine::to_string(r.verdict);
   j["level"] = r.level ? ojson(*r.level) : ojson(nullptr);
