@@ -726,7 +726,12 @@ private:
                                  describe(*t), hint));
       return Type::of(K::boolean);
     }
-    if (!comparable(a, b)) mismatch(e, a, b);
+    if (!comparable(a, b)) {
+      mismatch(e, a, b);
+    } else {  // `.reporting < "weekly"` compares with a value the field never holds, as == does
+      check_allowed(a, e.args[0], b, false);
+      check_allowed(b, e.args[1], a, false);
+    }
     return Type::of(K::boolean);
   }
 
