@@ -708,6 +708,10 @@ private:
     } else {
       check_allowed(a, e.args[0], b, false);
       check_allowed(b, e.args[1], a, false);
+      if (a.is(K::list) && b.is(K::list)) {  // `instruments == ["swot", "sowt"]`: each string, as `in` checks it
+        check_allowed(*a.element, e.args[0], *b.element, true);
+        check_allowed(*b.element, e.args[1], *a.element, true);
+      }
     }
     return Type::of(K::boolean);
   }
