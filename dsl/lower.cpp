@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/compiled.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::dsl {
 
@@ -93,27 +94,12 @@ const Function* find_function(std::string_view name) {
   return nullptr;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 /// The closest known function name, if close enough to be a typo.
 std::optional<std::string> suggest_function(std::string_view name) {
   std::optional<std::string> best;
   std::size_t best_distance = SIZE_MAX;
   auto consider = [&](std::string_view candidate) {
-    auto d = edit_distance(name, candidate);
+    auto d = verdict::edit_distance(name, candidate);
     if (d < best_distance) {
       best_distance = d;
       best = std::string(candidate);

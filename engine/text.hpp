@@ -6,7 +6,8 @@
 
 namespace verdict {
 
-/// Levenshtein distance (bytes).
+/// Edit distance in bytes (optimal string alignment): an insertion, a
+/// deletion, a change or a swap of two neighbouring letters each count one.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 /// The candidate closest to `word` when it is close enough to be a likely typo.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
