@@ -95,18 +95,41 @@ std::optional<std::string> keyword_text(std::string_view line, std::string_view 
   return r.quoted();
 }
 
-// `ruleset "NAME" version "VERSION"` at the start of the line.
-bool ruleset_line(std::string_view line, CatalogueEntry& e) {
+// A line of spaces, perhaps with a comment.
+bool blank_or_comment(std::string_view line) {
   LineReader r{line};
   r.skip_spaces();
-  if (!r.word("ruleset") || !r.spaces()) return false;
+  return r.at == line.size() || line[r.at] == '#';
+}
+
+// The line without its comment (a '#' outside a "text").
+std::string_view without_comment(std::string_view line) {
+  bool in_text = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (in_text && line[i] == '\\') ++i;
+    else if (line[i] == '"') in_text = !in_text;
+    else if (line[i] == '#' && !in_text) return line.substr(0, i);
+  }
+  return line;
+}
+
+enum class Clause { found, incomplete, no };
+
+// `ruleset "NAME" version "VERSION"` at the start of `text`, which may hold
+// several lines (the language lets the clause break between its words):
+// found (into `e`), incomplete (the text ends before the clause does), or no.
+Clause ruleset_clause(std::string_view text, CatalogueEntry& e) {
+  LineReader r{text};
+  r.skip_spaces();
+  const auto stop = [&] { return r.at >= text.size() ? Clause::incomplete : Clause::no; };
+  if (!r.word("ruleset") || !r.spaces()) return stop();
   auto name = r.quoted();
-  if (!name || !r.spaces() || !r.word("version") || !r.spaces()) return false;
+  if (!name || !r.spaces() || !r.word("version") || !r.spaces()) return stop();
   auto version = r.quoted();
-  if (!version) return false;
+  if (!version) return stop();
   e.name = std::move(*name);
   e.version = std::move(*version);
-  return true;
+  return Clause::found;
 }
 
 // A line that starts the body (a declaration keyword as a whole word).
@@ -147,9 +170,28 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
     }
     return false;
   };
-  for (int n = 0; n < 200 && next_line(); ++n) {
+  // Up to 200 lines that are not blank or comments (a long comment before
+  // the header does not hide it), within the bytes above.
+  std::string begun;  // a `ruleset` clause that the lines so far begin, comments left out
+  for (int n = 0; n < 200 && next_line();) {
+    if (blank_or_comment(line)) continue;
+    ++n;
     if (!found) {
-      found = ruleset_line(line, e);
+      if (!begun.empty()) {
+        begun += '\n';
+        begun += without_comment(line);
+        const auto clause = ruleset_clause(begun, e);
+        if (clause != Clause::no) {
+          found = clause == Clause::found;
+          if (found) begun.clear();
+          continue;
+        }
+        begun.clear();
+      }
+      const auto own = without_comment(line);
+      const auto clause = ruleset_clause(own, e);
+      found = clause == Clause::found;
+      if (clause == Clause::incomplete) begun = own;
       continue;
     }
     if (auto t = keyword_text(line, "title")) e.title = std::move(*t);

@@ -272,10 +272,23 @@ TEST_CASE("catalogue: a ruleset file's header is read as it is written") {
   e = header("c.rules", "ruleset \"c\" version \"3\"\ntitle \"\"\nextends \"c@2\"\n");
   REQUIRE(e);
   CHECK(e->extends == "c@2");
+  // The clause broken over lines, as the language allows, with comments
+  // between; and a header below a comment longer than 200 lines.
+  e = header("h.rules", "ruleset \"h\"  # the name\n\n  # and its version:\n  version \"4\"\n  title \"The H\"\n");
+  REQUIRE(e);
+  CHECK(e->name == "h");
+  CHECK(e->version == "4");
+  CHECK(e->title == "The H");
+  std::string long_comment;
+  for (int i = 0; i < 300; ++i) long_comment += "# line " + std::to_string(i) + "\n\n";
+  e = header("i.rules", long_comment + "ruleset \"i\" version \"5\"\n");
+  REQUIRE(e);
+  CHECK(e->name == "i");
   // Not a header: no quotes, no version, a keyword glued to its text.
   CHECK_FALSE(header("d.rules", "ruleset c version 3\n"));
   CHECK_FALSE(header("e.rules", "ruleset \"e\"\n"));
   CHECK_FALSE(header("f.rules", "ruleset\"f\" version \"1\"\n"));
   CHECK_FALSE(header("g.rules", "rulesets \"g\" version \"1\"\n"));
+  CHECK_FALSE(header("j.rules", "ruleset \"j\"\nparam version = 1\n"));
   fs::remove_all(dir);
 }
