@@ -119,6 +119,33 @@ const std::vector<std::string>& batch_files() {
   return files;
 }
 
+// Per evidence file, as a user meets it: loading (YAML to typed, validated
+// values) and then the verdicts, by the engine and by the hand-written limit
+// over the same loaded values. For context beside the evaluation-only ratio:
+// at small files loading is nearly all of a file's time.
+void BM_PerFileVerdicts(benchmark::State& state) {
+  auto src = evidence_text(static_cast<int>(state.range(0)));
+  const auto& r = ruleset();
+  engine::EvalOptions options;
+  options.detail = engine::Detail::verdicts;
+  engine::EvaluationResult result;
+  for (auto _ : state) {
+    auto ev = engine::load_evidence(src, *r.schema);
+    engine::evaluate_into(r.program, ev, options, result);
+    benchmark::DoNotOptimize(result.outcome);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_PerFileHandwritten(benchmark::State& state) {
+  auto src = evidence_text(static_cast<int>(state.range(0)));
+  const auto& r = ruleset();
+  for (auto _ : state) {
+    auto ev = engine::load_evidence(src, *r.schema);
+    auto verdicts = bench::handwritten_minimum(ev);
+    benchmark::DoNotOptimize(verdicts);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
 void BM_Batch10k(benchmark::State& state) {
   const auto& files = batch_files();
   const auto& r = ruleset();
@@ -153,5 +180,7 @@ BENCHMARK(BM_EvaluateVerdicts)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(b
 BENCHMARK(BM_Handwritten)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BareEventParse)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PerFileVerdicts)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PerFileHandwritten)->Arg(10)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Batch10k)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();

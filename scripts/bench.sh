@@ -48,6 +48,7 @@ awk -F, '
     for (i = 1; i <= 4; i++) row("verdicts / hand-written, " sizes[i], "BM_EvaluateVerdicts/" sizes[i], "BM_Handwritten/" sizes[i])
     for (i = 1; i <= 4; i++) row("full report / hand-written, " sizes[i], "BM_Evaluate/" sizes[i], "BM_Handwritten/" sizes[i])
     for (i = 1; i <= 4; i++) row("loading / bare event parse, " sizes[i], "BM_Load/" sizes[i], "BM_BareEventParse/" sizes[i])
+    for (i = 1; i <= 2; i++) row("per file, load + verdicts, " sizes[i], "BM_PerFileVerdicts/" sizes[i], "BM_PerFileHandwritten/" sizes[i])
     row("batch of 10,000: 1 thread / 2", "BM_Batch10k/1", "BM_Batch10k/2")
   }' "$csv"
 
