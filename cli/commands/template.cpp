@@ -56,9 +56,24 @@ std::string one_comment_line(std::string d) {
   return d;
 }
 
+// Whether `word` stands in `text` as a word of its own (`self` in "self:
+// self-assessment", not in "itself").
+bool names_word(std::string_view text, std::string_view word) {
+  auto part_of_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    const std::size_t end = at + word.size();
+    if ((at == 0 || !part_of_word(text[at - 1])) && (end == text.size() || !part_of_word(text[end]))) return true;
+  }
+  return false;
+}
+
 std::string describe(const SchemaNode& s) {
   std::string d = s.description.empty() ? s.title : s.description;
-  if (!s.enum_values.empty()) d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
+  // The allowed values, unless the description already names every one.
+  const bool all_named = !s.enum_values.empty() && std::all_of(s.enum_values.begin(), s.enum_values.end(),
+                                                               [&](const std::string& v) { return names_word(d, v); });
+  if (!s.enum_values.empty() && !all_named)
+    d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
   if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
   if (s.types & engine::t_null) d += " May be null.";
   return one_comment_line(d);
