@@ -76,14 +76,31 @@ struct LineReader {
     at += w.size();
     return true;
   }
-  // "TEXT" (no quote inside): TEXT.
+  // A "TEXT" with the language's escapes (\" \\ \n \t \{ \}) read as the
+  // parser reads them; null for a text not closed on the line or an
+  // escape the language does not have.
   std::optional<std::string> quoted() {
     if (at >= line.size() || line[at] != '"') return std::nullopt;
-    const auto end = line.find('"', at + 1);
-    if (end == std::string_view::npos) return std::nullopt;
-    std::string text(line.substr(at + 1, end - at - 1));
-    at = end + 1;
-    return text;
+    std::string text;
+    for (std::size_t i = at + 1; i < line.size(); ++i) {
+      const char c = line[i];
+      if (c == '"') {
+        at = i + 1;
+        return text;
+      }
+      if (c != '\\') {
+        text.push_back(c);
+        continue;
+      }
+      if (++i == line.size()) return std::nullopt;
+      switch (line[i]) {
+        case '"': case '\\': case '{': case '}': text.push_back(line[i]); break;
+        case 'n': text.push_back('\n'); break;
+        case 't': text.push_back('\t'); break;
+        default: return std::nullopt;
+      }
+    }
+    return std::nullopt;
   }
 };
 
