@@ -190,7 +190,12 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
   // Up to 200 lines that are not blank or comments (a long comment before
   // the header does not hide it), within the bytes above.
   std::string begun;  // a `ruleset` clause that the lines so far begin, comments left out
+  bool first_line = true;
   for (int n = 0; n < 200 && next_line();) {
+    // A byte order mark, as some editors write at the start of a file (the
+    // parser skips it too).
+    if (first_line && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+    first_line = false;
     if (blank_or_comment(line)) continue;
     ++n;
     if (!found) {
