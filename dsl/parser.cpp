@@ -5,12 +5,17 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <climits>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "dsl/errors.hpp"
 #include "dsl/grammar.hpp"
+#include "engine/text.hpp"
 
 namespace verdict::dsl {
 namespace {
@@ -154,6 +159,17 @@ Diagnostic parse_diagnostic(const std::shared_ptr<const Source>& src, std::size_
       d.message += fmt::format(" ('{}' is a reserved word of the language: it cannot name a let, param, element or "
                                "top-level evidence field; a field of a record can be read as .{} or [\"{}\"])",
                                word, word, word);
+    // A misspelt keyword (`requre`, `overide`, `extnds`, `minimun`, `adn`):
+    // name the keyword it is closest to.
+    static const std::vector<std::string> keywords = {
+        "ruleset", "version", "title",   "source",  "schema",  "as_of",     "extends",  "param", "let",
+        "group",   "indicator", "minimum", "cite",  "note",    "require",   "else",     "score", "of",
+        "level",   "when",    "outcome", "label",   "override", "remove",   "extend",   "from",  "if",
+        "then",    "or",      "and",     "not",     "in",      "where",     "as",       "true",  "false", "null"};
+    if (word.size() >= 3 && (std::isalpha(static_cast<unsigned char>(word[0])) || word[0] == '_')) {
+      auto hint = did_you_mean(word, keywords);
+      if (!hint.empty() && hint != word) d.message += fmt::format("; did you mean '{}'?", hint);
+    }
   }
   // `param p = 1 + 1`: a param stops after its literal, and the operator
   // is taken for the start of the next declaration.
