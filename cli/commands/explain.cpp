@@ -470,7 +470,10 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     const auto& cr = r->checks[k];
     const auto& src = ruleset.program.source_of(check.expr.span);
     std::string text = src ? src->text() : std::string();
-    out += fmt::format("\n{} require (line {}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", check.line,
+    // An inherited require is in its base's file: name it, as a let's place is named.
+    const std::string where = check.expr.span.file != 0 && src ? fmt::format("{}:{}", src->name(), check.line)
+                                                               : fmt::format("line {}", check.line);
+    out += fmt::format("\n{} require ({}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", where,
                        cr.result ? (*cr.result ? "true" : "false") : "unknown");
     out += draw(check.expr, text, value_of, reads, check.source);
     out += elements_of(check.expr, text);
