@@ -112,7 +112,18 @@ std::string render_tests_text(const std::vector<TestFileResult>& results, const 
     for (const auto& c : f.cases) {
       if (c.passed()) continue;
       out += fmt::format("    {} {}:{}: {}\n", paint("31", "✘"), terminal_line(f.path), c.line, terminal_line(c.name));
-      for (const auto& why : c.failures) out += fmt::format("        {}\n", terminal_text(why.what));
+      // Every line of a failure under its case, a rendered diagnostic (evidence
+      // that could not be evaluated) included, and no blank line after it.
+      for (const auto& why : c.failures) {
+        std::string text = terminal_text(why.what);
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+        std::size_t from = 0;
+        for (bool first = true; from <= text.size(); first = false) {
+          auto to = std::min(text.find('\n', from), text.size());
+          out += fmt::format("{}{}\n", first ? "        " : "          ", std::string_view(text).substr(from, to - from));
+          from = to + 1;
+        }
+      }
     }
   }
   if (!gaps.empty()) {
