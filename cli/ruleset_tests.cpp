@@ -171,8 +171,10 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       const auto& res = *outcome.result;
       if (const auto* o = expect.get("outcome")) expect_verdict(r, "outcome", o->text, engine::to_string(res.outcome));
       if (const auto* l = expect.get("label")) {
-        std::string got = res.label ? *res.label : "null";
-        expect_verdict(r, "label", l->kind == YamlNode::Kind::null ? "null" : l->text, got);
+        // Quoted, as diff shows labels: a label may hold a comma ("Not met, see 2.5"), or read "null".
+        auto quoted = [](const std::string& text) { return fmt::format("\"{}\"", text); };
+        std::string got = res.label ? quoted(*res.label) : "null";
+        expect_verdict(r, "label", l->kind == YamlNode::Kind::null ? "null" : quoted(l->text), got);
       }
       // The expectation's shape, verdicts and ids were checked (check_expect).
       if (const auto* inds = expect.get("indicators")) {
