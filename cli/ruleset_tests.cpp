@@ -62,8 +62,11 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
     const YamlNode& id = inds->children[i];
     const YamlNode& want = inds->children[i + 1];
     if (std::find(ids.begin(), ids.end(), id.text) == ids.end()) {
-      const std::string near = did_you_mean(id.text, ids);
-      bad(src, id, fmt::format("the ruleset has no indicator '{}'{}", id.text, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+      // One the ruleset removes is named as removed, not as a typo of another.
+      const std::string removed = program.removed_note(id.text);
+      const std::string near = removed.empty() ? did_you_mean(id.text, ids) : std::string();
+      bad(src, id, fmt::format("the ruleset has no indicator '{}'{}{}", id.text, removed,
+                               near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
     if (want.kind == YamlNode::Kind::scalar) {
       if (!is_verdict(want.text)) bad(src, want, fmt::format("expected pass, fail or unknown, found '{}'", want.text));

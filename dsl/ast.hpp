@@ -185,6 +185,10 @@ struct Ruleset {
   Text version;
   std::vector<HeaderClause> header;
   std::vector<Declaration> declarations;
+  /// After inheritance: the `remove indicator`s of the chain that took
+  /// effect (their spans say which file), so that a removed id can be named
+  /// as removed rather than as unknown.
+  std::vector<Removal> removed;
 };
 
 }  // namespace verdict::dsl::ast

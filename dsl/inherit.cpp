@@ -176,10 +176,12 @@ public:
     std::set<ast::HeaderClause::Kind> own;
     for (const auto& h : child.header) own.insert(h.kind);
     out.header = std::move(child.header);
+    out.removed = std::move(base.removed);
     for (auto& h : base.header)
       if (h.kind != ast::HeaderClause::Kind::extends && !own.count(h.kind)) out.header.push_back(std::move(h));
 
     decls_ = &out.declarations;
+    removed_list_ = &out.removed;
     *decls_ = std::move(base.declarations);
     base_count_ = decls_->size();
     index_base();
@@ -219,6 +221,7 @@ public:
     }
     out.declarations = std::move(kept);
     decls_ = nullptr;
+    removed_list_ = nullptr;
     return out;
   }
 
@@ -233,6 +236,7 @@ private:
   Diagnostics& diags_;
   std::string base_ref_;
   std::vector<ast::Declaration>* decls_ = nullptr;
+  std::vector<ast::Removal>* removed_list_ = nullptr;
   std::size_t base_count_ = 0;
   std::map<std::string, std::size_t, std::less<>> params_, lets_, groups_;
   std::map<std::string, Place, std::less<>> indicators_;
@@ -260,6 +264,12 @@ private:
   std::string absent(const char* what, const std::string& name, const Map& known) const {
     if (base_ref_.empty())
       return "this ruleset extends no other (add extends \"NAME@VERSION\" to its header)";
+    // An indicator a base of the chain removed: say so, not a typo of another.
+    if (std::string_view(what) == "indicator" && removed_list_)
+      for (const auto& r : *removed_list_)
+        if (r.id.value == name)
+          return fmt::format("{} has no {} '{}'; it is removed at {}:{}", base_ref_, what, name,
+                             sources_.at(r.id.span.file)->name(), line_of(r.id.span));
     std::vector<std::string> names;
     for (const auto& [k, v] : known) names.push_back(k);
     auto hint = did_you_mean(name, names);
@@ -428,6 +438,8 @@ private:
     }
     if (auto [seen, fresh] = removed_.emplace(id, r.id.span); !fresh)
       error(r.id.span, fmt::format("indicator '{}' is already removed at line {}", id, line_of(seen->second)));
+    else
+      removed_list_->push_back(r);
   }
 };
 

@@ -181,6 +181,10 @@ public:
     program_.sources = sources_;
     header(rs);
     declare(rs);
+    for (const auto& r : rs.removed)
+      if (std::none_of(program_.indicators.begin(), program_.indicators.end(),
+                       [&](const engine::Indicator& i) { return i.id == r.id.value; }))
+        program_.removed_indicators.push_back({r.id.value, r.id.span});
     resolve(rs);
     check_let_cycles();
     warn_unused();
@@ -871,7 +875,7 @@ private:
     }
     const auto& id = a.value.as_string();
     if (!indicator_ids_.count(id)) {
-      error(a.span, fmt::format("no indicator has the id '{}'", id));
+      error(a.span, fmt::format("no indicator has the id '{}'{}", id, program_.removed_note(id)));
       return poisoned(e.span);
     }
     auto out = make(Op::verdict_of, e.span);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/source.hpp"
@@ -181,6 +182,24 @@ struct Program {
   std::vector<Group> groups;
   std::vector<Indicator> indicators;  // in declaration order
   std::vector<OutcomeLabel> outcome;
+  /// Indicators of a base that a `remove indicator` of the chain dropped
+  /// (and no later ruleset added again): where each was removed.
+  struct RemovedIndicator {
+    std::string id;
+    Span span;
+  };
+  std::vector<RemovedIndicator> removed_indicators;
+  /// "; it is removed at FILE:LINE" when `id` is a removed indicator, else
+  /// "": for a message about an indicator id the program does not have.
+  std::string removed_note(std::string_view id) const {
+    for (const auto& r : removed_indicators)
+      if (r.id == id) {
+        const auto& src = source_of(r.span);
+        return src ? "; it is removed at " + src->name() + ":" + std::to_string(src->line_of(r.span.begin))
+                   : std::string("; it is removed");
+      }
+    return {};
+  }
   std::uint32_t max_element_depth = 0;  // deepest nesting of collection operations
   /// Every element name written (`participants as p`), for the checker,
   /// which refuses one that hides a top-level evidence field.

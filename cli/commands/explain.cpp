@@ -388,9 +388,11 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       throw UserError(Exit::usage, fmt::format("the evidence comes first, then the indicator: verdict explain -r REF "
                                                "EVIDENCE INDICATOR, here '{}' then '{}'",
                                                args.indicator, args.evidence));
-    auto hint = did_you_mean(args.indicator, ids);
-    throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}; its indicators: {}", ruleset.info.name,
-                                             ruleset.info.version, args.indicator,
+    // An indicator the ruleset removes is named as removed, not as a typo of another.
+    const std::string removed = ruleset.program.removed_note(args.indicator);
+    auto hint = removed.empty() ? did_you_mean(args.indicator, ids) : std::string();
+    throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}{}; its indicators: {}", ruleset.info.name,
+                                             ruleset.info.version, args.indicator, removed,
                                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(ids, ", ")));
   }
   // One file is explained; a folder is what evaluate takes.
