@@ -29,10 +29,12 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
   for (const auto& e : entries) {
     std::optional<std::size_t> indicators;
     std::string digest;
+    std::string title = e.title;  // its own, or (once loaded) the one it inherits
     try {
       auto r = load_ruleset(e.path, search, color);
       indicators = r.program.indicators.size();
       digest = r.info.digest;
+      title = r.program.title;
     } catch (const UserError& err) {
       // Why it does not check, as `verdict check` says it (stdout keeps the table).
       std::string msg = err.errors.empty() ? terminal_text(err.what()) : std::string(err.what());
@@ -48,12 +50,12 @@ int run_list(const ListArgs& args, const SearchOptions& search, bool color) {
     // A file too large to read its header is named by its path.
     const bool named = !e.name.empty();
     text += fmt::format("{}{:<32} {:<10} {}  {}{}\n", is_default ? "* " : "  ", named ? e.name + "@" + e.version : e.path, e.version, count,
-                        e.title, e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
+                        terminal_line(title), e.extends.empty() ? "" : fmt::format("  (extends {})", e.extends));
     if (!e.conflict.empty()) {
       broken = true;
       print_err("error: {}\n", engine::ambiguous_ruleset_message(e));
     }
-    out.push_back({{"name", named ? nlohmann::ordered_json(e.name) : nullptr}, {"version", named ? nlohmann::ordered_json(e.version) : nullptr}, {"title", e.title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
+    out.push_back({{"name", named ? nlohmann::ordered_json(e.name) : nullptr}, {"version", named ? nlohmann::ordered_json(e.version) : nullptr}, {"title", title}, {"extends", e.extends.empty() ? nullptr : nlohmann::ordered_json(e.extends)},
                    {"indicators", indicators ? nlohmann::ordered_json(*indicators) : nlohmann::ordered_json(nullptr)},
                    {"path", e.path}, {"digest", digest}, {"default", is_default},
                    {"conflict", e.conflict.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.conflict)}});
