@@ -31,8 +31,19 @@ std::vector<std::string> find_test_files(const std::vector<std::string>& paths, 
   } else {
     for (const auto& p : paths) {
       std::error_code ec;
-      if (fs::is_directory(p, ec)) scan(p);
-      else out.push_back(p);
+      if (fs::is_directory(p, ec)) {
+        scan(p);
+      } else if (p.ends_with(".rules")) {
+        // `verdict test drafts/x.rules`: its tests are in a test file, not in it.
+        const std::string beside = p.substr(0, p.size() - 6) + ".test.yaml";
+        throw UserError(Exit::usage,
+                        fmt::format("{} is a ruleset; verdict test runs test files (*.test.yaml){}", terminal_line(p),
+                                    fs::is_regular_file(beside, ec)
+                                        ? fmt::format(": its tests are in {}", terminal_line(beside))
+                                        : std::string(": give a test file, or the folder that holds them")));
+      } else {
+        out.push_back(p);
+      }
     }
   }
   // The same file reached twice (installed and in-tree) runs once.
