@@ -43,6 +43,15 @@ const YamlNode& need(const std::shared_ptr<const Source>& src, const YamlNode& m
 
 bool is_verdict(const std::string& text) { return text == "pass" || text == "fail" || text == "unknown"; }
 
+// What an expectation holds, for "found …": `outcome: null` (or `~`, or
+// nothing) is null, not ''; a mapping or a list is said as such.
+std::string found(const YamlNode& n) {
+  if (n.kind == YamlNode::Kind::null) return "null";
+  if (n.kind == YamlNode::Kind::mapping) return "a mapping";
+  if (n.kind == YamlNode::Kind::sequence) return "a list";
+  return fmt::format("'{}'", n.text);
+}
+
 // A case's `expect`, refused where it is wrong before its evidence is read:
 // a misspelt verdict or key, or an indicator the ruleset does not have, is
 // a malformed test file (65), whatever the evidence turns out to be.
@@ -52,7 +61,7 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
   if (!expect.get("outcome") && !expect.get("indicators") && !expect.get("label") && !expect.get("error"))
     bad(src, expect, "'expect' names nothing to check (outcome, label, indicators or error)");
   if (const auto* o = expect.get("outcome"); o && (o->kind != YamlNode::Kind::scalar || !is_verdict(o->text)))
-    bad(src, *o, fmt::format("expected outcome pass, fail or unknown, found '{}'", o->text));
+    bad(src, *o, fmt::format("expected outcome pass, fail or unknown, found {}", found(*o)));
   const auto* inds = expect.get("indicators");
   if (!inds) return;
   if (inds->kind != YamlNode::Kind::mapping) bad(src, *inds, "'indicators' maps indicator ids to verdicts");
@@ -69,11 +78,11 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
                                near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
     if (want.kind == YamlNode::Kind::scalar) {
-      if (!is_verdict(want.text)) bad(src, want, fmt::format("expected pass, fail or unknown, found '{}'", want.text));
+      if (!is_verdict(want.text)) bad(src, want, fmt::format("expected pass, fail or unknown, found {}", found(want)));
     } else if (want.kind == YamlNode::Kind::mapping) {
       only_keys(src, want, {"verdict", "level", "score"}, "an expected indicator");
       if (const auto* v = want.get("verdict"); v && !is_verdict(v->text))
-        bad(src, *v, fmt::format("expected pass, fail or unknown, found '{}'", v->text));
+        bad(src, *v, fmt::format("expected pass, fail or unknown, found {}", found(*v)));
     } else {
       bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
     }
