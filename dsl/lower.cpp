@@ -946,6 +946,11 @@ private:
   // Only for the ruleset's own file: what a base declares is its author's
   // business (and an override may leave a base's let unread on purpose).
   void warn_unused() {
+    // Not while the ruleset has errors: what an erroneous declaration (an
+    // `extend group` of a misspelt id, a `group` the base already has)
+    // would have used was dropped with it, so a param or let it reads would
+    // be called unused, and a maintainer might delete it.
+    if (diags_.has_errors()) return;
     param_used_.resize(program_.params.size());
     for (std::size_t i = 0; i < program_.params.size(); ++i)
       if (!param_used_[i] && program_.params[i].span.file == 0)
