@@ -360,6 +360,15 @@ private:
   bool fresh_indicator(const ast::Indicator& ind) {
     auto it = indicators_.find(ind.id.value);
     if (it == indicators_.end()) return true;
+    // Overridden above in this file: the base's indicator is already replaced.
+    if (auto o = overridden_.find(ind.id.value); o != overridden_.end()) {
+      redefined(ind.id.span,
+                fmt::format("indicator '{}' is already overridden at line {}; an id names one indicator: give this "
+                            "one an id of its own",
+                            ind.id.value, line_of(o->second)),
+                o->second, fmt::format("the override of indicator '{}' is here", ind.id.value));
+      return false;
+    }
     const auto& was = base_indicator(it->second);
     redefined(ind.id.span,
               fmt::format("indicator '{}' is already defined in {}; write 'override indicator \"{}\" …' to replace it",
