@@ -299,6 +299,14 @@ private:
 
   void add_param(ast::Param p) {
     if (auto it = params_.find(p.name); it != params_.end()) {
+      // Overridden above in this file: the base's value is already replaced.
+      if (auto o = overridden_params_.find(p.name); o != overridden_params_.end()) {
+        redefined(p.name_span,
+                  fmt::format("param '{}' is already overridden at line {}; a name names one param", p.name,
+                              line_of(o->second)),
+                  o->second, fmt::format("the override of param '{}' is here", p.name));
+        return;
+      }
       const auto& was = std::get<ast::Param>((*decls_)[it->second]);
       redefined(p.name_span,
                 fmt::format("param '{}' is already defined in {}; write 'override param {} = …' to change it", p.name,
