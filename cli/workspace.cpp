@@ -192,8 +192,14 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
       throw lowering_first(at_schema(engine::ambiguous_schema_message(id, *found, conflict)));
-    if (!found)
-      throw lowering_first(at_schema(fmt::format("no schema with $id \"{}\" found in {}", id, join(dirs, ", "))));
+    if (!found) {
+      // A misspelt id (as validate says it): the nearest known one, and all of them.
+      const auto known = engine::schema_ids(dirs);
+      const auto hint = did_you_mean(id, known);
+      throw lowering_first(at_schema(fmt::format("no schema with $id \"{}\" found in {}{}{}", id, join(dirs, ", "),
+                                                 hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint),
+                                                 known.empty() ? "" : fmt::format(" (the schemas known are {})", join(known, ", ")))));
+    }
     schema_path = *found;
   }
   try {
