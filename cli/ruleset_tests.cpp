@@ -83,6 +83,24 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
       only_keys(src, want, {"verdict", "level", "score"}, "an expected indicator");
       if (const auto* v = want.get("verdict"); v && !is_verdict(v->text))
         bad(src, *v, fmt::format("expected pass, fail or unknown, found {}", found(*v)));
+      // A level or score the indicator can never give (a misspelt level, a
+      // score of an ungraded indicator) is a case that would fail forever.
+      const auto ind = std::find_if(program.indicators.begin(), program.indicators.end(),
+                                    [&](const engine::Indicator& x) { return x.id == id.text; });
+      if (const auto* lv = want.get("level"); lv && lv->kind != YamlNode::Kind::null) {
+        std::vector<std::string> names;
+        for (const auto& l : ind->levels)
+          if (std::find(names.begin(), names.end(), l.name) == names.end()) names.push_back(l.name);
+        if (names.empty())
+          bad(src, *lv, fmt::format("indicator '{}' has no levels (no level clause): its level is always null", id.text));
+        if (std::find(names.begin(), names.end(), lv->text) == names.end()) {
+          const std::string near = did_you_mean(lv->text, names);
+          bad(src, *lv, fmt::format("indicator '{}' has no level '{}'{}; its levels are {} (or null)", id.text, lv->text,
+                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), join(names, ", ")));
+        }
+      }
+      if (const auto* sc = want.get("score"); sc && sc->kind != YamlNode::Kind::null && !ind->score)
+        bad(src, *sc, fmt::format("indicator '{}' has no score (no score clause): its score is always null", id.text));
     } else {
       bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
     }
