@@ -170,6 +170,11 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       }
       FileOutcome outcome;
       const YamlNode* by_path = ev.kind == YamlNode::Kind::mapping && ev.size() == 1 ? ev.get("path") : nullptr;
+      // `{pth: FILE}`: not inline evidence with one odd key, but a misspelt path.
+      if (!by_path && ev.kind == YamlNode::Kind::mapping && ev.size() == 1 && ev.children[1].kind == YamlNode::Kind::scalar &&
+          ev.children[0].text != "path" && !did_you_mean(ev.children[0].text, {"path"}).empty())
+        bad(src, ev.children[0], fmt::format("unknown key '{}' in 'evidence' (did you mean 'path'?); evidence is inline, "
+                                             "or {{path: FILE}}", ev.children[0].text));
       if (by_path) {
         std::string file = (fs::path(path).parent_path() / by_path->text).string();
         out.inputs.push_back(file);
