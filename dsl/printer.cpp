@@ -434,8 +434,8 @@ private:
   }
 
   // A comment written between two operands of a chain (or, for a
-  // statement's `where`, between the collection and the predicate) forces
-  // the break there.
+  // statement's `where`, between the collection and the predicate; in an
+  // `if`, between the `then` branch and the `else`) forces the break there.
   bool comment_between_operands(const ast::Expr& e, bool statement_where) const {
     if (is_logic_chain(e)) {
       std::vector<Piece> ops;
@@ -447,6 +447,11 @@ private:
       return false;
     }
     if (statement_where && e.kind == K::where && comment_in(e.args[0].span.end, e.args[1].span.begin)) return true;
+    // A comment between an `if`'s `then` branch and its `else` breaks it
+    // there, where an `if` breaks: the comment stays between the branches
+    // rather than moving below the statement (one after the condition is
+    // not a break point and moves to the end of the line).
+    if (e.kind == K::if_ && comment_in(e.args[1].span.end, e.args[2].span.begin)) return true;
     for (const auto& a : e.args)
       if (comment_between_operands(a, false)) return true;
     return false;
