@@ -632,7 +632,8 @@ private:
     for (const auto* part : scope_.parts)
       if (part)
         for (auto l : *part) candidates.push_back(program_.lets[l].name);
-    candidates.push_back("as_of");
+    // Built-in names too: a misspelt literal (`tru`) or outcome name (`score_shar`).
+    for (const char* builtin : {"as_of", "true", "false", "null", "minimum_met", "score_share"}) candidates.push_back(builtin);
     auto hint = suggest(e.name, candidates);
     if (!hint.empty())
       error(e.span, fmt::format("unknown name '{}'; did you mean '{}'?", e.name, hint));

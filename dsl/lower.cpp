@@ -875,7 +875,14 @@ private:
     }
     const auto& id = a.value.as_string();
     if (!indicator_ids_.count(id)) {
-      error(a.span, fmt::format("no indicator has the id '{}'{}", id, program_.removed_note(id)));
+      // Removed: say where; otherwise a misspelt id: the nearest one.
+      std::string why = program_.removed_note(id);
+      if (why.empty() && id.size() > 1) {  // (any one-character id is one edit from any other)
+        std::vector<std::string> ids;
+        for (const auto& [known, at] : indicator_ids_) ids.push_back(known);
+        if (auto hint = did_you_mean(id, ids); !hint.empty()) why = fmt::format("; did you mean '{}'?", hint);
+      }
+      error(a.span, fmt::format("no indicator has the id '{}'{}", id, why));
       return poisoned(e.span);
     }
     auto out = make(Op::verdict_of, e.span);
