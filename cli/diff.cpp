@@ -293,6 +293,29 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           return std::nullopt;
         }
       };
+      // The candidate with every changed param set back as in the base: an
+      // overridden indicator's own effect (its body, not the params it reads),
+      // as if the override were the only edit. Evaluated once, when needed.
+      std::optional<std::optional<engine::EvaluationResult>> cand_base_params;
+      auto override_alone = [&]() -> const engine::EvaluationResult* {
+        if (!cand_base_params) {
+          engine::EvalOptions o = opts;
+          for (const auto& edit : report.edits)
+            if (edit.kind == Edit::Kind::param_changed)
+              if (auto bi = param_index(base.program, edit.name), ci = param_index(cand.program, edit.name); bi && ci)
+                o.param_overrides.push_back({*ci, &base.program.params[*bi]});
+          if (o.param_overrides.empty()) {
+            cand_base_params.emplace(std::nullopt);  // the candidate itself: rc
+          } else {
+            try {
+              cand_base_params.emplace(engine::evaluate(cand.program, ev_cand ? *ev_cand : *ev, o));
+            } catch (const engine::EvalError&) {
+              cand_base_params.emplace(std::nullopt);  // cannot tell: the override is named, as before
+            }
+          }
+        }
+        return *cand_base_params ? &**cand_base_params : &rc;
+      };
       auto with_param = [&](const Edit& edit) -> const engine::EvaluationResult* {
         if (auto it = single.find(&edit); it != single.end()) return it->second ? &*it->second : nullptr;
         if (!param_index(base.program, edit.name) || !param_index(cand.program, edit.name)) return nullptr;
@@ -334,8 +357,14 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           switch (edit.kind) {
             case Edit::Kind::indicator_added:
             case Edit::Kind::indicator_removed:
-            case Edit::Kind::indicator_changed:
               if (edit.name == id) ch.causes.push_back(&edit);
+              break;
+            case Edit::Kind::indicator_changed:
+              // Named when the override on its own (the base's params) gives
+              // the change, not when only a changed param it reads does.
+              if (edit.name == id)
+                for (const auto& i : override_alone()->indicators)
+                  if (i.id == id && engine::to_string(i.verdict) == c) ch.causes.push_back(&edit);
               break;
             case Edit::Kind::param_changed:
               if (const auto* r = with_param(edit))
