@@ -552,9 +552,15 @@ std::string render_diff_json(const DiffReport& r) {
   out["candidate"] = info(r.candidate);
   out["evidence_count"] = r.files.size();
   ojson edits = ojson::array();
-  for (const auto& e : r.edits)
-    edits.push_back({{"kind", e.kind_name()}, {"name", e.name}, {"base", e.base}, {"candidate", e.candidate},
-                     {"description", e.describe()}});
+  for (const auto& e : r.edits) {
+    // What one side does not have is null: the base of an added param or
+    // indicator, the candidate of a removed one.
+    using K = Edit::Kind;
+    const bool added = e.kind == K::param_added || e.kind == K::indicator_added;
+    const bool removed = e.kind == K::param_removed || e.kind == K::indicator_removed;
+    edits.push_back({{"kind", e.kind_name()}, {"name", e.name}, {"base", added ? ojson(nullptr) : ojson(e.base)},
+                     {"candidate", removed ? ojson(nullptr) : ojson(e.candidate)}, {"description", e.describe()}});
+  }
   out["edits"] = std::move(edits);
   ojson changed = ojson::array(), errors = ojson::array();
   ojson outcomes = ojson::object(), indicators = ojson::object(), labels = ojson::object();
