@@ -505,6 +505,11 @@ std::string render_diff_text(const DiffReport& r, bool color) {
   std::map<std::string, int> outcomes, labels;
   std::map<std::string, std::map<std::string, int>> per_indicator;
   std::size_t changed = 0, errors = 0;
+  // The verdicts' transitions are padded to the longest in the report, so
+  // that the causes start in one column (`pass -> absent`, `absent -> pass`).
+  std::size_t width = 0;
+  for (const auto& f : r.files)
+    for (const auto& c : f.changes) width = std::max(width, c.base.size() + 4 + c.candidate.size());
   for (const auto& f : r.files) {
     if (f.error) {
       ++errors;
@@ -532,10 +537,12 @@ std::string render_diff_text(const DiffReport& r, bool color) {
     out += "\n";
     for (const auto& c : f.changes) {
       ++per_indicator[c.id][transition(c.base, c.candidate)];
-      out += fmt::format("  {:<8} {} -> {}   because {}\n", c.id, c.base, c.candidate, because_of(c.causes, c.together));
+      out += fmt::format("  {:<8} {:<{}}   because {}\n", c.id, fmt::format("{} -> {}", c.base, c.candidate), width,
+                         because_of(c.causes, c.together));
     }
   }
-  out += fmt::format("\n{} of {} evidence files change{}\n", changed, r.files.size(),
+  // One blank line before the summary (the edits end with one already when no file is listed).
+  out += fmt::format("{}{} of {} evidence files change{}\n", changed || errors ? "\n" : "", changed, r.files.size(),
                      errors ? fmt::format(" ({} could not be compared)", errors) : "");
   for (const auto& [t, n] : outcomes) out += fmt::format("  outcome {}: {}\n", t, n);
   for (const auto& [t, n] : labels) out += fmt::format("  label {}: {}\n", t, n);
