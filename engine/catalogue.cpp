@@ -104,14 +104,6 @@ struct LineReader {
   }
 };
 
-// `KEYWORD "TEXT"` at the start of the line (after spaces): TEXT.
-std::optional<std::string> keyword_text(std::string_view line, std::string_view keyword) {
-  LineReader r{line};
-  r.skip_spaces();
-  if (!r.word(keyword) || !r.spaces()) return std::nullopt;
-  return r.quoted();
-}
-
 // A line of spaces, perhaps with a comment.
 bool blank_or_comment(std::string_view line) {
   LineReader r{line};
@@ -135,7 +127,7 @@ enum class Clause { found, incomplete, no };
 // `ruleset "NAME" version "VERSION"` at the start of `text`, which may hold
 // several lines (the language lets the clause break between its words):
 // found (into `e`), incomplete (the text ends before the clause does), or no.
-Clause ruleset_clause(std::string_view text, CatalogueEntry& e) {
+Clause ruleset_clause(std::string_view text, CatalogueEntry& e, std::size_t* end = nullptr) {
   LineReader r{text};
   r.skip_spaces();
   const auto stop = [&] { return r.at >= text.size() ? Clause::incomplete : Clause::no; };
@@ -146,7 +138,33 @@ Clause ruleset_clause(std::string_view text, CatalogueEntry& e) {
   if (!version) return stop();
   e.name = std::move(*name);
   e.version = std::move(*version);
+  if (end) *end = r.at;
   return Clause::found;
+}
+
+// The header clauses in `text` (a line, or what follows the `ruleset`
+// clause on its line), one after another as the language lets them be
+// written (`title "T" extends "b@1"`): title and extends into `e`, source
+// and schema passed over. The scan of `text` ends at anything else, an
+// `as_of` expression among them (its end cannot be told without parsing it).
+void header_clauses(std::string_view text, CatalogueEntry& e) {
+  LineReader r{text};
+  for (;;) {
+    r.skip_spaces();
+    bool known = false;
+    for (std::string_view keyword : {"title", "extends", "source", "schema"}) {
+      LineReader k = r;
+      if (!k.word(keyword) || !k.spaces()) continue;
+      auto t = k.quoted();
+      if (!t) return;
+      if (keyword == "title") e.title = std::move(*t);
+      else if (keyword == "extends") e.extends = std::move(*t);
+      r = k;
+      known = true;
+      break;
+    }
+    if (!known) return;
+  }
 }
 
 // A line that starts the body (a declaration keyword as a whole word).
@@ -202,23 +220,28 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
       if (!begun.empty()) {
         begun += '\n';
         begun += without_comment(line);
-        const auto clause = ruleset_clause(begun, e);
+        std::size_t end = 0;
+        const auto clause = ruleset_clause(begun, e, &end);
         if (clause != Clause::no) {
           found = clause == Clause::found;
-          if (found) begun.clear();
+          if (found) {
+            header_clauses(std::string_view(begun).substr(end), e);  // the rest of its last line
+            begun.clear();
+          }
           continue;
         }
         begun.clear();
       }
       const auto own = without_comment(line);
-      const auto clause = ruleset_clause(own, e);
+      std::size_t end = 0;
+      const auto clause = ruleset_clause(own, e, &end);
       found = clause == Clause::found;
+      if (found) header_clauses(own.substr(end), e);  // `ruleset "n" version "1" title "T"`
       if (clause == Clause::incomplete) begun = own;
       continue;
     }
-    if (auto t = keyword_text(line, "title")) e.title = std::move(*t);
-    else if (auto x = keyword_text(line, "extends")) e.extends = std::move(*x);
-    else if (body_line(line)) break;
+    if (body_line(line)) break;
+    header_clauses(without_comment(line), e);
   }
   if (!found) return std::nullopt;
   return e;

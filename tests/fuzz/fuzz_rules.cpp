@@ -1,7 +1,8 @@
 // Rule text → parse, lower, check against the ECEI schema. Any input may be
 // refused with diagnostics; none may crash, hang or leak. And the catalogue's
 // header scan (what `list` and `-r NAME` read without parsing) must find the
-// name and version the parser reads in a ruleset that lowers cleanly; and
+// name and version (and a title it finds must be the title) the parser reads
+// in a ruleset that lowers cleanly; and
 // `verdict fmt` of a ruleset that checks cleanly must be idempotent and keep
 // its meaning (the same verdicts, messages and label on an example file).
 #include <unistd.h>
@@ -67,9 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data),
                                                                   static_cast<std::streamsize>(size));
       const auto header = engine::read_ruleset_header(path);
-      if (!header || header->name != program.name || header->version != program.version) {
-        std::fprintf(stderr, "header scan: %s@%s, parser: %s@%s\n", header ? header->name.c_str() : "(none)",
-                     header ? header->version.c_str() : "", program.name.c_str(), program.version.c_str());
+      if (!header || header->name != program.name || header->version != program.version ||
+          (!header->title.empty() && header->title != program.title)) {
+        std::fprintf(stderr, "header scan: %s@%s \"%s\", parser: %s@%s \"%s\"\n", header ? header->name.c_str() : "(none)",
+                     header ? header->version.c_str() : "", header ? header->title.c_str() : "", program.name.c_str(),
+                     program.version.c_str(), program.title.c_str());
         std::abort();
       }
     }
