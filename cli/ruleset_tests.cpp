@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/evidence_files.hpp"
+#include "engine/date.hpp"
 #include "engine/text.hpp"
 
 namespace verdict::cli {
@@ -166,13 +167,9 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       std::optional<engine::Date> as_of;
       if (const auto* a = c.get("as_of")) {
         as_of = engine::parse_date(a->text);
-        if (!as_of) {
-          // The shape of a date, but a day the calendar does not have (2026-02-30).
-          const std::string& t = a->text;
-          const bool shaped = t.size() == 10 && t[4] == '-' && t[7] == '-' &&
-                              std::all_of(t.begin(), t.end(), [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
-          bad(src, *a, shaped ? fmt::format("as_of {} is not a date in the calendar", t) : std::string("as_of must be a date YYYY-MM-DD"));
-        }
+        if (!as_of)  // the shape of a date but not a day of the calendar (2026-02-30) is said so, as evidence says it
+          bad(src, *a, engine::looks_like_date(a->text) ? fmt::format("as_of {} is not a date in the calendar", a->text)
+                                                        : std::string("as_of must be a date YYYY-MM-DD"));
       }
       FileOutcome outcome;
       const YamlNode* by_path = ev.kind == YamlNode::Kind::mapping && ev.size() == 1 ? ev.get("path") : nullptr;
