@@ -819,7 +819,7 @@ private:
     };
     Type then = branch(1);
     Type otherwise = branch(2);
-    if (auto m = merge(then, otherwise)) return *m;
+    if (auto m = merge_branches(then, otherwise)) return *m;
     error(e.span, fmt::format("the branches of 'if' must have one type, but {} is {} and {} is {}", quote(e.args[1]),
                               describe(then), quote(e.args[2]), describe(otherwise)));
     return Type::of(K::any);

@@ -168,6 +168,62 @@ std::optional<Type> merge(const Type& a, const Type& b) {
   }
 }
 
+namespace {
+
+bool allows(const std::vector<std::string>& allowed, const std::string& v) {
+  return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+// The values a string that is `a` or `b` may have, into `out` (their merge),
+// as far as they are enumerated:
+//   - both enumerated: the values either allows (the schema's words when
+//     both are the schema's; `if c then .reporting else .frequency`);
+//   - one enumerated, the other known before evaluation (a literal, a
+//     string param): the enumeration and those strings. A string the
+//     enumeration lacks is taken as meant (`if known(.reporting) then
+//     .reporting else "unknown"` is compared with "unknown" afterwards),
+//     not as a typo, and the message then says "it can be";
+//   - otherwise a branch may be any string, and so may the `if`.
+void join_allowed(Type& out, const Type& a, const Type& b) {
+  if (!a.allowed && !b.allowed) return;
+  if (same_allowed(a, b)) return;  // merge kept them
+  const Type& e = a.allowed ? a : b;
+  const Type& other = a.allowed ? b : a;
+  std::vector<std::string> extra;
+  if (other.allowed) {
+    for (const auto& v : *other.allowed)
+      if (!allows(*e.allowed, v) && !allows(extra, v)) extra.push_back(v);
+  } else if (other.all_known) {
+    for (const auto& k : other.known)
+      if (!allows(*e.allowed, k.value) && !allows(extra, k.value)) extra.push_back(k.value);
+  } else {
+    return;
+  }
+  if (extra.empty()) {
+    out.allowed = e.allowed;
+    out.allowed_by = e.allowed_by;
+    return;
+  }
+  auto values = *e.allowed;
+  values.insert(values.end(), extra.begin(), extra.end());
+  out.allowed = std::make_shared<const std::vector<std::string>>(std::move(values));
+  out.allowed_by = other.allowed && a.allowed_by == b.allowed_by ? a.allowed_by : "it can be";
+}
+
+}  // namespace
+
+std::optional<Type> merge_branches(const Type& a, const Type& b) {
+  auto out = merge(a, b);
+  if (!out || a.kind != b.kind) return out;  // (null or any on one side: merge took the other)
+  if (out->is(K::string)) {
+    join_allowed(*out, a, b);
+  } else if (out->is(K::list)) {  // `"swto" in (if c then strategy.process.instruments else ["swot"])`
+    if (auto element = merge_branches(*a.element, *b.element))
+      out->element = std::make_shared<const Type>(std::move(*element));
+  }
+  return out;
+}
+
 bool merge_into(Type& into, const Type& b) {
   if (into.is(K::string) && b.is(K::string)) {  // as merge, moving the known strings instead of copying them
     Type out = Type::of(K::string);

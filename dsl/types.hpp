@@ -72,6 +72,10 @@ Type type_of_value(const engine::Value& value, Span span);
 /// The type holding values of both, or nullopt when they cannot mix (a
 /// number and a string). null merges with anything; any absorbs the rest.
 std::optional<Type> merge(const Type& a, const Type& b);
+/// The type of `if … then a else b`: as merge, and a string that one branch
+/// enumerates keeps its allowed values through the `if` (see types.cpp), so
+/// that `(if c then .kind else "other") == "buisness"` is still an error.
+std::optional<Type> merge_branches(const Type& a, const Type& b);
 /// `into = merge(into, b)` when they mix (true), without copying what
 /// `into` already holds: folding the items of a long list stays linear.
 bool merge_into(Type& into, const Type& b);
