@@ -65,16 +65,18 @@ struct LineReader {
   void skip_spaces() {
     while (at < line.size() && is_space(line[at])) ++at;
   }
-  // One or more spaces.
-  bool spaces() {
-    const std::size_t from = at;
-    skip_spaces();
-    return at > from;
-  }
   bool word(std::string_view w) {
     if (line.substr(at, w.size()) != w) return false;
     at += w.size();
     return true;
+  }
+  // `w` as a whole word, as the grammar's keywords match: `title"T"` is the
+  // keyword (no space is needed before a text), `titles` is not.
+  bool keyword(std::string_view w) {
+    const std::size_t from = at;
+    if (word(w) && (at == line.size() || !is_word(line[at]))) return true;
+    at = from;
+    return false;
   }
   // A "TEXT" with the language's escapes (\" \\ \n \t \{ \}) read as the
   // parser reads them; null for a text not closed on the line or an
@@ -127,13 +129,19 @@ enum class Clause { found, incomplete, no };
 // `ruleset "NAME" version "VERSION"` at the start of `text`, which may hold
 // several lines (the language lets the clause break between its words):
 // found (into `e`), incomplete (the text ends before the clause does), or no.
+// Spaces between its words may be left out, as the grammar lets them be
+// (`ruleset"n"version"1"`).
 Clause ruleset_clause(std::string_view text, CatalogueEntry& e, std::size_t* end = nullptr) {
   LineReader r{text};
   r.skip_spaces();
   const auto stop = [&] { return r.at >= text.size() ? Clause::incomplete : Clause::no; };
-  if (!r.word("ruleset") || !r.spaces()) return stop();
+  if (!r.keyword("ruleset")) return stop();
+  r.skip_spaces();
   auto name = r.quoted();
-  if (!name || !r.spaces() || !r.word("version") || !r.spaces()) return stop();
+  if (!name) return stop();
+  r.skip_spaces();
+  if (!r.keyword("version")) return stop();
+  r.skip_spaces();
   auto version = r.quoted();
   if (!version) return stop();
   e.name = std::move(*name);
@@ -144,7 +152,8 @@ Clause ruleset_clause(std::string_view text, CatalogueEntry& e, std::size_t* end
 
 // The header clauses in `text` (a line, or what follows the `ruleset`
 // clause on its line), one after another as the language lets them be
-// written (`title "T" extends "b@1"`): title and extends into `e`, source
+// written (`title "T" extends "b@1"`, or `title"T"extends"b@1"`, with no
+// space before a text, as the grammar lets them be): title and extends into `e`, source
 // and schema passed over. The scan of `text` ends at anything else, an
 // `as_of` expression among them (its end cannot be told without parsing it).
 void header_clauses(std::string_view text, CatalogueEntry& e) {
@@ -154,7 +163,8 @@ void header_clauses(std::string_view text, CatalogueEntry& e) {
     bool known = false;
     for (std::string_view keyword : {"title", "extends", "source", "schema"}) {
       LineReader k = r;
-      if (!k.word(keyword) || !k.spaces()) continue;
+      if (!k.keyword(keyword)) continue;
+      k.skip_spaces();
       auto t = k.quoted();
       if (!t) return;
       if (keyword == "title") e.title = std::move(*t);
@@ -173,7 +183,7 @@ bool body_line(std::string_view line) {
   r.skip_spaces();
   for (std::string_view keyword : {"param", "let", "group", "indicator", "outcome", "override", "remove", "extend"}) {
     LineReader k = r;
-    if (k.word(keyword) && (k.at == line.size() || !is_word(line[k.at]))) return true;
+    if (k.keyword(keyword)) return true;
   }
   return false;
 }

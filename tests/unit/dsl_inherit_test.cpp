@@ -284,11 +284,21 @@ TEST_CASE("catalogue: a ruleset file's header is read as it is written") {
   e = header("i.rules", long_comment + "ruleset \"i\" version \"5\"\n");
   REQUIRE(e);
   CHECK(e->name == "i");
-  // Not a header: no quotes, no version, a keyword glued to its text.
+  // No space before a text, as the grammar allows (it was not a header).
+  e = header("f.rules", "ruleset\"f\"version\"1\"title\"The F\"\n  extends\"f@0\"source\"S\"\n");
+  REQUIRE(e);
+  CHECK(e->name == "f");
+  CHECK(e->version == "1");
+  CHECK(e->title == "The F");
+  CHECK(e->extends == "f@0");
+  // Not a header: no quotes, no version, a longer word than the keyword.
   CHECK_FALSE(header("d.rules", "ruleset c version 3\n"));
   CHECK_FALSE(header("e.rules", "ruleset \"e\"\n"));
-  CHECK_FALSE(header("f.rules", "ruleset\"f\" version \"1\"\n"));
   CHECK_FALSE(header("g.rules", "rulesets \"g\" version \"1\"\n"));
+  CHECK_FALSE(header("k.rules", "ruleset \"k\" versions \"1\"\n"));
+  e = header("l.rules", "ruleset \"l\" version \"1\"\n  titles\"not a title\"\n");
+  REQUIRE(e);
+  CHECK(e->title.empty());
   CHECK_FALSE(header("j.rules", "ruleset \"j\"\nparam version = 1\n"));
   fs::remove_all(dir);
 }
