@@ -908,6 +908,11 @@ private:
                                         describe(types[0]), quote(e.args[i]), describe(types[i]),
                                         mismatch_hint(types[0], types[i], Op::le)));
     }
+    // `between(.reporting, "monthly", "yearly")` orders against a value the
+    // field never holds, as `<` does: each argument against the others.
+    for (std::size_t i = 0; i < types.size(); ++i)
+      for (std::size_t j = 0; j < types.size(); ++j)
+        if (i != j && comparable(types[i], types[j])) check_allowed(types[i], e.args[i], types[j], false);
     return Type::of(K::boolean);
   }
 
