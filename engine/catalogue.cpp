@@ -156,7 +156,9 @@ Clause ruleset_clause(std::string_view text, CatalogueEntry& e, std::size_t* end
 // space before a text, as the grammar lets them be): title and extends into `e`, source
 // and schema passed over. The scan of `text` ends at anything else, an
 // `as_of` expression among them (its end cannot be told without parsing it).
-void header_clauses(std::string_view text, CatalogueEntry& e) {
+// Returns the clause `text` ends in the middle of (`title`, its text on the
+// next line, as the grammar lets it be), or "".
+std::string_view header_clauses(std::string_view text, CatalogueEntry& e) {
   LineReader r{text};
   for (;;) {
     r.skip_spaces();
@@ -165,15 +167,16 @@ void header_clauses(std::string_view text, CatalogueEntry& e) {
       LineReader k = r;
       if (!k.keyword(keyword)) continue;
       k.skip_spaces();
+      if (k.at == text.size()) return text.substr(r.at);
       auto t = k.quoted();
-      if (!t) return;
+      if (!t) return {};
       if (keyword == "title") e.title = std::move(*t);
       else if (keyword == "extends") e.extends = std::move(*t);
       r = k;
       known = true;
       break;
     }
-    if (!known) return;
+    if (!known) return {};
   }
 }
 
@@ -218,6 +221,8 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
   // Up to 200 lines that are not blank or comments (a long comment before
   // the header does not hide it), within the bytes above.
   std::string begun;  // a `ruleset` clause that the lines so far begin, comments left out
+  std::string open;   // a header clause that the lines so far begin (`extends`, its text below)
+  auto clauses = [&](std::string_view text) { open = header_clauses(text, e); };
   bool first_line = true;
   for (int n = 0; n < 200 && next_line();) {
     // A byte order mark, as some editors write at the start of a file (the
@@ -235,7 +240,7 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
         if (clause != Clause::no) {
           found = clause == Clause::found;
           if (found) {
-            header_clauses(std::string_view(begun).substr(end), e);  // the rest of its last line
+            clauses(std::string_view(begun).substr(end));  // the rest of its last line
             begun.clear();
           }
           continue;
@@ -246,12 +251,12 @@ std::optional<CatalogueEntry> read_ruleset_header(const std::string& path, std::
       std::size_t end = 0;
       const auto clause = ruleset_clause(own, e, &end);
       found = clause == Clause::found;
-      if (found) header_clauses(own.substr(end), e);  // `ruleset "n" version "1" title "T"`
+      if (found) clauses(own.substr(end));  // `ruleset "n" version "1" title "T"`
       if (clause == Clause::incomplete) begun = own;
       continue;
     }
     if (body_line(line)) break;
-    header_clauses(without_comment(line), e);
+    clauses(open.empty() ? std::string(without_comment(line)) : open + "\n" + std::string(without_comment(line)));
   }
   if (!found) return std::nullopt;
   return e;

@@ -291,6 +291,13 @@ TEST_CASE("catalogue: a ruleset file's header is read as it is written") {
   CHECK(e->version == "1");
   CHECK(e->title == "The F");
   CHECK(e->extends == "f@0");
+  // A header clause broken after its keyword, its text on a later line, with
+  // comments between (the grammar allows it; the text was not read).
+  e = header("m.rules", "ruleset \"m\" version \"1\" title\n  \"The M\"  # c\n  extends  # the base:\n\n  # is\n"
+                        "  \"m@0\" schema\n \"ecei-evidence/1\"\nparam x = 1\n");
+  REQUIRE(e);
+  CHECK(e->title == "The M");
+  CHECK(e->extends == "m@0");
   // Not a header: no quotes, no version, a longer word than the keyword.
   CHECK_FALSE(header("d.rules", "ruleset c version 3\n"));
   CHECK_FALSE(header("e.rules", "ruleset \"e\"\n"));
