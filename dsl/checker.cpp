@@ -629,9 +629,11 @@ private:
     std::vector<std::string> fields = property_names(root);
     std::vector<std::string> candidates = fields;
     for (const auto& p : program_.params) candidates.push_back(p.name);
+    // Not a let being checked (`let d = d2`): reading it there is a cycle.
     for (const auto* part : scope_.parts)
       if (part)
-        for (auto l : *part) candidates.push_back(program_.lets[l].name);
+        for (auto l : *part)
+          if (l >= let_busy_.size() || !let_busy_[l]) candidates.push_back(program_.lets[l].name);
     // Built-in names too: a misspelt literal (`tru`) or outcome name (`score_shar`).
     for (const char* builtin : {"as_of", "true", "false", "null", "minimum_met", "score_share"}) candidates.push_back(builtin);
     auto hint = suggest(e.name, candidates);
