@@ -677,6 +677,13 @@ private:
         if (!key.is(K::number) && !key.is_open())
           error(key_expr.span,
                 fmt::format("a list is indexed by a position (a number), but {} is {}", quote(key_expr), describe(key)));
+        if (base.element->is(K::record) && base.element->plural) {
+          // One element, named as written: "participants[0] has no field 'knd'".
+          Type one = *base.element;
+          one.plural = false;
+          one.path = fmt::format("{}[{}]", one.path, short_text(key_expr) ? text_of(key_expr.span) : "…");
+          return one;
+        }
         return *base.element;
       default:
         error(e.span, fmt::format("cannot index {}: it is {}, not a list or a record", quote(base_expr), describe(base)));
