@@ -184,6 +184,10 @@ Diagnostic parse_diagnostic(const std::shared_ptr<const Source>& src, std::size_
       d.message += " (a param's value is a literal: a number, percentage, string, date, duration, boolean or a list "
                    "of them; compute a value with a let)";
   }
+  // `"{if c then \"a\" else \"b\"}"`: a hole is an expression, written as
+  // outside the message (a backslash belongs to no expression).
+  if (expected && src->text().compare(found.span.begin, 2, "\\\"") == 0)
+    d.message += " (inside a message's {…} a string is written without backslashes: {if c then \"a\" else \"b\"})";
   // `override outcome { … }`: an outcome block replaces the inherited one as it is.
   if (message == grammar::error_message<grammar::overridden> && found.what == "'outcome'")
     d.message += " (an outcome block in a ruleset that extends another replaces the inherited one without 'override': "
