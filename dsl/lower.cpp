@@ -146,8 +146,10 @@ struct LetSlot {
   const ast::Let* decl = nullptr;
   std::string indicator;  // the enclosing indicator's id, or ""
   bool used = false;
+  bool read_outside_lets = false;  // by a check, a level, a score, a message or the outcome
   bool in_scope = false;  // false after a duplicate or shadowing error
   std::vector<std::uint32_t> depends_on;  // lets its expression reads
+  std::vector<std::uint32_t> params_read;  // params its expression reads
 };
 
 /// The lets visible at one level (indicator, group, top).
@@ -343,7 +345,10 @@ private:
 
   std::uint32_t add_let(const ast::Let& l, std::string indicator) {
     auto slot = static_cast<std::uint32_t>(lets_.size());
-    lets_.push_back({&l, std::move(indicator), false, false, {}});
+    LetSlot slot_info;
+    slot_info.decl = &l;
+    slot_info.indicator = std::move(indicator);
+    lets_.push_back(std::move(slot_info));
     engine::Let out;
     out.name = l.name;
     out.span = l.name_span;
@@ -646,6 +651,7 @@ private:
     const bool refused = refused_names_.count(e.name) > 0;
     if (is_let) {
       lets_[slot].used = true;
+      if (!ctx.in_let) lets_[slot].read_outside_lets = true;
       if (refused) return poisoned(e.span);
       if (ctx.in_let) lets_[*ctx.in_let].depends_on.push_back(slot);
       auto out = make(Op::let, e.span);
@@ -656,6 +662,9 @@ private:
     if (param != params_.end()) {
       param_used_.resize(program_.params.size());
       param_used_[param->second] = true;
+      param_read_outside_lets_.resize(program_.params.size());
+      if (ctx.in_let) lets_[*ctx.in_let].params_read.push_back(param->second);
+      else param_read_outside_lets_[param->second] = true;
       if (refused) return poisoned(e.span);
       auto out = make(Op::param, e.span);
       out.index = param->second;
@@ -680,6 +689,7 @@ private:
   }
 
   std::vector<bool> param_used_;
+  std::vector<bool> param_read_outside_lets_;
   std::optional<Span> as_of_read_;  // where `as_of` is first read
   std::set<std::string> refused_names_;  // lets and params declared in error (see name())
 
@@ -967,6 +977,65 @@ private:
       if (!lets_[i].used && lets_[i].in_scope && program_.lets[i].span.file == 0)
         diags_.warning("unused", source_of(program_.lets[i].span), program_.lets[i].span,
                        fmt::format("let '{}' is never used", program_.lets[i].name));
+    warn_read_only_by_unused();
+  }
+
+  // A param or let read, but only by lets that nothing else reads, however
+  // indirectly (`let a = 1`, `let b = a`, b never used): deleting the
+  // unused let leaves it unused in turn, so it is named now, with the lets
+  // that read it.
+  void warn_read_only_by_unused() {
+    std::vector<bool> live(lets_.size(), false);
+    std::vector<std::uint32_t> todo;
+    for (std::uint32_t i = 0; i < lets_.size(); ++i)
+      if (lets_[i].read_outside_lets) {
+        live[i] = true;
+        todo.push_back(i);
+      }
+    while (!todo.empty()) {
+      const std::uint32_t l = todo.back();
+      todo.pop_back();
+      for (auto d : lets_[l].depends_on)
+        if (!live[d]) {
+          live[d] = true;
+          todo.push_back(d);
+        }
+    }
+    auto readers = [&](auto&& reads) {
+      std::vector<std::string> names;
+      for (std::uint32_t l = 0; l < lets_.size(); ++l)
+        if (reads(lets_[l]) && std::find(names.begin(), names.end(), program_.lets[l].name) == names.end())
+          names.push_back(program_.lets[l].name);
+      return names;
+    };
+    auto message = [](const char* what, const std::string& name, const std::vector<std::string>& by) {
+      std::vector<std::string> quoted;
+      for (const auto& b : by) quoted.push_back(fmt::format("'{}'", b));
+      return fmt::format("{} '{}' is read only by {} {}, whose value nothing uses", what, name,
+                         by.size() == 1 ? "let" : "lets", fmt::join(quoted, ", "));
+    };
+    param_read_outside_lets_.resize(program_.params.size());
+    for (std::uint32_t p = 0; p < program_.params.size(); ++p) {
+      if (!param_used_[p] || param_read_outside_lets_[p] || program_.params[p].span.file != 0) continue;
+      bool read_live = false;
+      for (std::uint32_t l = 0; l < lets_.size() && !read_live; ++l)
+        read_live = live[l] && std::find(lets_[l].params_read.begin(), lets_[l].params_read.end(), p) !=
+                                   lets_[l].params_read.end();
+      if (read_live) continue;
+      auto by = readers([&](const LetSlot& s) {
+        return std::find(s.params_read.begin(), s.params_read.end(), p) != s.params_read.end();
+      });
+      diags_.warning("unused", source_of(program_.params[p].span), program_.params[p].span,
+                     message("param", program_.params[p].name, by));
+    }
+    for (std::uint32_t i = 0; i < lets_.size(); ++i) {
+      if (live[i] || !lets_[i].used || !lets_[i].in_scope || program_.lets[i].span.file != 0) continue;
+      auto by = readers([&](const LetSlot& s) {
+        return std::find(s.depends_on.begin(), s.depends_on.end(), i) != s.depends_on.end();
+      });
+      diags_.warning("unused", source_of(program_.lets[i].span), program_.lets[i].span,
+                     message("let", program_.lets[i].name, by));
+    }
   }
 };
 
