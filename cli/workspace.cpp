@@ -91,6 +91,14 @@ std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt) {
                                            known.empty() ? "none" : join(known, ", ")));
 }
 
+std::optional<engine::Date> parse_as_of(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (auto d = engine::parse_date(text)) return d;
+  if (engine::looks_like_date(text))
+    throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date in the calendar", text));
+  throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", text));
+}
+
 std::string sha256_digest(const std::string& text) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -11,6 +11,7 @@
 #include "cli/report.hpp"
 #include "dsl/limits.hpp"
 #include "engine/catalogue.hpp"
+#include "engine/date.hpp"
 #include "engine/program.hpp"
 #include "engine/schema.hpp"
 #include "engine/yaml_tree.hpp"
@@ -67,6 +68,10 @@ std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt);
 /// Throws UserError (65 with rendered diagnostics or a limit exceeded, 66 when
 /// unreadable).
 LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, bool color);
+/// The date of an --as-of flag, or none when it is empty. Throws UserError
+/// (64): a text shaped like a date that the calendar does not have
+/// (2027-02-29) is called that, anything else not a date YYYY-MM-DD.
+std::optional<engine::Date> parse_as_of(const std::string& text);
 /// sha256 of a text, as "sha256:<hex>".
 std::string sha256_digest(const std::string& text);
 /// Writes a file atomically (temporary file, then rename). Throws UserError.

@@ -9,11 +9,7 @@
 namespace verdict::cli {
 
 int run_diff(const DiffArgs& args, const SearchOptions& search, bool color) {
-  std::optional<engine::Date> as_of;
-  if (!args.as_of.empty()) {
-    as_of = engine::parse_date(args.as_of);
-    if (!as_of) throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", args.as_of));
-  }
+  const std::optional<engine::Date> as_of = parse_as_of(args.as_of);
   LoadedRuleset base = load_ruleset(args.base, search, color);
   LoadedRuleset candidate = load_ruleset(args.candidate, search, color);
   auto paths = expand_evidence_paths(args.evidence);

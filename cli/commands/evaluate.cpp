@@ -12,11 +12,7 @@
 namespace verdict::cli {
 
 int run_evaluate(const EvaluateArgs& args, const SearchOptions& search, bool color) {
-  std::optional<engine::Date> as_of;
-  if (!args.as_of.empty()) {
-    as_of = engine::parse_date(args.as_of);
-    if (!as_of) throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", args.as_of));
-  }
+  const std::optional<engine::Date> as_of = parse_as_of(args.as_of);
   std::string ref = args.ruleset.empty() ? default_ruleset_name(search) : args.ruleset;
   bool to_terminal = args.output.empty() && color;
   LoadedRuleset ruleset = [&] {

@@ -370,11 +370,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
 }  // namespace
 
 int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color) {
-  std::optional<engine::Date> as_of;
-  if (!args.as_of.empty()) {
-    as_of = engine::parse_date(args.as_of);
-    if (!as_of) throw UserError(Exit::usage, fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", args.as_of));
-  }
+  const std::optional<engine::Date> as_of = parse_as_of(args.as_of);
   LoadedRuleset ruleset = load_ruleset(args.ruleset, search, color);
   const engine::Indicator* ind = nullptr;
   std::vector<std::string> ids;
