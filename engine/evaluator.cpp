@@ -1796,6 +1796,8 @@ std::string Evaluator::render_message(const Message& m) {
       std::string joined;
       for (std::size_t i = 0; i < items.size(); ++i) joined += (i ? ", " : "") + to_display(items[i]);
       out += items.empty() ? std::string("none") : joined;
+    } else if (v.kind() == Value::Kind::null) {
+      out += "none";  // known to be none (a strategy never reviewed), in words, not the evidence's `null`
     } else out += to_display(v);
   }
   return out;
