@@ -2001,10 +2001,10 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) try {
   if (!limit) return std::nullopt;
   std::int64_t need = std::clamp<std::int64_t>(bound(*limit), 0, whole);
   if (at_least)
-    return fmt::format("{} of {} {} needed ({} {}); {} are {}: {} more", need, whole, whole_name, cmp_words, t.to_percent(),
-                       part, part_name, need - part);
-  return fmt::format("at most {} of {} {} allowed ({} {}); {} are {}: {} fewer", need, whole, whole_name, cmp_words,
-                     t.to_percent(), part, part_name, part - need);
+    return fmt::format("{} of {} {} needed ({} {}); {} {} {}: {} more", need, whole, whole_name, cmp_words, t.to_percent(),
+                       part, part == 1 ? "is" : "are", part_name, need - part);
+  return fmt::format("at most {} of {} {} allowed ({} {}); {} {} {}: {} fewer", need, whole, whole_name, cmp_words,
+                     t.to_percent(), part, part == 1 ? "is" : "are", part_name, part - need);
 } catch (...) {
   return std::nullopt;
 }
