@@ -99,6 +99,9 @@ std::vector<ImproveItem> improve_first_items(const engine::EvaluationResult& r) 
         for (const auto& c : i.checks)
           if (c.message) { item.what = *c.message; break; }
       if (item.what.empty() && !i.missing.empty()) item.missing = i.missing.front();
+      if (item.what.empty() && item.missing.empty())
+        for (const auto& c : i.checks)
+          if (c.unknown_because) { item.what = *c.unknown_because; break; }
       out.push_back(std::move(item));
     }
   return out;

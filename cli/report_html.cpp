@@ -177,6 +177,9 @@ void render_file(std::string& out, const FileOutcome& f, std::size_t index) {
           if (c.gap) out += fmt::format("<p class=\"gap\"><b>To pass:</b> {}</p>\n", esc(*c.gap));
         }
       }
+      for (const auto& c : i.checks)
+        if (!c.result && c.unknown_because)
+          out += fmt::format("<p class=\"missing\">Cannot be decided: {}</p>\n", esc(*c.unknown_because));
       if (!i.missing.empty()) {
         std::string m;
         for (std::size_t k = 0; k < i.missing.size() && k < 8; ++k) m += (k ? ", " : "") + fmt::format("<code>{}</code>", esc(i.missing[k]));

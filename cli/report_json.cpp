@@ -51,6 +51,7 @@ ojson indicator_json(const engine::IndicatorResult& r) {
     cj["message"] = c.message ? ojson(*c.message) : ojson(nullptr);
     if (c.gap) cj["gap"] = *c.gap;
     if (!c.missing.empty()) cj["missing"] = c.missing;
+    if (c.unknown_because) cj["unknown_because"] = *c.unknown_because;
     checks.push_back(std::move(cj));
   }
   j["checks"] = std::move(checks);

@@ -152,6 +152,8 @@ std::string indicator_details(const engine::IndicatorResult& i) {
     list += "- ❌ " + md_escape(c.message ? *c.message : "Not met: " + expression_line(c.source)) + "\n";
     if (c.gap) list += "  - *To pass:* " + md_escape(*c.gap) + "\n";
   }
+  for (const auto& c : i.checks)
+    if (!c.result && c.unknown_because) list += "- ❔ *Cannot be decided:* " + md_escape(*c.unknown_because) + "\n";
   if (!i.missing.empty()) {
     constexpr std::size_t kShown = 8;
     std::string m;

@@ -74,8 +74,11 @@ void render_file(std::string& out, const FileOutcome& f, const Style& s) {
                              terminal_text(c.message ? *c.message : fmt::format("not met: {}", expression_line(c.source))));
           if (c.gap) out += fmt::format("                      {} {}\n", s.paint("36", "to pass:"), terminal_text(*c.gap));
         }
-        else
+        else {
           out += fmt::format("                    {} cannot be decided: {}\n", s.paint("33", "?"), terminal_text(expression_line(c.source)));
+          if (c.unknown_because)
+            out += fmt::format("                      {} {}\n", s.paint("33", "because"), terminal_text(*c.unknown_because));
+        }
       }
       if (!ind.missing.empty()) {
         std::string miss;

@@ -433,6 +433,8 @@ private:
   void report_checks(const Indicator& ind, IndicatorResult& r, bool& any_false, bool& any_unknown);
   [[noreturn]] void not_a_condition(const Check& check, const Value& v);
   std::optional<std::string> gap_for(const Expr& check);
+  std::optional<std::string> unknown_because(const Expr& check);
+  std::optional<std::string> empty_whole(const Expr& e, int depth);
   std::string describe(const Expr& e) const;
 
   const Program& program_;
@@ -2009,6 +2011,56 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) try {
   return std::nullopt;
 }
 
+// Why a require is unknown when no evidence it read is absent: a share
+// whose whole has no entries, or a division by zero, in it or in a let it
+// reads (not inside the condition of a collection operation, which is
+// evaluated per element). nullopt when none is found. Like gap_for, it
+// never throws and puts back what it changed.
+std::optional<std::string> Evaluator::unknown_because(const Expr& check) try {
+  struct Restore {
+    Evaluator& ev;
+    std::size_t depth;
+    std::vector<TraceEntry>* trace;
+    std::vector<std::string>* missing;
+    ~Restore() {
+      ev.elements_.resize(depth);
+      ev.trace_ = trace;
+      ev.missing_ = missing;
+    }
+  } restore{*this, elements_.size(), trace_, missing_};
+  trace_ = nullptr;
+  missing_ = nullptr;
+  return empty_whole(check, 0);
+} catch (...) {
+  return std::nullopt;
+}
+
+std::optional<std::string> Evaluator::empty_whole(const Expr& e, int depth) {
+  if (depth > 32) return std::nullopt;
+  if (e.op == Op::let) return empty_whole(program_.lets[e.index].expr, depth + 1);
+  if (e.op == Op::call && (e.fn == Builtin::share || e.fn == Builtin::share_where)) {
+    const Expr& whole = e.fn == Builtin::share ? e.args[1] : e.args[0];
+    const Value w = eval(whole);
+    if (w.kind() == Value::Kind::list && w.as_list().items.empty())
+      return fmt::format("{} has no entries, and a share of no entries cannot be computed", describe(whole));
+  }
+  if (e.op == Op::div) {
+    const Value d = eval(e.args[1]);
+    if (d.kind() == Value::Kind::number && d.as_number() == Number(0))
+      return fmt::format("{} is 0, and a division by zero cannot be computed", describe(e.args[1]));
+  }
+  // Only the operands evaluated once, not a condition or expression
+  // evaluated per element (the first argument of where, any, all, sum…).
+  std::size_t operands = e.args.size();
+  if (e.op == Op::where) operands = 1;
+  if (e.op == Op::call && e.fn != Builtin::share && e.fn != Builtin::known && e.fn != Builtin::between &&
+      e.fn != Builtin::latest && e.fn != Builtin::earliest)
+    operands = std::min<std::size_t>(operands, 1);
+  for (std::size_t i = 0; i < operands; ++i)
+    if (auto why = empty_whole(e.args[i], depth + 1)) return why;
+  return std::nullopt;
+}
+
 void Evaluator::not_a_condition(const Check& check, const Value& v) {
   fail(check.expr, fmt::format("a require must be a boolean, got {} ({})", kind_name(v.kind()), to_display(v)));
 }
@@ -2035,6 +2087,7 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
       c.gap = gap_for(check.expr);
     }
     missing_ = nullptr;
+    if (!c.result && c.missing.empty()) c.unknown_because = unknown_because(check.expr);
     if (!c.result) {
       any_unknown = true;
       for (const auto& m : c.missing)

@@ -24,6 +24,7 @@ struct CheckResult {
   std::optional<std::string> message;  // the rendered `else` message, on failure
   std::vector<std::string> missing;    // absent evidence paths met while evaluating it
   std::optional<std::string> gap;      // on failure: the smallest change that would make it hold
+  std::optional<std::string> unknown_because;  // unknown with no evidence absent: why (a share of no entries)
 };
 
 struct IndicatorResult {

@@ -478,6 +478,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
     if (!cr.missing.empty()) out += fmt::format("    missing evidence: {}\n", join(cr.missing, ", "));
+    if (cr.unknown_because) out += fmt::format("    unknown because {}\n", *cr.unknown_because);
   }
   // A graded indicator: its score and the levels' conditions, drawn the same way.
   if (ind->score) {
