@@ -412,13 +412,22 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
         const auto* ind = find_indicator(p, id);
         return ind && (!any_minimum || ind->minimum);
       };
+      // Whether an indicator that moved the outcome's way gave the new
+      // outcome: down, when it now has the outcome's verdict (an indicator
+      // now unknown does not make a pass fail); up, when its old verdict
+      // was below the new outcome (a fail that no longer fails, for a fail
+      // that now passes or is unknown).
+      const auto takes_part = [&](const std::string& was, const std::string& is) {
+        return direction < 0 ? rank(is) == rank(fd.candidate_outcome) : rank(was) < rank(fd.candidate_outcome);
+      };
       if (outcome_moved) {
         int contributors = 0;
         bool all_together = true;
         for (const auto& ch : fd.changes) {
           const int moved = rank(ch.candidate) - rank(ch.base);
           const bool decides = gate(base.program, ch.id) || gate(cand.program, ch.id);
-          if (decides && moved != 0 && (moved > 0) == (direction > 0) && !ch.causes.empty()) {
+          if (decides && moved != 0 && (moved > 0) == (direction > 0) && takes_part(ch.base, ch.candidate) &&
+              !ch.causes.empty()) {
             ++contributors;
             all_together &= ch.together;
             for (const auto* e : ch.causes) cause(e);
@@ -437,8 +446,11 @@ DiffReport diff_rulesets(const LoadedRuleset& base, const LoadedRuleset& cand, c
           const auto* before = find_indicator(base.program, edit.name);
           const auto* after = find_indicator(cand.program, edit.name);
           const bool counted_before = before && before->minimum, counted_after = after && after->minimum;
-          const auto verdict = vc.count(edit.name) ? vc[edit.name] : vb.count(edit.name) ? vb[edit.name] : "pass";
-          if (counted_before != counted_after && verdict != "pass") cause(&edit);
+          const std::string was = vb.count(edit.name) ? vb[edit.name] : "pass", is = vc.count(edit.name) ? vc[edit.name] : "pass";
+          // Made a minimum requirement, it counts with its verdict now; unmade, with the one it had.
+          if (counted_before != counted_after &&
+              (counted_after ? direction < 0 && takes_part("pass", is) : direction > 0 && takes_part(was, "pass")))
+            cause(&edit);
         }
       // Whether the candidate's outcome block takes part in its label: the
       // candidate with the base's block gives another label (or cannot be
