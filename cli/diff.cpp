@@ -29,11 +29,14 @@ std::string value_text(const engine::Value& v) {
   return engine::to_display(v);
 }
 
-std::string param_text(const engine::Param& p) {
+// A param's values as written (`90%`, `0.5`), for people; `by_value`, the
+// same by meaning (90% and 0.9 alike), to compare two programs' params.
+std::string param_text(const engine::Param& p, bool by_value = false) {
   std::string out;
   for (const auto& d : p.values) {
     if (!out.empty()) out += ", ";
-    out += value_text(d.value);
+    if (by_value || d.value.kind() != engine::Value::Kind::number) out += value_text(d.value);
+    else out += d.percent ? d.value.as_number().to_percent(6) : engine::to_display(d.value);
     if (d.from) out += " from " + engine::to_string(*d.from);
   }
   return out;
@@ -184,7 +187,7 @@ std::vector<Edit> edits_between(const Program& base, const Program& cand) {
   for (const auto& p : base.params) {
     auto ci = param_index(cand, p.name);
     if (!ci) out.push_back({Edit::Kind::param_removed, p.name, param_text(p), ""});
-    else if (param_text(p) != param_text(cand.params[*ci]))
+    else if (param_text(p, true) != param_text(cand.params[*ci], true))
       out.push_back({Edit::Kind::param_changed, p.name, param_text(p), param_text(cand.params[*ci])});
   }
   for (const auto& p : cand.params)

@@ -109,6 +109,7 @@ struct Param {
   struct Dated {
     std::optional<Date> from;  // nullopt for the first value
     Value value;
+    bool percent = false;  // written as a percentage (`90%`), and shown so
   };
   std::vector<Dated> values;  // values[0].from is nullopt; the rest ascending by from
 };
