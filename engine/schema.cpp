@@ -50,6 +50,84 @@ YamlNode yaml_from_json(const json& j) {
   return n;
 }
 
+// Builds an ordered_json from parser events in time linear in the input.
+// (ordered_json's own parser inserts each key with a linear search of the
+// object for a duplicate: a schema file with an object of 200,000 keys took
+// half a minute to read, and one of 2,000,000, as 16 MB allow, hours.) A
+// key written twice keeps its first place and its last value, as there.
+class OrderedBuilder {
+public:
+  explicit OrderedBuilder(json& root) : root_(root) {}
+  bool null() { return put(nullptr); }
+  bool boolean(bool v) { return put(v); }
+  bool number_integer(json::number_integer_t v) { return put(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return put(v); }
+  bool string(json::string_t& v) { return put(std::move(v)); }
+  bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    Frame& f = stack_.back();
+    auto& members = static_cast<Members&>(f.value->get_ref<json::object_t&>());
+    auto [at, fresh] = f.keys.try_emplace(k, members.size());
+    if (fresh) members.emplace_back(std::move(k), nullptr);
+    f.slot = at->second;
+    return true;
+  }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& e) {
+    throw e;
+  }
+
+private:
+  using Members = std::vector<std::pair<const std::string, json>>;  // what ordered_map is
+  struct Frame {
+    json* value;
+    std::unordered_map<std::string, std::size_t> keys;  // an object's: the place of each key
+    std::size_t slot = 0;                               // an object's: where the next value goes
+  };
+  json* place(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Frame& f = stack_.back();
+    if (f.value->is_array()) {
+      auto& items = f.value->get_ref<json::array_t&>();
+      items.push_back(std::move(v));
+      return &items.back();
+    }
+    json& slot = static_cast<Members&>(f.value->get_ref<json::object_t&>())[f.slot].second;
+    slot = std::move(v);
+    return &slot;
+  }
+  bool put(json v) {
+    place(std::move(v));
+    return true;
+  }
+  bool open(json v) {
+    json* at = place(std::move(v));
+    stack_.push_back({at, {}, 0});
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+  json& root_;
+  std::vector<Frame> stack_;  // the open objects and arrays; only the innermost grows
+};
+
+json parse_json(std::string_view text) {
+  json doc;
+  OrderedBuilder builder(doc);
+  json::sax_parse(text, &builder);
+  return doc;
+}
+
 const std::set<std::string>& supported_keywords() {
   static const std::set<std::string> k = {"$schema", "$id", "$comment", "title", "description", "type", "properties",
                                           "required", "additionalProperties", "items", "enum", "const", "default",
@@ -78,11 +156,11 @@ public:
       if (r.rfind(prefix, 0) != 0) fail(where, fmt::format("only local references like '#/definitions/NAME' are supported, not '{}'", r));
       std::string name = r.substr(prefix.size());
       if (auto it = refs_.find(name); it != refs_.end()) return it->second;
-      auto defs = doc_.find("definitions");
-      if (defs == doc_.end() || !defs->contains(name)) fail(where, fmt::format("$ref to an unknown definition '{}'", name));
+      const json* def = definition(name);
+      if (!def) fail(where, fmt::format("$ref to an unknown definition '{}'", name));
       SchemaNode& placeholder = s_.nodes.emplace_back();
       refs_[name] = &placeholder;
-      const SchemaNode* compiled = compile((*defs)[name], "/definitions/" + name, depth + 1);
+      const SchemaNode* compiled = compile(*def, "/definitions/" + name, depth + 1);
       placeholder = *compiled;
       return &placeholder;
     }
@@ -116,6 +194,7 @@ public:
         n.properties.emplace_back(k, compile(v, where + "/properties/" + k, depth + 1));
         n.property_ids.push_back(key_id(k));
       }
+      n.index_properties();
     }
     if (auto r = j.find("required"); r != j.end())
       for (const auto& e : *r) n.required.push_back(e.get<std::string>());
@@ -159,16 +238,29 @@ public:
   }
 
 private:
+  // The definition `name`, by an index made at the first reference (a
+  // search of `definitions` for each would take time squared in their number).
+  const json* definition(const std::string& name) {
+    if (!definitions_) {
+      definitions_.emplace();
+      if (auto defs = doc_.find("definitions"); defs != doc_.end() && defs->is_object())
+        for (const auto& [k, v] : defs->items()) definitions_->try_emplace(k, &v);
+    }
+    auto it = definitions_->find(name);
+    return it == definitions_->end() ? nullptr : it->second;
+  }
+
   Schema& s_;
   std::shared_ptr<const Source> src_;
   const json& doc_;
   std::map<std::string, const SchemaNode*> refs_;
+  std::optional<std::unordered_map<std::string, const json*>> definitions_;
 };
 
 std::shared_ptr<const Schema> Schema::parse(const std::shared_ptr<const Source>& source) {
   json doc;
   try {
-    doc = json::parse(source->text());
+    doc = parse_json(source->text());
   } catch (const json::parse_error& e) {
     auto off = static_cast<std::uint32_t>(e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
@@ -236,7 +328,7 @@ std::string schema_id_of_file(const std::string& path) {
   static ByFile<std::string> kept;
   return kept.get(path, [&]() -> std::string {
     try {
-      auto doc = json::parse(read_file(path, 16u << 20));
+      auto doc = parse_json(read_file(path, 16u << 20));
       if (auto id = doc.find("$id"); id != doc.end() && id->is_string()) return id->get<std::string>();
     } catch (...) {
     }

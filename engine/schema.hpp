@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/diagnostic.hpp"
@@ -61,10 +62,22 @@ struct SchemaNode {
   }
   /// The position of property `name`, or properties.size().
   std::size_t property_index(std::string_view name) const {
+    if (!property_positions.empty()) {  // many properties: each key read is not a search of them all
+      auto it = property_positions.find(std::string(name));
+      return it == property_positions.end() ? properties.size() : it->second;
+    }
     std::size_t i = 0;
     while (i < properties.size() && properties[i].first != name) ++i;
     return i;
   }
+  /// Fills property_positions when there are many properties.
+  void index_properties() {
+    property_positions.clear();
+    if (properties.size() <= 32) return;
+    for (std::size_t i = 0; i < properties.size(); ++i) property_positions.try_emplace(properties[i].first, i);
+  }
+  /// The position of each property by name, when there are more than 32 (else empty).
+  std::unordered_map<std::string, std::size_t> property_positions;
   bool allows(unsigned t) const { return types == 0 || (types & t) != 0; }
 };
 
