@@ -42,6 +42,19 @@ const YamlNode& need(const std::shared_ptr<const Source>& src, const YamlNode& m
   return *n;
 }
 
+// The text of `n`, refused where written unless it is a scalar (not empty
+// unless `empty_ok`): a list or a mapping has no text, and was read as ''.
+const std::string& text_of(const std::shared_ptr<const Source>& src, const YamlNode& n, const char* what, bool empty_ok = false) {
+  if (n.kind == YamlNode::Kind::mapping || n.kind == YamlNode::Kind::sequence || n.kind == YamlNode::Kind::null ||
+      (!empty_ok && n.text.empty()))
+    bad(src, n, fmt::format("expected {}, found {}", what,
+                            n.kind == YamlNode::Kind::mapping    ? "a mapping"
+                            : n.kind == YamlNode::Kind::sequence ? "a list"
+                            : n.kind == YamlNode::Kind::null     ? "null"
+                                                                 : "an empty value"));
+  return n.text;
+}
+
 bool is_verdict(const std::string& text) { return text == "pass" || text == "fail" || text == "unknown"; }
 
 // What an expectation holds, for "found …": `outcome: null` (or `~`, or
@@ -63,6 +76,9 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
     bad(src, expect, "'expect' names nothing to check (outcome, label, indicators or error)");
   if (const auto* o = expect.get("outcome"); o && (o->kind != YamlNode::Kind::scalar || !is_verdict(o->text)))
     bad(src, *o, fmt::format("expected outcome pass, fail or unknown, found {}", found(*o)));
+  if (const auto* l = expect.get("label"); l && l->kind != YamlNode::Kind::null)
+    text_of(src, *l, "a label (text, or null for none)", true);
+  if (const auto* e = expect.get("error")) text_of(src, *e, "the text the error must contain");
   const auto* inds = expect.get("indicators");
   if (!inds) return;
   if (inds->kind != YamlNode::Kind::mapping) bad(src, *inds, "'indicators' maps indicator ids to verdicts");
@@ -89,6 +105,7 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
       const auto ind = std::find_if(program.indicators.begin(), program.indicators.end(),
                                     [&](const engine::Indicator& x) { return x.id == id.text; });
       if (const auto* lv = want.get("level"); lv && lv->kind != YamlNode::Kind::null) {
+        text_of(src, *lv, "a level name (or null)");
         std::vector<std::string> names;
         for (const auto& l : ind->levels)
           if (std::find(names.begin(), names.end(), l.name) == names.end()) names.push_back(l.name);
@@ -100,8 +117,12 @@ void check_expect(const std::shared_ptr<const Source>& src, const YamlNode& expe
                                     near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), join(names, ", ")));
         }
       }
-      if (const auto* sc = want.get("score"); sc && sc->kind != YamlNode::Kind::null && !ind->score)
-        bad(src, *sc, fmt::format("indicator '{}' has no score (no score clause): its score is always null", id.text));
+      if (const auto* sc = want.get("score"); sc && sc->kind != YamlNode::Kind::null) {
+        if (!ind->score)
+          bad(src, *sc, fmt::format("indicator '{}' has no score (no score clause): its score is always null", id.text));
+        if (!engine::Number::parse(text_of(src, *sc, "a score (a number, or null)")))
+          bad(src, *sc, fmt::format("expected a score (a number, or null), found '{}'", sc->text));
+      }
     } else {
       bad(src, want, "an expected verdict is pass, fail, unknown or {verdict, level, score}");
     }
@@ -135,7 +156,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     if (root.kind != YamlNode::Kind::mapping) bad(src, root, "a test file is a mapping with 'ruleset' and 'cases'");
     only_keys(src, root, {"ruleset", "cases"}, "a test file");
     const YamlNode& ref = need(src, root, "ruleset", "the ruleset under test: a .rules path or NAME@VERSION");
-    out.ruleset = ref.text;
+    out.ruleset = text_of(src, ref, "the ruleset under test (a .rules path or NAME@VERSION)");
     std::string ruleset_ref = ref.text;
     if (ruleset_ref.ends_with(".rules") && !fs::path(ruleset_ref).is_absolute())
       ruleset_ref = (fs::path(path).parent_path() / ruleset_ref).string();
@@ -148,6 +169,10 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       std::string message = e.what();
       while (!message.empty() && message.back() == '\n') message.pop_back();
       if (message.find('\n') != std::string::npos) throw;  // the ruleset's own diagnostics, rendered
+      // Said once: "error[test_error]: …", not "error[test_error]: error[limit]: …".
+      if (message.starts_with("error: ")) message.erase(0, 7);
+      else if (const auto end = message.find("]: "); message.starts_with("error[") && end != std::string::npos)
+        message.erase(0, end + 3);
       throw DiagnosticError(Diagnostic{Severity::error, "test_error", message, src, ref.span(), {}});
     }
     LoadedRuleset& ruleset = *loaded;
@@ -160,7 +185,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
       r.line = c.line;
       if (c.kind != YamlNode::Kind::mapping) bad(src, c, "a case is a mapping with name, evidence and expect");
       only_keys(src, c, {"name", "evidence", "as_of", "expect"}, "a case");
-      r.name = need(src, c, "name", "what the case shows").text;
+      r.name = text_of(src, need(src, c, "name", "what the case shows"), "a case name (text)");
       const YamlNode& ev = need(src, c, "evidence", "inline evidence, or {path: FILE}");
       const YamlNode& expect = need(src, c, "expect", "outcome and/or indicators");
       check_expect(src, expect, ruleset.program);
@@ -179,7 +204,7 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
         bad(src, ev.children[0], fmt::format("unknown key '{}' in 'evidence' (did you mean 'path'?); evidence is inline, "
                                              "or {{path: FILE}}", ev.children[0].text));
       if (by_path) {
-        std::string file = (fs::path(path).parent_path() / by_path->text).string();
+        std::string file = (fs::path(path).parent_path() / text_of(src, *by_path, "an evidence file name")).string();
         out.inputs.push_back(file);
         outcome = evaluate_file(file, ruleset, as_of, limits, false);
       } else {
