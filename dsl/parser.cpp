@@ -723,6 +723,15 @@ auto parse_with(const std::shared_ptr<const Source>& source, Depth max_depth, Bu
     d.message = "a NUL byte: this is not a text file (a ruleset is UTF-8 text)";
     throw DiagnosticError(std::move(d));
   }
+  // (a comment would run on to the end of the file, which then reads as empty)
+  if (const auto cr = find_lone_carriage_return(text); cr != std::string::npos) {
+    Diagnostic d;
+    d.code = "parse_error";
+    d.source = source;
+    d.span = {static_cast<std::uint32_t>(cr), static_cast<std::uint32_t>(cr) + 1};
+    d.message = lone_carriage_return_message;
+    throw DiagnosticError(std::move(d));
+  }
   pegtl::memory_input<> in(text.data(), text.data() + text.size(), source->name());
   g::ParseState state;
   state.max_depth = max_depth;

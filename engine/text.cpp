@@ -181,6 +181,12 @@ std::size_t find_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::size_t find_lone_carriage_return(std::string_view s) {
+  for (std::size_t i = s.find('\r'); i != std::string_view::npos; i = s.find('\r', i + 1))
+    if (i + 1 == s.size() || s[i + 1] != '\n') return i;
+  return std::string_view::npos;
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -15,6 +15,14 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 std::string read_file(const std::string& path, std::size_t max_bytes = std::size_t(-1));
 /// Byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
+/// The offset of the first carriage return that no line feed follows (a
+/// line end of old Mac files, which neither YAML here nor the rule language
+/// reads as one), or npos.
+std::size_t find_lone_carriage_return(std::string_view text);
+/// What to say about such a carriage return.
+inline constexpr const char* lone_carriage_return_message =
+    "a carriage return (CR) with no line feed after it: lines end in LF or CR LF, not in CR alone (save the file "
+    "with Unix or Windows line ends)";
 /// Columns `text` takes as a diagnostic shows it: one per character (UTF-8
 /// code point), and one per byte that is not valid UTF-8 (shown as '?').
 std::size_t utf8_columns(std::string_view text);

@@ -351,6 +351,8 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
     throw fail_at(static_cast<std::uint32_t>(bad), "invalid UTF-8: the file must be UTF-8 text");
   if (text.find('\0') != std::string::npos)
     throw fail_at(static_cast<std::uint32_t>(text.find('\0')), "a NUL byte: this is not a text file");
+  if (auto cr = find_lone_carriage_return(text); cr != std::string_view::npos)
+    throw fail_at(static_cast<std::uint32_t>(cr), lone_carriage_return_message);
 
   std::istringstream in(text);
   const int bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // not counted in yaml-cpp's positions
