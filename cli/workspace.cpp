@@ -67,7 +67,13 @@ std::string default_ruleset_name(const SearchOptions& opt) {
 std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt) {
   std::error_code ec;
   if (ref.size() > 6 && ref.ends_with(".rules")) {
-    if (!fs::exists(ref, ec)) throw UserError(Exit::no_input, fmt::format("{}: no such ruleset file", ref));
+    if (!fs::exists(ref, ec)) {
+      // A link that leads nowhere or round in a loop, or a folder that may
+      // not be searched, is said as it is, not as a missing file.
+      if (ec && ec != std::errc::no_such_file_or_directory)
+        throw UserError(Exit::no_input, fmt::format("error: cannot read ruleset {}: {}", ref, ec.message()));
+      throw UserError(Exit::no_input, fmt::format("{}: no such ruleset file", ref));
+    }
     return ref;
   }
   if (ref.find('/') != std::string::npos && fs::is_regular_file(ref, ec)) return ref;
