@@ -57,17 +57,22 @@ public:
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (anchor) throw NeedsTree{};
     if (value.size() > limits_.max_scalar_bytes) fail(node_at(mark, Kind::null), yaml_events::scalar_too_long(value.size(), limits_));
+    if (auto why = yaml_events::unsupported_tag(tag, true); !why.empty()) fail(node_at(mark, Kind::null), std::move(why));
+    if (yaml_events::is_plain(tag) && value == "<<" && depth_ > 0 && at_key(top()))
+      fail(node_at(mark, Kind::null), yaml_events::merge_key_message);
     count(mark);
     if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, static_cast<std::uint32_t>(mark.pos));
     const bool plain = yaml_events::typed_as_plain(tag);
     scalar(node_at(mark, yaml_events::is_null_scalar(tag, value) ? Kind::null : Kind::scalar, value, plain));
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     if (anchor) throw NeedsTree{};
+    if (auto why = yaml_events::unsupported_tag(tag, false); !why.empty()) fail(node_at(mark, Kind::null), std::move(why));
     open(mark, Kind::sequence);
   }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     if (anchor) throw NeedsTree{};
+    if (auto why = yaml_events::unsupported_tag(tag, false); !why.empty()) fail(node_at(mark, Kind::null), std::move(why));
     open(mark, Kind::mapping);
   }
   void OnSequenceEnd() override { close(); }

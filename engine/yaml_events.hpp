@@ -42,7 +42,7 @@ inline bool is_null_text(bool plain, std::string_view v) {
 inline bool is_plain(const std::string& tag) { return tag.size() == 1 && tag[0] == '?'; }
 /// A scalar read as a plain one would be: plain, or tagged with one of the
 /// core schema's scalar types (`!!bool "true"`, `!!int "12"`, `!!float 16`,
-/// `!!null ""`); `!!str` and other tags keep it a string.
+/// `!!null ""`); `!!str` keeps it a string (other tags are refused: unsupported_tag).
 inline bool typed_as_plain(const std::string& tag) {
   if (is_plain(tag)) return true;
   constexpr std::string_view core = "tag:yaml.org,2002:";
@@ -50,6 +50,18 @@ inline bool typed_as_plain(const std::string& tag) {
   const std::string_view type = std::string_view(tag).substr(core.size());
   return type == "bool" || type == "int" || type == "float" || type == "null";
 }
+/// What to say about a node's tag that is not read, or "" for one that is:
+/// none, `!` (a quoted scalar's), the core scalar types on a scalar
+/// (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) and `!!map`/`!!seq` on
+/// a mapping/list. Any other (`!!binary`, `!!timestamp`, `!!set`,
+/// `!!python/object:…`, `!local`) would give a value other than the text
+/// written, which evidence has no way to hold: it is refused rather than
+/// silently read as the text.
+std::string unsupported_tag(const std::string& tag, bool scalar);
+/// What to say about a plain `<<` key (a YAML 1.1 merge key), which yaml-cpp
+/// reads as an ordinary key named "<<".
+extern const char* const merge_key_message;
+
 /// A scalar that is null: untagged null text (is_null_text), or any text
 /// tagged `!!null`. A scalar tagged another type is never null by its text
 /// (`!!int ""` is not a number, not null).

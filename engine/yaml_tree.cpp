@@ -62,6 +62,10 @@ public:
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (value.size() > limits_.max_scalar_bytes) error(mark, yaml_events::scalar_too_long(value.size(), limits_));
+    if (auto why = yaml_events::unsupported_tag(tag, true); !why.empty()) error(mark, std::move(why));
+    if (yaml_events::is_plain(tag) && value == "<<" && !stack_.empty() &&
+        stack_.back().node.kind == YamlNode::Kind::mapping && children_of(stack_.back()) % 2 == 0)
+      error(mark, yaml_events::merge_key_message);
     YamlNode n = make(mark, YamlNode::Kind::scalar);
     if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, n.offset);
     n.plain = yaml_events::typed_as_plain(tag);
@@ -69,11 +73,13 @@ public:
     if (yaml_events::is_null_scalar(tag, value)) n.kind = YamlNode::Kind::null;
     finish(std::move(n), anchor);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    if (auto why = yaml_events::unsupported_tag(tag, false); !why.empty()) error(mark, std::move(why));
     open(mark, YamlNode::Kind::sequence, anchor);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    if (auto why = yaml_events::unsupported_tag(tag, false); !why.empty()) error(mark, std::move(why));
     open(mark, YamlNode::Kind::mapping, anchor);
   }
   void OnMapEnd() override { close(); }
@@ -172,6 +178,22 @@ std::string too_large_message(std::uintmax_t size, const YamlLimits& limits) {
 }
 
 namespace yaml_events {
+
+std::string unsupported_tag(const std::string& tag, bool scalar) {
+  if (tag.empty() || tag == "?" || tag == "!") return {};
+  constexpr std::string_view core = "tag:yaml.org,2002:";
+  const bool is_core = tag.size() > core.size() && tag.compare(0, core.size(), core) == 0;
+  const std::string type = is_core ? tag.substr(core.size()) : std::string();
+  if (scalar && (type == "str" || type == "int" || type == "float" || type == "bool" || type == "null")) return {};
+  if (!scalar && (type == "map" || type == "seq")) return {};
+  const std::string written = is_core ? "!!" + type : tag.starts_with("!") ? tag : "!<" + tag + ">";
+  return fmt::format("the YAML tag {} is not supported here: evidence holds plain values (a scalar may be tagged "
+                     "!!str, !!int, !!float, !!bool or !!null, a mapping !!map, a list !!seq)",
+                     terminal_text(written));
+}
+
+const char* const merge_key_message =
+    "a merge key '<<' is not supported: write the keys out (an alias such as *name may stand for a whole value)";
 
 std::string too_deep(const YamlLimits& limits) {
   return fmt::format("nesting deeper than {} levels (limit max_depth; raise it with --max-depth)", limits.max_depth);
