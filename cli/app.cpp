@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -91,8 +92,8 @@ void add_evidence_limits(CLI::App* cmd, EvidenceLimits& limits) {
 
 // Stdout could not be written (errno `err`, 0 when not known): the report
 // is lost. Exit 66, as for a file that cannot be written.
-int output_lost(int err) {
-  print_err("verdict: cannot write the report to standard output{}{}\n", err ? ": " : "", err ? std::strerror(err) : "");
+int output_lost(int err, const char* what = "the report ") {
+  print_err("verdict: cannot write {}to standard output{}{}\n", what, err ? ": " : "", err ? std::strerror(err) : "");
   return Exit::no_input;
 }
 
@@ -237,7 +238,13 @@ int run(int argc, char** argv) {
       }
     }
     int code = app.exit(e);
-    return code == 0 ? 0 : Exit::usage;
+    if (code != 0) return Exit::usage;
+    // --help and --version print to stdout: if that cannot be written (a
+    // full disk, a closed pipe), they did not do what was asked.
+    errno = 0;
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) return output_lost(errno, "");
+    return 0;
   }
   // `-o -` is stdout, as usual (not a file named '-').
   for (std::string* output : {&evaluate.output, &diff.output, &test.output, &templ.output})
