@@ -180,6 +180,15 @@ TestFileResult run_test_file(const std::string& path, const SearchOptions& searc
     out.info = ruleset.info;
     const YamlNode& cases = need(src, root, "cases", "a list of cases");
     if (cases.kind != YamlNode::Kind::sequence) bad(src, cases, "'cases' must be a list");
+    // A report names each case: two of one name could not be told apart.
+    // Refused before any case runs, as the file's other errors are.
+    std::map<std::string, std::size_t> named;  // each case's name, and its line
+    for (const auto& c : cases.children)
+      if (const YamlNode* name = c.kind == YamlNode::Kind::mapping ? c.get("name") : nullptr;
+          name && name->kind == YamlNode::Kind::scalar)
+        if (auto [it, fresh] = named.emplace(name->text, static_cast<std::size_t>(c.line)); !fresh)
+          bad(src, *name, fmt::format("two cases are named '{}' (the other at line {}); give each case a name of its own",
+                                      name->text, it->second));
     for (const auto& c : cases.children) {
       CaseResult r;
       r.line = c.line;
