@@ -220,6 +220,10 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     out.schema = engine::Schema::load(schema_path);
   } catch (const DiagnosticError& e) {
     throw lowering_first(UserError(Exit::data_error, render(e.diagnostics(), {color}), errors_of(e.diagnostics().items())));
+  } catch (const std::length_error& e) {  // read, but over the size limit: invalid input (65), as a ruleset is
+    UserError too_large = at_schema(fmt::format("cannot read schema {}", e.what()));
+    too_large.code = Exit::data_error;
+    throw lowering_first(std::move(too_large));
   } catch (const std::exception& e) {
     UserError unreadable = at_schema(fmt::format("cannot read schema {}", e.what()));
     unreadable.code = Exit::no_input;
