@@ -1995,18 +1995,21 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) try {
     auto p = Number::mul(s.as_number(), Number(whole));
     if (!p || !p->is_integer()) return std::nullopt;
     part = p->num();
-    part_name = "those of " + describe(m->args[0]) + " that qualify";
+    part_name = "those that qualify";
     whole_name = describe(m->args[0]);
   }
   if (whole == 0) return std::nullopt;
   auto limit = Number::mul(t, Number(whole));
   if (!limit) return std::nullopt;
   std::int64_t need = std::clamp<std::int64_t>(bound(*limit), 0, whole);
+  // The part named first, as its let is named (`contacted: 5 of 30
+  // participants`), so that the sentence holds whatever the names are
+  // (`met_targets: 1 of 3 monitored_targets`).
   if (at_least)
-    return fmt::format("{} of {} {} needed ({} {}); {} {} {}: {} more", need, whole, whole_name, cmp_words, t.to_percent(),
-                       part, part == 1 ? "is" : "are", part_name, need - part);
-  return fmt::format("at most {} of {} {} allowed ({} {}); {} {} {}: {} fewer", need, whole, whole_name, cmp_words,
-                     t.to_percent(), part, part == 1 ? "is" : "are", part_name, part - need);
+    return fmt::format("{}: {} of {} {}; {} needed ({} {}): {} more", part_name, part, whole, whole_name, need,
+                       cmp_words, t.to_percent(), need - part);
+  return fmt::format("{}: {} of {} {}; at most {} allowed ({} {}): {} fewer", part_name, part, whole, whole_name, need,
+                     cmp_words, t.to_percent(), part - need);
 } catch (...) {
   return std::nullopt;
 }
