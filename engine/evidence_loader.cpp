@@ -57,9 +57,12 @@ public:
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (anchor) throw NeedsTree{};
     if (value.size() > limits_.max_scalar_bytes) fail(node_at(mark, Kind::null), yaml_events::scalar_too_long(value.size(), limits_));
-    if (auto why = yaml_events::unsupported_tag(tag, true); !why.empty()) fail(node_at(mark, Kind::null), std::move(why));
-    if (yaml_events::is_plain(tag) && value == "<<" && depth_ > 0 && at_key(top()))
-      fail(node_at(mark, Kind::null), yaml_events::merge_key_message);
+    if (yaml_events::is_plain(tag)) {  // the common case, decided without a call
+      if (value.size() == 2 && value == "<<" && depth_ > 0 && at_key(top()))
+        fail(node_at(mark, Kind::null), yaml_events::merge_key_message);
+    } else if (auto why = yaml_events::unsupported_tag(tag, true); !why.empty()) {
+      fail(node_at(mark, Kind::null), std::move(why));
+    }
     count(mark);
     if (!yaml_events::is_plain(tag)) yaml_events::check_quote_closed(src_, static_cast<std::uint32_t>(mark.pos));
     const bool plain = yaml_events::typed_as_plain(tag);
