@@ -1811,7 +1811,14 @@ std::string Evaluator::describe(const Expr& e) const {
   switch (e.op) {
     case Op::let: return program_.lets[e.index].name;
     case Op::evidence: return e.name;
-    case Op::field: return describe(e.args[0]) + "." + e.name;
+    case Op::field:
+      // A field of the current element (`.fte`) has no name of its own to
+      // put in front: the element's span is the field's text already.
+      if (e.args[0].op == Op::element && e.args[0].name.empty()) return "." + e.name;
+      return describe(e.args[0]) + "." + e.name;
+    case Op::element:
+      if (!e.name.empty()) return e.name;  // `p` of `participants as p`
+      break;
     default: break;
   }
   const auto& src = program_.source_of(e.span);
