@@ -264,6 +264,14 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     std::string text, value;
   };
   std::vector<Listed> listed;
+  // A sub-expression's text on one line, with the parentheses its span
+  // leaves out (`not (A < B)`'s span stops before the `)`).
+  auto source_of = [&](const Expr& e) {
+    std::size_t begin = e.span.begin, end = std::min<std::size_t>(e.span.end, text.size());
+    if (begin >= end) return std::string();
+    dsl::widen_to_parentheses(text, begin, end);
+    return cli::one_line(std::string_view(text).substr(begin, end - begin));
+  };
   // Columns under the condition are display widths (中 takes two), from
   // where the printed text starts: the text as written may open with a
   // parenthesis the root's span leaves out (`(A) and B`).
@@ -287,8 +295,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     if (one_line)
       nodes.push_back({column_of(col), expr->span.end - expr->span.begin, show(entry->value)});
     else if (entry->value.kind() != engine::Value::Kind::record)  // a record on the way to a field says nothing
-      listed.push_back({expr->span, cli::one_line(std::string_view(text).substr(expr->span.begin, expr->span.end - expr->span.begin)),
-                        show(entry->value)});
+      listed.push_back({expr->span, source_of(*expr), show(entry->value)});
   }
   // Operands that Kleene logic or `if` did not need (`true or X`): drawn as
   // not evaluated rather than left out. Per-element arguments are evaluated
@@ -306,8 +313,7 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
       if (one_line)
         nodes.push_back({column_of(col), a.span.end - a.span.begin, "not evaluated"});
       else
-        listed.push_back({a.span, cli::one_line(std::string_view(text).substr(a.span.begin, a.span.end - a.span.begin)),
-                          "not evaluated (not needed for the result)"});
+        listed.push_back({a.span, source_of(a), "not evaluated (not needed for the result)"});
     }
   };
   if (value_of.count(&root)) skipped(root);
