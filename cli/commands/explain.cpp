@@ -25,28 +25,128 @@ namespace {
 using engine::Expr;
 using engine::Op;
 
-std::string show(const engine::Value& v) {
+// A value as explain draws it. Numbers are written as evaluate writes them
+// (six places at most, never rounder than they are); a share or a
+// percentage (`percent`) also as a percentage, as messages give it: a
+// share is 0.166667 (16.7%), but 0.75 FTE or 0.5 working days are not 75%
+// or 50%.
+std::string show(const engine::Value& v, bool percent = false) {
   using K = engine::Value::Kind;
   switch (v.kind()) {
     case K::list: return brief_value(v);  // a short list in full, a longer one by its length
     case K::number: {
       auto n = v.as_number();
-      if (!n.is_integer() && n > engine::Number(0) && n < engine::Number(1))
-        return fmt::format("{} ({})", n.to_string(4), n.to_percent());
-      return n.to_string(4);
+      if (percent) return fmt::format("{} ({})", n.to_string(), n.to_percent());
+      return n.to_string();
     }
     case K::string: return fmt::format("\"{}\"", v.as_string());
     default: return engine::to_display(v);
   }
 }
 
+// Which values are shares or percentages, so that explain writes them as
+// percentages too: a share(…), a param or literal written as one (`90%`),
+// evidence the schema formats as one (finance.private_share), what a let,
+// an `if`, a `min`/`max` or a sum or difference of them gives, and what is
+// compared with one (`x >= min_share`: x is read as a share as well).
+class Percents {
+ public:
+  Percents(const engine::Program& program, const engine::Schema* schema, std::optional<engine::Date> as_of)
+      : program_(program), schema_(schema), as_of_(as_of) {}
+
+  bool of(const Expr& e, int depth = 0) {
+    if (peers_.count(&e)) return true;
+    if (depth > 64) return false;
+    switch (e.op) {
+      case Op::constant: {
+        if (e.value.kind() != engine::Value::Kind::number) return false;
+        const auto& src = program_.source_of(e.span);
+        if (!src || e.span.end <= e.span.begin || e.span.end > src->text().size()) return false;
+        return src->text()[e.span.end - 1] == '%';
+      }
+      case Op::param: return param(e.index);
+      case Op::let: {
+        if (auto it = lets_.find(e.index); it != lets_.end()) return it->second;
+        lets_[e.index] = false;  // (lets have no cycles; this only stops a walk that is too deep)
+        const bool p = of(program_.lets[e.index].expr, depth + 1);
+        lets_[e.index] = p;
+        return p;
+      }
+      case Op::call:
+        if (e.fn == engine::Builtin::share || e.fn == engine::Builtin::share_where) return true;
+        if ((e.fn == engine::Builtin::min || e.fn == engine::Builtin::max) && e.args.size() == 2) return of(e.args[1], depth + 1);
+        return false;
+      case Op::if_: return e.args.size() == 3 && (of(e.args[1], depth + 1) || of(e.args[2], depth + 1));
+      case Op::add:
+      case Op::sub: return of(e.args[0], depth + 1) || of(e.args[1], depth + 1);
+      case Op::negate: return of(e.args[0], depth + 1);
+      case Op::evidence:
+      case Op::field:
+      case Op::index: {
+        const engine::SchemaNode* n = schema_node(e, 0);
+        return n && n->percent_format;
+      }
+      default: return false;
+    }
+  }
+
+  bool param(std::uint32_t index) const {
+    const auto& p = program_.params[index];
+    const auto& chosen = engine::param_value(p, as_of_);
+    for (const auto& d : p.values)
+      if (&d.value == &chosen) return d.percent;
+    return false;
+  }
+
+  // Marks the operands of comparisons under `root` that meet a percentage.
+  void mark(const Expr& root) {
+    const bool compares = root.op == Op::eq || root.op == Op::ne || root.op == Op::lt || root.op == Op::le ||
+                          root.op == Op::gt || root.op == Op::ge ||
+                          (root.op == Op::call && root.fn == engine::Builtin::between);
+    if (compares && std::any_of(root.args.begin(), root.args.end(), [&](const Expr& a) { return of(a); }))
+      for (const auto& a : root.args) peers_.insert(&a);
+    for (const auto& a : root.args) mark(a);
+  }
+
+ private:
+  // The schema node of an evidence path (participants, finance.private_share, attestations["3.1"]).
+  const engine::SchemaNode* schema_node(const Expr& e, int depth) const {
+    if (!schema_ || depth > 64) return nullptr;
+    switch (e.op) {
+      case Op::evidence: return schema_->root().property(e.name);
+      case Op::field: {
+        const engine::SchemaNode* n = schema_node(e.args[0], depth + 1);
+        if (!n) return nullptr;
+        if (const auto* p = n->property(e.name)) return p;
+        return n->additional;
+      }
+      case Op::index: {
+        const engine::SchemaNode* n = schema_node(e.args[0], depth + 1);
+        if (!n || e.args[1].op != Op::constant) return nullptr;
+        if (e.args[1].value.kind() == engine::Value::Kind::string) {
+          if (const auto* p = n->property(e.args[1].value.as_string())) return p;
+          return n->additional;
+        }
+        return n->items;
+      }
+      default: return nullptr;
+    }
+  }
+
+  const engine::Program& program_;
+  const engine::Schema* schema_;
+  std::optional<engine::Date> as_of_;
+  std::map<std::uint32_t, bool> lets_;
+  std::set<const Expr*> peers_;
+};
+
 // A let's value under its definition; a list of records names its entries
 // (their id, name or title), so that an assessor sees which participants or
 // activities a `where` kept.
-std::string let_value(const engine::Value& v) {
+std::string let_value(const engine::Value& v, bool percent) {
   constexpr std::size_t kShown = 20, kWidth = 80;
   const auto names = entry_names(v);
-  if (names.empty()) return fmt::format("    = {}\n", show(v));
+  if (names.empty()) return fmt::format("    = {}\n", show(v, percent));
   const std::size_t shown = std::min(names.size(), kShown);
   std::string more = names.size() > shown ? fmt::format("… and {} more", names.size() - shown) : "";
   std::size_t width = 0, longest = 0;
@@ -98,7 +198,7 @@ const Expr* top_collection_op(const Expr& e) {
 // Each element of a collection operation with what decided it: for a
 // `where`, whether it was kept, and the values of the predicate's parts.
 std::string per_element(const Expr& op, const std::string& text, const std::vector<engine::ElementTrace>& elements,
-                        std::size_t total) {
+                        std::size_t total, Percents& percents) {
   if (elements.empty()) return {};
   const Expr& per = op.args[1];
   std::vector<std::string> names;
@@ -143,8 +243,8 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
     dsl::widen_to_parentheses(text, begin, end);
     return one_line(std::string_view(text).substr(begin, end - begin));
   };
-  auto plain = [](const engine::Value& v) {  // a sum of 0.5 days is 0.5, not 50%
-    return v.kind() == engine::Value::Kind::number ? v.as_number().to_string(4) : show(v);
+  auto plain = [&](const engine::Value& v, const Expr& e) {  // a sum of 0.5 days is 0.5, not 50%
+    return show(v, percents.of(e));
   };
   std::string out = fmt::format("    each entry{}", elements.size() < total ? fmt::format(" (the first {} of {})", elements.size(), total) : "");
   if (parts.size() == 1) {
@@ -166,11 +266,11 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
       const engine::Value& v = *it->second;
       if (op.op == Op::where && v.kind() == engine::Value::Kind::boolean) results[k] = v.as_bool() ? "kept" : "left out";
       else if (op.op == Op::where && v.is_unknown()) results[k] = "unknown";
-      else results[k] = plain(v);
+      else results[k] = plain(v, per);
     }
     for (std::size_t p = 0; p < parts.size(); ++p) {
       auto it = at.find(parts[p]);
-      values[k].push_back(it == at.end() ? "not evaluated" : plain(*it->second));
+      values[k].push_back(it == at.end() ? "not evaluated" : plain(*it->second, *parts[p]));
       widths[p] = std::max(widths[p], values[k].back().size());
     }
   }
@@ -255,7 +355,8 @@ struct Reads {
 // `shown` is the text printed for the root (a require's whole source, with
 // the parentheses around its first or last operand); its span's text when empty.
 std::string draw(const Expr& root, const std::string& text, const std::map<const Expr*, const engine::TraceEntry*>& value_of,
-                 Reads& reads, const std::string& shown = {}) {
+                 Reads& reads, Percents& percents, const std::string& shown = {}) {
+  percents.mark(root);
   const std::string source = shown.empty() ? text.substr(root.span.begin, root.span.end - root.span.begin) : shown;
   const bool one_line = source.find('\n') == std::string::npos;
   std::vector<Node> nodes;
@@ -293,9 +394,9 @@ std::string draw(const Expr& root, const std::string& text, const std::map<const
     auto col = anchor(*expr, text);
     if (col < root.span.begin || col >= root.span.end) continue;
     if (one_line)
-      nodes.push_back({column_of(col), expr->span.end - expr->span.begin, show(entry->value)});
+      nodes.push_back({column_of(col), expr->span.end - expr->span.begin, show(entry->value, percents.of(*expr))});
     else if (entry->value.kind() != engine::Value::Kind::record)  // a record on the way to a field says nothing
-      listed.push_back({expr->span, source_of(*expr), show(entry->value)});
+      listed.push_back({expr->span, source_of(*expr), show(entry->value, percents.of(*expr))});
   }
   // Operands that Kleene logic or `if` did not need (`true or X`): drawn as
   // not evaluated rather than left out. Per-element arguments are evaluated
@@ -425,6 +526,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   for (const auto& i : result.indicators)
     if (i.id == ind->id) r = &i;
 
+  Percents percents(ruleset.program, ruleset.schema.get(), result.as_of);
   // First value seen for each node (a node evaluated again keeps its value).
   std::map<const Expr*, const engine::TraceEntry*> value_of;
   for (const auto& t : trace) value_of.try_emplace(t.expr, &t);
@@ -439,7 +541,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (c == value_of.end() || c->second->value.kind() != engine::Value::Kind::list) return {};
     try {
       auto elements = engine::trace_elements(ruleset.program, *evidence, options, *op, kElements);
-      return per_element(*op, text, elements, c->second->value.as_list().items.size());
+      return per_element(*op, text, elements, c->second->value.as_list().items.size(), percents);
     } catch (const engine::EvalError&) {
       return {};  // the evaluation above succeeded; an element's own trace is a bonus
     }
@@ -479,7 +581,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                                                                : fmt::format("line {}", check.line);
     out += fmt::format("\n{} require ({}) is {}\n", cr.result == true ? "✔" : cr.result == false ? "✘" : "?", where,
                        cr.result ? (*cr.result ? "true" : "false") : "unknown");
-    out += draw(check.expr, text, value_of, reads, check.source);
+    out += draw(check.expr, text, value_of, reads, percents, check.source);
     out += elements_of(check.expr, text);
     if (cr.message) out += fmt::format("    message: {}\n", *cr.message);
     if (cr.gap) out += fmt::format("    to pass: {}\n", *cr.gap);
@@ -490,7 +592,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   if (ind->score) {
     const auto& src = ruleset.program.source_of(ind->score->span);
     out += fmt::format("\nscore = {}\n", r->score ? r->score->to_string() : score_unknown ? "unknown" : "null (no score)");
-    out += draw(*ind->score, src ? src->text() : std::string(), value_of, reads);
+    out += draw(*ind->score, src ? src->text() : std::string(), value_of, reads, percents);
   }
   // Levels are tried in order; the first whose condition holds is the level,
   // and none is while one before is unknown.
@@ -505,7 +607,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     const auto& src = ruleset.program.source_of(level.when.span);
     out += fmt::format("\nlevel {}: its condition is {}\n", level.name, show(it->second->value));
     stopped_unknown = it->second->value.is_unknown();
-    out += draw(level.when, src ? src->text() : std::string(), value_of, reads);
+    out += draw(level.when, src ? src->text() : std::string(), value_of, reads, percents);
   }
   if (!untried.empty())
     out += fmt::format("\nlevels not tried ({}): {}\n",
@@ -536,7 +638,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       std::string text = src ? src->text() : std::string();
       out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_of(let.span.begin) : 0);
       Reads read;
-      std::string drawn = draw(let.expr, text, value_of, read);
+      std::string drawn = draw(let.expr, text, value_of, read, percents);
       reads.params.insert(read.params.begin(), read.params.end());
       for (auto l : read.lets)
         if (!shown.count(l)) queue.push_back(l);
@@ -553,7 +655,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       out += drawn;
       // A let only what was not evaluated reads (a `where` over an unknown
       // list) has no value: said so, as for an operand not needed.
-      if (auto it = value_of.find(&let.expr); it != value_of.end()) out += let_value(it->second->value);
+      if (auto it = value_of.find(&let.expr); it != value_of.end()) out += let_value(it->second->value, percents.of(let.expr));
       else out += "    = not evaluated (not needed for the result)\n";
       out += elements_of(let.expr, text);
     }
@@ -563,7 +665,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     for (auto i : reads.params) {
       const auto& p = ruleset.program.params[i];
       const auto& chosen = engine::param_value(p, result.as_of);
-      out += fmt::format("  {} = {}", p.name, chosen.kind() == engine::Value::Kind::list ? engine::to_display(chosen) : show(chosen));
+      out += fmt::format("  {} = {}", p.name, chosen.kind() == engine::Value::Kind::list ? engine::to_display(chosen) : show(chosen, percents.param(i)));
       if (p.values.size() > 1) {
         std::string which = "the first value (before every dated one)";
         for (const auto& d : p.values)
