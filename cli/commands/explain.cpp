@@ -145,7 +145,13 @@ class Percents {
 // activities a `where` kept.
 std::string let_value(const engine::Value& v, bool percent) {
   constexpr std::size_t kShown = 20, kWidth = 80;
-  const auto names = entry_names(v);
+  auto names = entry_names(v);
+  // A longer list of values (the distinct regions) is named by its values.
+  if (names.empty() && v.kind() == engine::Value::Kind::list && v.as_list().items.size() > 5 &&
+      std::all_of(v.as_list().items.begin(), v.as_list().items.end(), [](const engine::Value& i) {
+        return i.kind() != engine::Value::Kind::list && i.kind() != engine::Value::Kind::record;
+      }))
+    for (const auto& i : v.as_list().items) names.push_back(show(i));
   if (names.empty()) return fmt::format("    = {}\n", show(v, percent));
   const std::size_t shown = std::min(names.size(), kShown);
   std::string more = names.size() > shown ? fmt::format("… and {} more", names.size() - shown) : "";
