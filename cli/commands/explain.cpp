@@ -204,7 +204,7 @@ const Expr* top_collection_op(const Expr& e) {
 // Each element of a collection operation with what decided it: for a
 // `where`, whether it was kept, and the values of the predicate's parts.
 std::string per_element(const Expr& op, const std::string& text, const std::vector<engine::ElementTrace>& elements,
-                        std::size_t total, Percents& percents) {
+                        std::size_t total, Percents& percents, std::vector<std::string>& origins) {
   if (elements.empty()) return {};
   const Expr& per = op.args[1];
   std::vector<std::string> names;
@@ -252,7 +252,36 @@ std::string per_element(const Expr& op, const std::string& text, const std::vect
   auto plain = [&](const engine::Value& v, const Expr& e) {  // a sum of 0.5 days is 0.5, not 50%
     return show(v, percents.of(e));
   };
-  std::string out = fmt::format("    each entry{}", elements.size() < total ? fmt::format(" (the first {} of {})", elements.size(), total) : "");
+  // Evidence read alike for every entry (strategy.document.covers in
+  // `. in strategy.document.covers`) is in no column: its value is given
+  // once, above the entries, and it is evidence read.
+  std::function<bool(const Expr&)> is_path = [&](const Expr& e) {
+    if (e.op == Op::evidence) return true;
+    if (e.op == Op::field) return is_path(e.args[0]);
+    if (e.op == Op::index) return e.args[1].op == Op::constant && is_path(e.args[0]);
+    return false;
+  };
+  std::vector<const Expr*> common;
+  std::function<void(const Expr&)> find_common = [&](const Expr& e) {
+    if (is_path(e)) {
+      common.push_back(&e);
+      return;
+    }
+    for (std::size_t k = 0; k < e.args.size(); ++k)
+      if (!per_element_arg(e, k)) find_common(e.args[k]);
+  };
+  find_common(per);
+  std::string out;
+  for (const Expr* c : common) {
+    for (const auto& t : elements.front().entries) {
+      if (t.expr == c) out += fmt::format("    for every entry, {} = {}\n", source(*c), show(t.value, percents.of(*c)));
+      const bool part_of_path = t.expr->span.file == c->span.file && t.expr->span.begin >= c->span.begin &&
+                                t.expr->span.end <= c->span.end;  // the path or a path it goes through
+      if (part_of_path && !t.origin.empty() && std::find(origins.begin(), origins.end(), t.origin) == origins.end())
+        origins.push_back(t.origin);
+    }
+  }
+  out += fmt::format("    each entry{}", elements.size() < total ? fmt::format(" (the first {} of {})", elements.size(), total) : "");
   if (parts.size() == 1) {
     out += fmt::format(", with {}:\n", source(*parts.front()));
   } else if (!parts.empty()) {
@@ -540,6 +569,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
   // A collection operation at the top of a require or let: each of its
   // first elements, with what decided it.
   constexpr std::size_t kElements = 20;
+  std::vector<std::string> origins;  // evidence read alike for every entry of a collection operation
   auto elements_of = [&](const Expr& e, const std::string& text) -> std::string {
     const Expr* op = top_collection_op(e);
     if (!op) return {};
@@ -547,7 +577,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     if (c == value_of.end() || c->second->value.kind() != engine::Value::Kind::list) return {};
     try {
       auto elements = engine::trace_elements(ruleset.program, *evidence, options, *op, kElements);
-      return per_element(*op, text, elements, c->second->value.as_list().items.size(), percents);
+      return per_element(*op, text, elements, c->second->value.as_list().items.size(), percents, origins);
     } catch (const engine::EvalError&) {
       return {};  // the evaluation above succeeded; an element's own trace is a bonus
     }
@@ -683,6 +713,8 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       out += "\n";
     }
   }
+  for (auto& o : origins)
+    if (std::find(reads.origins.begin(), reads.origins.end(), o) == reads.origins.end()) reads.origins.push_back(o);
   if (!reads.origins.empty()) {
     out += "\nevidence read:\n";
     for (const auto& o : reads.origins) out += fmt::format("  {}\n", o);
