@@ -528,10 +528,23 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
                                                args.indicator, args.evidence));
     // An indicator the ruleset removes is named as removed, not as a typo of another.
     const std::string removed = ruleset.program.removed_note(args.indicator);
-    auto hint = removed.empty() ? did_you_mean(args.indicator, ids) : std::string();
+    // Listed in the order of their ids (1.2 before 2.1, 2.2.1 after 2.1), as the reports show them.
+    std::stable_sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return engine::compare_versions(a, b) < 0; });
+    std::string hint;
+    if (removed.empty()) {
+      // A section's id (2.2, 4.1) means one of the indicators in it, not the
+      // id a letter away (1.2).
+      std::vector<std::string> within;
+      for (const auto& id : ids)
+        if (id.size() > args.indicator.size() + 1 && id.compare(0, args.indicator.size(), args.indicator) == 0 &&
+            id[args.indicator.size()] == '.')
+          within.push_back("'" + id + "'");
+      if (within.size() == 1) hint = fmt::format(" (did you mean {}?)", within.front());
+      else if (!within.empty()) hint = fmt::format(" (did you mean one of {}?)", join(within, ", "));
+      else if (auto near = did_you_mean(args.indicator, ids); !near.empty()) hint = fmt::format(" (did you mean '{}'?)", near);
+    }
     throw UserError(Exit::usage, fmt::format("{}@{} has no indicator '{}'{}{}; its indicators: {}", ruleset.info.name,
-                                             ruleset.info.version, args.indicator, removed,
-                                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), join(ids, ", ")));
+                                             ruleset.info.version, args.indicator, removed, hint, join(ids, ", ")));
   }
   // One file is explained; a folder is what evaluate takes.
   if (std::error_code ec; std::filesystem::is_directory(args.evidence, ec))
