@@ -196,12 +196,25 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
     throw lowering_first(at_schema("the ruleset names no schema: add a header clause schema \"ID\" (the $id "
                                    "of its evidence schema) or schema \"FILE.json\""));
   std::string schema_path;
+  // An inherited `schema` clause is read beside the file that wrote it (the
+  // base, whose schema sits beside it), as the ruleset's own clause is read
+  // beside the ruleset: a draft in a folder of its own extends it unchanged.
+  fs::path declared_in = fs::path(path).parent_path();
+  if (const auto& src = out.program.source_of(out.program.schema_span); src && src != out.program.text)
+    declared_in = fs::path(src->name()).parent_path();
   if (id.ends_with(".json")) {
-    schema_path = (fs::path(path).parent_path() / id).string();
+    schema_path = (declared_in / id).string();
   } else {
-    // The ruleset's own folder: "." for a bare file name (`check mini.rules`).
+    // The ruleset's own folder: "." for a bare file name (`check mini.rules`),
+    // then that of the base that names the schema, when it is inherited.
     const fs::path folder = fs::path(path).parent_path();
     auto dirs = schema_dirs(opt, folder.empty() ? std::string(".") : folder.string());
+    if (declared_in != folder) {
+      const std::string base_folder = declared_in.empty() ? std::string(".") : declared_in.string();
+      auto own = std::find(dirs.begin(), dirs.end(), folder.empty() ? std::string(".") : folder.string());
+      if (std::find(dirs.begin(), dirs.end(), base_folder) == dirs.end())
+        dirs.insert(own == dirs.end() ? dirs.end() : own + 1, base_folder);
+    }
     std::string conflict;
     auto found = engine::find_schema(dirs, id, true, &conflict);
     if (found && !conflict.empty())
