@@ -42,7 +42,11 @@ Type from_schema_kind(const SchemaNode* n, const std::string& path, bool plural,
   if (!n || depth > kMaxListNesting) return Type::of(K::any);
   const unsigned t = n->types & ~unsigned(t_null);
   if (n->format == "date" && (t == 0 || t == t_string)) return Type::of(K::date);
-  if (n->format == "percent" && (t & (t_number | t_integer))) return Type::of(K::number);
+  // Evidence under "format": "percent" is read as a number (35% or 0.35)
+  // whatever the type says: a "string" one too, as the loader reads it.
+  if (n->format == "percent" && (t & ~unsigned(t_number | t_integer | t_string)) == 0 &&
+      (t != 0 || (n->properties.empty() && !n->additional && !n->items)))
+    return Type::of(K::number);
   if (t == 0) {
     if (n->types == t_null) return Type::of(K::null);
     if (!n->properties.empty() || n->additional) return Type::record(n, path, plural);
