@@ -673,6 +673,17 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
     }
     if (!lacking.empty()) out += fmt::format("\nmissing evidence (score, level): {}\n", join(lacking, ", "));
   }
+  // Lets and params read inside a collection operation of a require, the
+  // score or a level (`all(datasets, .size <= limit)`) are not traced per
+  // element, but they are part of the explanation, as they are in a let.
+  std::function<void(const Expr&)> read_by = [&](const Expr& e) {
+    if (e.op == Op::let) reads.lets.insert(e.index);
+    if (e.op == Op::param) reads.params.insert(e.index);
+    for (const auto& a : e.args) read_by(a);
+  };
+  for (const auto& check : ind->checks) read_by(check.expr);
+  if (ind->score) read_by(*ind->score);
+  for (const auto& level : ind->levels) read_by(level.when);
   // The lets the requires read, and the lets those read, each drawn the same way.
   if (!reads.lets.empty()) {
     out += "\nlets:\n";
