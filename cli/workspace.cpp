@@ -52,6 +52,26 @@ std::vector<std::string> schema_dirs(const SearchOptions& opt, const std::string
   return dirs;
 }
 
+std::vector<Diagnostic> non_json_schema_notes(const std::vector<std::string>& dirs, bool recursive) {
+  std::vector<Diagnostic> notes;
+  for (const auto& file : engine::non_json_files(dirs, recursive)) {
+    try {
+      engine::Schema::load(file);
+    } catch (const DiagnosticError& e) {
+      if (e.diagnostics().items().empty()) continue;
+      Diagnostic note = e.diagnostics().items().front();
+      note.severity = Severity::note;
+      note.notes.clear();
+      constexpr std::string_view lead = "the schema is not valid JSON: ";
+      std::string why = note.message.starts_with(lead) ? note.message.substr(lead.size()) : note.message;
+      note.message = fmt::format("this file is not valid JSON, so its $id could not be read: {}", why);
+      notes.push_back(std::move(note));
+    } catch (const std::exception&) {
+    }
+  }
+  return notes;
+}
+
 std::string default_ruleset_name(const SearchOptions& opt) {
   for (const auto& dir : ruleset_dirs(opt)) {
     std::ifstream in(dir + "/default");
@@ -182,14 +202,14 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   const std::string& id = out.program.schema;
   // Problems finding the schema point at the `schema` clause (or, when there
   // is none, at the ruleset's first line).
-  auto at_schema = [&](const std::string& message) {
+  auto at_schema = [&](const std::string& message, std::vector<Diagnostic> notes = {}) {
     const auto& src = out.program.schema.empty() ? out.program.text : out.program.source_of(out.program.schema_span);
     Span span = out.program.schema_span;
     if (out.program.schema.empty()) {  // the `ruleset` keyword that opens the header
       const auto at = out.program.text ? out.program.text->text().find("ruleset") : std::string::npos;
       span = at == std::string::npos ? Span{0, 1, 0} : Span{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(at + 7), 0};
     }
-    Diagnostic d{Severity::error, "check_error", message, src ? src : out.program.text, span, {}};
+    Diagnostic d{Severity::error, "check_error", message, src ? src : out.program.text, span, std::move(notes)};
     return UserError(Exit::data_error, render(d, {color}), {d});
   };
   if (id.empty())
@@ -225,7 +245,8 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
       const auto hint = did_you_mean(id, known);
       throw lowering_first(at_schema(fmt::format("no schema with $id \"{}\" found in {}{}{}", id, join(dirs, ", "),
                                                  hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint),
-                                                 known.empty() ? "" : fmt::format(" (the schemas known are {})", join(known, ", ")))));
+                                                 known.empty() ? "" : fmt::format(" (the schemas known are {})", join(known, ", "))),
+                                     non_json_schema_notes(dirs)));
     }
     schema_path = *found;
   }

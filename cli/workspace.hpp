@@ -62,6 +62,11 @@ std::string default_ruleset_name(const SearchOptions& opt);
 /// Schema folders in search order: --schemas, `near` (a ruleset's or evidence
 /// file's folder, when given), VERDICT_SCHEMAS, installed, in-tree.
 std::vector<std::string> schema_dirs(const SearchOptions& opt, const std::string& near = "");
+
+/// Notes for a schema that was not found: each *.json file in `dirs` that is
+/// not valid JSON, where its syntax error is (its $id could not be read, and
+/// it may be the schema meant).
+std::vector<Diagnostic> non_json_schema_notes(const std::vector<std::string>& dirs, bool recursive = true);
 /// Resolves REF (a .rules path, NAME@VERSION or NAME) to a file path. Throws UserError.
 std::string resolve_ruleset(const std::string& ref, const SearchOptions& opt);
 /// Loads, checks and lowers a ruleset and its schema, within opt.rule_limits.

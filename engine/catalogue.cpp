@@ -414,12 +414,24 @@ std::optional<std::string> find_schema(const std::vector<std::string>& dirs, con
   return std::nullopt;
 }
 
-std::vector<std::string> schema_ids(const std::vector<std::string>& dirs) {
+std::vector<std::string> schema_ids(const std::vector<std::string>& dirs, bool recursive) {
   std::set<std::string> ids;
   for (const auto& dir : dirs)
-    for (const auto& file : files_with_extension(dir, ".json", true))
+    for (const auto& file : files_with_extension(dir, ".json", recursive))
       if (auto id = schema_id_of_file(file.path); !id.empty()) ids.insert(std::move(id));
   return {ids.begin(), ids.end()};
+}
+
+std::vector<std::string> non_json_files(const std::vector<std::string>& dirs, bool recursive, std::size_t limit) {
+  std::vector<std::string> out;
+  for (const auto& dir : dirs)
+    for (const auto& file : files_with_extension(dir, ".json", recursive)) {
+      if (out.size() >= limit) return out;
+      if (schema_id_of_file(file.path).empty() && !file_is_json(file.path) &&
+          std::find(out.begin(), out.end(), file.path) == out.end())
+        out.push_back(file.path);
+    }
+  return out;
 }
 
 std::vector<std::string> split_path_list(const char* value) {

@@ -60,8 +60,13 @@ std::optional<CatalogueEntry> find_ruleset(const std::vector<CatalogueEntry>& en
 std::optional<std::string> find_schema(const std::vector<std::string>& dirs, const std::string& id, bool recursive = true,
                                        std::string* conflict = nullptr);
 
-/// The `$id`s of the schema files in the folders (recursive), sorted, each once.
-std::vector<std::string> schema_ids(const std::vector<std::string>& dirs);
+/// The `$id`s of the schema files in the folders (recursive unless
+/// `recursive` is false), sorted, each once.
+std::vector<std::string> schema_ids(const std::vector<std::string>& dirs, bool recursive = true);
+
+/// The *.json files in the folders that are not JSON, so that no `$id` can be
+/// read from them (a schema with a syntax error): at most `limit` of them.
+std::vector<std::string> non_json_files(const std::vector<std::string>& dirs, bool recursive = true, std::size_t limit = 3);
 
 /// Folders from a PATH-like variable ("a:b").
 std::vector<std::string> split_path_list(const char* value);

@@ -336,6 +336,14 @@ std::string schema_id_of_file(const std::string& path) {
   });
 }
 
+bool file_is_json(const std::string& path) {
+  try {
+    return json::accept(read_file(path, 16u << 20));
+  } catch (...) {
+    return false;
+  }
+}
+
 const SchemaNode* Schema::find(const std::vector<std::string>& path) const {
   const SchemaNode* n = root_;
   for (const auto& part : path) {

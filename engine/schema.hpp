@@ -115,6 +115,10 @@ void check_references(const Evidence& evidence, const Schema& schema, Diagnostic
 /// Reads the `$id` of a schema file without compiling it; "" when it has none or is not JSON.
 std::string schema_id_of_file(const std::string& path);
 
+/// Whether the file can be read and parses as JSON (one that does not has
+/// no `$id` a search could find: worth naming when a schema is not found).
+bool file_is_json(const std::string& path);
+
 /// What a caller checks while evidence loads.
 struct EvidenceChecks {
   /// Given the text of the top-level `schema:` key, the error to report when

@@ -19,6 +19,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
     bool done = false;
     std::optional<std::string> file;
     std::string conflict, searched;
+    std::vector<Diagnostic> notes;  // files beside it that are not JSON
   };
   std::map<std::pair<std::string, std::string>, Lookup> lookups;  // by evidence folder and $id
   bool invalid = false, unreadable = false;
@@ -67,7 +68,19 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       }
       if (!found.file && found.searched.empty()) {  // (what the message needs, read only when it is given)
         const auto dirs = schema_dirs(search);
-        const auto known = engine::schema_ids(dirs);
+        auto known = engine::schema_ids(dirs);
+        // and those beside the evidence (its folder and up to three above it)
+        std::vector<std::string> near;
+        auto up = folder;
+        for (int i = 0; i < 4 && !up.empty(); ++i, up = up.parent_path()) {
+          near.push_back(up.string());
+          if (up == up.root_path()) break;
+        }
+        for (auto& id : engine::schema_ids(near, false))
+          if (std::find(known.begin(), known.end(), id) == known.end()) known.push_back(std::move(id));
+        std::sort(known.begin(), known.end());
+        found.notes = non_json_schema_notes(dirs);
+        for (auto& n : non_json_schema_notes(near, false)) found.notes.push_back(std::move(n));
         const auto hint = did_you_mean(named->text, known);
         found.searched = fmt::format("{}{}; searched {} and the evidence file's folder and up to three above it",
                                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint),
@@ -82,7 +95,7 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
       if (!file)
         throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
                                          fmt::format("no schema with $id \"{}\"{}", named->text, found.searched), source,
-                                         named->span(), {}});
+                                         named->span(), found.notes});
       auto& schema = schemas[*file];
       if (!schema) schema = engine::Schema::load(*file);
       engine::evidence_from_yaml(root, source, *schema);
