@@ -266,6 +266,8 @@ LoadedRuleset load_ruleset(const std::string& ref, const SearchOptions& opt, boo
   // Every construct against the schema, before any evidence is seen.
   Diagnostics checked;
   dsl::check_program(out.program, *out.schema, checked);
+  dsl::suggest_as_of(lowering, *out.schema);
+  dsl::suggest_as_of(out.warnings, *out.schema);
   if (lowering.has_errors() || checked.has_errors()) {
     Diagnostics all;
     all.append(lowering);  // its errors and warnings (none when it lowered cleanly)

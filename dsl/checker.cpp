@@ -1000,3 +1000,41 @@ void check_program(const engine::Program& program, const engine::Schema& schema,
 }
 
 }  // namespace verdict::dsl
+
+namespace verdict::dsl {
+
+namespace {
+std::string as_of_example(const engine::Schema& schema) {
+  std::vector<std::string> dates;
+  for (const auto& [key, node] : schema.root().properties) {
+    if (!node) continue;
+    if (node->format == "date") dates.push_back(key);
+    for (const auto& [inner, child] : node->properties)
+      if (child && child->format == "date") dates.push_back(key + "." + inner);
+  }
+  for (const auto& d : dates)
+    if (d == "date" || d.ends_with(".date")) return d;
+  return dates.empty() ? std::string() : dates.front();
+}
+
+void suggest(Diagnostic& d, const std::string& example) {
+  constexpr std::string_view tail = "add one to the header";
+  if (d.code == "no_as_of" && d.message.ends_with(tail))
+    d.message += example.empty() ? " naming a date of the evidence" : ", e.g. as_of " + example;
+}
+}  // namespace
+
+void suggest_as_of(std::vector<Diagnostic>& diagnostics, const engine::Schema& schema) {
+  const std::string example = as_of_example(schema);
+  for (auto& d : diagnostics) suggest(d, example);
+}
+
+void suggest_as_of(Diagnostics& diagnostics, const engine::Schema& schema) {
+  std::vector<Diagnostic> items = diagnostics.items();
+  suggest_as_of(items, schema);
+  Diagnostics out;
+  for (auto& d : items) out.add(std::move(d));
+  diagnostics = std::move(out);
+}
+
+}  // namespace verdict::dsl

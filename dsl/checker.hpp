@@ -15,4 +15,10 @@ namespace verdict::dsl {
 /// `diagnostics`, all of them, not just the first.
 void check_program(const engine::Program& program, const engine::Schema& schema, Diagnostics& diagnostics);
 
+/// Completes the warning that a ruleset has no `as_of` clause with an
+/// example taken from the schema: a date field at the top level or one
+/// level down, one named `date` first ("…, e.g. as_of review.date").
+void suggest_as_of(Diagnostics& diagnostics, const engine::Schema& schema);
+void suggest_as_of(std::vector<Diagnostic>& diagnostics, const engine::Schema& schema);
+
 }  // namespace verdict::dsl

@@ -34,7 +34,10 @@ engine::Program load(std::shared_ptr<const Source> source, const engine::Schema*
   // Checked even when lowering found errors: what it could not lower is
   // unknown (of any type), so the checker reports the rest of the file's
   // errors too, and a maintainer sees them all at once.
-  if (schema) check_program(program, *schema, diags);
+  if (schema) {
+    check_program(program, *schema, diags);
+    suggest_as_of(diags, *schema);
+  }
   note_extends(diags, whole);
   diags.sort();
   if (deferred && diags.has_errors()) {  // the caller checks it, then reports all together

@@ -961,7 +961,7 @@ private:
     if (!at || at->file != 0) return;
     diags_.warning("no_as_of", source_of(*at), *at,
                    "the ruleset has no 'as_of' clause: without --as-of, as_of is unknown in every evaluation (and dated "
-                   "params take their first value); add one to the header, e.g. as_of assessment.date");
+                   "params take their first value); add one to the header");
   }
 
   // Only for the ruleset's own file: what a base declares is its author's
