@@ -43,10 +43,15 @@ int run_validate(const ValidateArgs& args, const SearchOptions& search, bool col
     try {
       engine::YamlNode root = engine::parse_yaml(source, limits);
       const engine::YamlNode* named = root.get("schema");
-      if (!named || named->kind != engine::YamlNode::Kind::scalar)
-        throw DiagnosticError(Diagnostic{Severity::error, "evidence_error",
-                                         "the evidence names no schema: its first line should be 'schema: ID' (e.g. schema: ecei-evidence/1)",
-                                         source, named ? named->span() : root.span(), {}});
+      if (!named || named->kind != engine::YamlNode::Kind::scalar) {
+        // An example from the schemas there are, not one catalogue's.
+        const auto known = engine::schema_ids(schema_dirs(search));
+        throw DiagnosticError(Diagnostic{
+            Severity::error, "evidence_error",
+            fmt::format("the evidence names no schema: its first line should be 'schema: ID', the $id of its schema{}",
+                        known.empty() ? "" : fmt::format(" (the schemas known are {})", join(known, ", "))),
+            source, named ? named->span() : root.span(), {}});
+      }
       // --schemas and the catalogue's schema folders first (a file in the
       // evidence's folder cannot stand in for a schema they have); then,
       // for a schema of one's own kept beside the evidence, the evidence
