@@ -403,7 +403,7 @@ void parse_document(const std::shared_ptr<const Source>& source, const YamlLimit
              line.substr(0, static_cast<std::size_t>(e.mark.column)).find(": ") == std::string_view::npos)
       msg += " (a key is at most 1024 characters long, as YAML's implicit keys are)";
     else if (msg == "illegal map value")
-      msg += " (a value holding ': ' must be in quotes, e.g. name: \"Mobility: the cluster\")";
+      msg += " (a value holding ': ' must be in quotes, e.g. title: \"Plan: the second draft\")";
     else if (msg == "end of map not found" || msg == "end of sequence not found")
       msg += " (check the indentation of this line and the one before: the keys of one mapping, and the '- ' of "
              "one list's entries, start in the same column)";
