@@ -75,7 +75,7 @@ std::string describe(const SchemaNode& s) {
   if (!s.enum_values.empty() && !all_named)
     d += fmt::format("{}One of: {}.", d.empty() ? "" : " ", join(s.enum_values, ", "));
   if (s.format == "date") d += d.empty() ? "A date, YYYY-MM-DD." : " (YYYY-MM-DD)";
-  if (s.types & engine::t_null) d += " May be null.";
+  if (s.types & engine::t_null) d += d.empty() ? "May be null." : " May be null.";
   return one_comment_line(d);
 }
 
@@ -136,7 +136,9 @@ void emit(Emitter& e, const SchemaNode& node, const std::string& where, int inde
     if (!skip.empty()) d += (d.empty() ? "" : " ") + skip;
     // A description belongs to its key's block: commented out with it, so
     // that uncommenting the key with its description leaves a comment.
-    if (!d.empty()) e.push({indent, true, off, fmt::format("{}{}", required ? "(required) " : "", d)});
+    // A required key is marked so even when its schema describes it not at all.
+    if (!d.empty() || required)
+      e.push({indent, true, off, d.empty() ? std::string("(required)") : fmt::format("{}{}", required ? "(required) " : "", d)});
     if (!skip.empty()) {
       e.push({indent, false, off, fmt::format("{}: {}", yaml_text(key), placeholder(*child))});
     } else if (is_object) {
@@ -174,12 +176,21 @@ std::string render_template(const std::vector<TemplateLine>& lines) {
   // The column of the '#' of an `off` line: the leftmost key of the run of
   // `off` lines it is in, so far (that of the key that opened its block).
   std::optional<int> block;
-  for (const auto& l : lines) {
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const auto& l = lines[k];
     const std::string pad(static_cast<std::size_t>(l.indent), ' ');
     if (!l.off) {
       block.reset();
       out += pad + (l.description ? "# " : "") + l.text + "\n";
       continue;
+    }
+    // A run that opens with a description (the first key of a list's
+    // entry, under a key that is not commented out) takes its column from
+    // the key the description is of: `  # - id:` under `# # (required)`.
+    if (l.description && !block) {
+      std::size_t next = k + 1;
+      while (next < lines.size() && lines[next].off && lines[next].description) ++next;
+      if (next < lines.size() && lines[next].off) block = std::min(l.indent, lines[next].indent);
     }
     if (!l.description) block = std::min(block.value_or(l.indent), l.indent);
     const int at = std::min(block.value_or(l.indent), l.indent);
