@@ -1,6 +1,7 @@
 #include "engine/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -31,11 +32,26 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  // Letters that differ only in case count as no edit, so that `KIND` finds
+  // `kind`; among candidates as close, the one that also agrees in case
+  // wins (`b.1` finds `B.1`, not `A.1`).
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  const std::string word_lower = lower(word);
   std::string best;
-  std::size_t best_d = std::string::npos;
+  std::size_t best_d = std::string::npos, best_exact = std::string::npos;
   for (const auto& c : candidates) {
-    auto d = edit_distance(word, c);
-    if (d < best_d) { best_d = d; best = c; }
+    const auto d = edit_distance(word_lower, lower(c));
+    if (d > best_d) continue;
+    const auto exact = edit_distance(word, c);
+    if (d < best_d || exact < best_exact) {
+      best_d = d;
+      best_exact = exact;
+      best = c;
+    }
   }
   // Close enough: at most a third of the word's letters (and at least one) differ.
   std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
