@@ -136,6 +136,102 @@ const std::set<std::string>& supported_keywords() {
   return k;
 }
 
+// A key as a JSON pointer writes it (RFC 6901): `~` as ~0, `/` as ~1.
+std::string pointer_token(const std::string& key) {
+  if (key.find_first_of("~/") == std::string::npos) return key;
+  std::string out;
+  for (char c : key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  return out;
+}
+
+// Where the value a JSON pointer (`/properties/team/items`) names starts in
+// `text`, found by walking down the pointer and skipping every other value
+// without parsing it (linear, no recursion however deep the file nests), so
+// that a schema error points at its place; 0 when it cannot be found.
+std::uint32_t offset_of_pointer(std::string_view text, std::string_view pointer) {
+  std::size_t at = 0;
+  const auto ws = [&] {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) ++at;
+  };
+  // A string at `at` (its quotes included): its text with the escapes \" \\ \/ read, `at` after it.
+  const auto string = [&](std::string* out) {
+    ++at;
+    while (at < text.size() && text[at] != '"') {
+      if (text[at] == '\\' && at + 1 < text.size()) {
+        if (out) *out += text[at + 1] == 'n' ? '\n' : text[at + 1] == 't' ? '\t' : text[at + 1];
+        at += 2;
+        continue;
+      }
+      if (out) *out += text[at];
+      ++at;
+    }
+    ++at;
+  };
+  const auto skip_value = [&] {
+    if (at < text.size() && text[at] == '"') return string(nullptr);
+    int depth = 0;
+    while (at < text.size()) {
+      const char c = text[at];
+      if (c == '"') { string(nullptr); continue; }
+      if (c == '{' || c == '[') ++depth;
+      else if (c == '}' || c == ']') {
+        if (depth == 0) return;
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        return;
+      }
+      ++at;
+      if (depth == 0 && (c == '}' || c == ']')) return;
+    }
+  };
+  ws();
+  std::size_t from = 0;
+  while (from < pointer.size() && pointer[from] == '/') {
+    std::size_t end = pointer.find('/', from + 1);
+    if (end == std::string_view::npos) end = pointer.size();
+    std::string token;  // ~1 is '/', ~0 is '~'
+    for (std::size_t k = from + 1; k < end; ++k) {
+      if (pointer[k] == '~' && k + 1 < end) {
+        token += pointer[k + 1] == '1' ? '/' : '~';
+        ++k;
+      } else {
+        token += pointer[k];
+      }
+    }
+    from = end;
+    if (at >= text.size()) return 0;
+    const bool object = text[at] == '{';
+    if (!object && text[at] != '[') return 0;
+    std::size_t index = 0, wanted = 0;
+    if (!object) {
+      if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos || token.size() > 9) return 0;
+      wanted = static_cast<std::size_t>(std::stoul(token));
+    }
+    ++at;
+    for (bool found = false; !found; ++index) {
+      ws();
+      if (at >= text.size() || text[at] == '}' || text[at] == ']') return 0;
+      if (object) {
+        if (text[at] != '"') return 0;
+        std::string key;
+        string(&key);
+        ws();
+        if (at >= text.size() || text[at] != ':') return 0;
+        ++at;
+        ws();
+        found = key == token;
+      } else {
+        found = index == wanted;
+      }
+      if (found) break;
+      skip_value();
+      ws();
+      if (at < text.size() && text[at] == ',') ++at;
+    }
+  }
+  return at < text.size() ? static_cast<std::uint32_t>(at) : 0;
+}
+
 }  // namespace
 
 class SchemaCompiler {
@@ -143,7 +239,8 @@ public:
   SchemaCompiler(Schema& s, const std::shared_ptr<const Source>& src, const json& doc) : s_(s), src_(src), doc_(doc) {}
 
   [[noreturn]] void fail(const std::string& where, std::string message) {
-    throw DiagnosticError(schema_diag(src_, 0, fmt::format("{} (at {})", message, where.empty() ? "/" : where)));
+    throw DiagnosticError(
+        schema_diag(src_, offset_of_pointer(src_->text(), where), fmt::format("{} (at {})", message, where.empty() ? "/" : where)));
   }
 
   const SchemaNode* compile(const json& j, const std::string& where, int depth = 0) {
@@ -191,7 +288,7 @@ public:
     if (auto p = j.find("properties"); p != j.end()) {
       if (!p->is_object()) fail(where, "properties must be an object");
       for (const auto& [k, v] : p->items()) {
-        n.properties.emplace_back(k, compile(v, where + "/properties/" + k, depth + 1));
+        n.properties.emplace_back(k, compile(v, where + "/properties/" + pointer_token(k), depth + 1));
         n.property_ids.push_back(key_id(k));
       }
       n.index_properties();
