@@ -999,10 +999,6 @@ void check_program(const engine::Program& program, const engine::Schema& schema,
   Checker(program, schema, diagnostics).run();
 }
 
-}  // namespace verdict::dsl
-
-namespace verdict::dsl {
-
 namespace {
 std::string as_of_example(const engine::Schema& schema) {
   std::vector<std::string> dates;
