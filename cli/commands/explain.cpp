@@ -30,6 +30,20 @@ using engine::Op;
 // percentage (`percent`) also as a percentage, as messages give it: a
 // share is 0.166667 (16.7%), but 0.75 FTE or 0.5 working days are not 75%
 // or 50%.
+// A ruleset file as the reader would name it: relative to the current
+// folder when it is inside it (a catalogue's ruleset is found by an
+// absolute path: `rulesets/ecei/ecei-minimum-2012.1.rules`, not
+// `/home/…/rulesets/…`), else as it is.
+std::string shown_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  if (!p.is_absolute()) return path;
+  const fs::path rel = p.lexically_relative(fs::current_path(ec));
+  if (ec || rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
+
 std::string show(const engine::Value& v, bool percent = false) {
   using K = engine::Value::Kind;
   switch (v.kind()) {
@@ -696,7 +710,7 @@ int run_explain(const ExplainArgs& args, const SearchOptions& search, bool color
       const auto& let = ruleset.program.lets[i];
       const auto& src = ruleset.program.source_of(let.expr.span);
       std::string text = src ? src->text() : std::string();
-      out += fmt::format("  let {}   ({}:{})\n", let.name, src ? src->name() : "?", src ? src->line_of(let.span.begin) : 0);
+      out += fmt::format("  let {}   ({}:{})\n", let.name, src ? shown_path(src->name()) : "?", src ? src->line_of(let.span.begin) : 0);
       Reads read;
       std::string drawn = draw(let.expr, text, value_of, read, percents);
       reads.params.insert(read.params.begin(), read.params.end());
