@@ -2027,17 +2027,22 @@ std::optional<std::string> Evaluator::gap_for(const Expr& check) try {
 // evaluated per element). nullopt when none is found. Like gap_for, it
 // never throws and puts back what it changed.
 std::optional<std::string> Evaluator::unknown_because(const Expr& check) try {
+  // What it evaluates is not counted against the step budget: a report's
+  // explanation must not leave the checks after it less budget than a run
+  // of verdicts only would have.
   struct Restore {
     Evaluator& ev;
     std::size_t depth;
     std::vector<TraceEntry>* trace;
     std::vector<std::string>* missing;
+    std::uint64_t steps;
     ~Restore() {
       ev.elements_.resize(depth);
       ev.trace_ = trace;
       ev.missing_ = missing;
+      ev.steps_ = steps;
     }
-  } restore{*this, elements_.size(), trace_, missing_};
+  } restore{*this, elements_.size(), trace_, missing_, steps_};
   trace_ = nullptr;
   missing_ = nullptr;
   return empty_whole(check, 0);
@@ -2093,8 +2098,13 @@ void Evaluator::report_checks(const Indicator& ind, IndicatorResult& r, bool& an
     else if (!v.is_unknown()) not_a_condition(check, v);
     if (c.result == false) {
       any_false = true;
+      // The message and the gap are the report's own: what they evaluate
+      // takes no steps from the checks after them (a run of verdicts only
+      // evaluates neither).
+      const std::uint64_t steps = steps_;
       if (check.message) c.message = render_message(*check.message);
       c.gap = gap_for(check.expr);
+      steps_ = steps;
     }
     missing_ = nullptr;
     if (!c.result && c.missing.empty()) c.unknown_because = unknown_because(check.expr);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "bench/evidence_generator.hpp"
 #include "cli/workspace.hpp"
@@ -21,9 +22,11 @@ using namespace verdict;
 namespace {
 
 // Everything a verdicts-only evaluation must agree on, as text.
-std::string decided(const engine::Program& program, const engine::Evidence& evidence, engine::Detail detail) {
+std::string decided(const engine::Program& program, const engine::Evidence& evidence, engine::Detail detail,
+                    std::uint64_t step_budget = engine::EvalOptions{}.step_budget) {
   engine::EvalOptions options;
   options.detail = detail;
+  options.step_budget = step_budget;
   try {
     auto r = engine::evaluate(program, evidence, options);
     std::string out = fmt::format("outcome {} label {} pass {} fail {} unknown {} points {}/{}\n", engine::to_string(r.outcome),
@@ -251,4 +254,43 @@ TEST_CASE("trace_elements: the entries traced as kept are the entries the where 
     }
   }
   CHECK(lets >= 40);
+}
+
+TEST_CASE("verdicts only: what a report adds to explain a verdict takes no steps from the checks after it") {
+  // 1 is unknown with no evidence absent (a share of no entries), so a full
+  // report evaluates its whole again to say why; 1b fails, so a full report
+  // renders its message and works out its gap; 2 after them needs steps.
+  // Under every budget, both decide alike (the same verdicts, or the same
+  // "step budget" error at the same place).
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("verdict-detail-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto rules = (dir / "budget.rules").string();
+  std::ofstream(rules) << "ruleset \"budget\" version \"1\"\n"
+                          "  schema \"ecei-evidence/1\"\n"
+                          "  as_of assessment.date\n"
+                          "indicator \"1\" \"empty share\" {\n"
+                          "  require share(participants where .committed, participants) > 50%\n"
+                          "}\n"
+                          "indicator \"1b\" \"failed, with a message and a gap\" {\n"
+                          "  require count(participants) >= 3\n"
+                          "    else \"{count(participants)} of {count(participants)} participants; {count(participants)} more\"\n"
+                          "}\n"
+                          "indicator \"2\" \"steps after\" {\n"
+                          "  require count(participants) + count(participants) + count(participants) >= 0\n"
+                          "}\n";
+  auto r = cli::load_ruleset(rules, {}, false);
+  auto ev = engine::load_evidence(
+      std::make_shared<Source>("empty.yaml", std::string("schema: ecei-evidence/1\norganisation: {name: E}\n"
+                                                         "assessment: {date: 2026-06-30}\nparticipants: []\n")),
+      *r.schema);
+  int errors = 0, decided_fully = 0;
+  for (std::uint64_t budget = 1; budget <= 60; ++budget) {
+    auto full = decided(r.program, ev, engine::Detail::full, budget);
+    auto verdicts = decided(r.program, ev, engine::Detail::verdicts, budget);
+    CHECK_MESSAGE(verdicts == full, "budget ", budget, "\nfull:\n", full, "\nverdicts only:\n", verdicts);
+    (full.starts_with("eval error") ? errors : decided_fully) += 1;
+  }
+  std::filesystem::remove_all(dir);
+  CHECK(errors > 0);          // the small budgets run out…
+  CHECK(decided_fully > 0);   // …and the larger ones decide
 }
