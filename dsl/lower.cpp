@@ -432,9 +432,7 @@ private:
           error(v.from_span, fmt::format("param '{}' has two values from {} (the other at {}); give each date once", p.name,
                                          engine::to_string(*v.from), where(it->second, v.from_span)));
       // As written: `90%`, so that a report or a diff shows it so (not 0.9 (90%)).
-      const std::string& text = source_of(v.span)->text();
-      const bool percent = v.value.kind() == engine::Value::Kind::number && v.span.end > v.span.begin &&
-                           v.span.end <= text.size() && text[v.span.end - 1] == '%';
+      const bool percent = v.value.kind() == engine::Value::Kind::number && source_of(v.span)->ends_in_percent(v.span);
       out.values.push_back({v.from, v.value, percent});
     }
     std::stable_sort(out.values.begin(), out.values.end(), [](const engine::Param::Dated& a, const engine::Param::Dated& b) {

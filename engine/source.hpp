@@ -46,6 +46,11 @@ public:
   /// The text of a 1-based line, without its line break.
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+  /// Whether the text at `span` ends in '%' (a number written as a
+  /// percentage, `90%`), which reports and diffs show as it was written.
+  bool ends_in_percent(Span span) const {
+    return span.end > span.begin && span.end <= text_.size() && text_[span.end - 1] == '%';
+  }
 
 private:
   std::string name_;

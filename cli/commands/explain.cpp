@@ -25,11 +25,6 @@ namespace {
 using engine::Expr;
 using engine::Op;
 
-// A value as explain draws it. Numbers are written as evaluate writes them
-// (six places at most, never rounder than they are); a share or a
-// percentage (`percent`) also as a percentage, as messages give it: a
-// share is 0.166667 (16.7%), but 0.75 FTE or 0.5 working days are not 75%
-// or 50%.
 // A ruleset file as the reader would name it: relative to the current
 // folder when it is inside it (a catalogue's ruleset is found by an
 // absolute path: `rulesets/ecei/ecei-minimum-2012.1.rules`, not
@@ -44,6 +39,11 @@ std::string shown_path(const std::string& path) {
   return rel.string();
 }
 
+// A value as explain draws it. Numbers are written as evaluate writes them
+// (six places at most, never rounder than they are); a share or a
+// percentage (`percent`) also as a percentage, as messages give it: a
+// share is 0.166667 (16.7%), but 0.75 FTE or 0.5 working days are not 75%
+// or 50%.
 std::string show(const engine::Value& v, bool percent = false) {
   using K = engine::Value::Kind;
   switch (v.kind()) {
@@ -75,8 +75,7 @@ class Percents {
       case Op::constant: {
         if (e.value.kind() != engine::Value::Kind::number) return false;
         const auto& src = program_.source_of(e.span);
-        if (!src || e.span.end <= e.span.begin || e.span.end > src->text().size()) return false;
-        return src->text()[e.span.end - 1] == '%';
+        return src && src->ends_in_percent(e.span);
       }
       case Op::param: return param(e.index);
       case Op::let: {
